@@ -1,0 +1,46 @@
+package io.depot.error;
+
+/**
+ * Every refusal Depot can give, with a stable code that clients may switch on.
+ * The code's slug is part of the public API: it appears as {@code code} and in the problem {@code type}.
+ */
+public enum ErrorCode {
+    VALIDATION_FAILED(ErrorKind.INVALID, "Request is not valid"),
+    MALFORMED_REQUEST(ErrorKind.INVALID, "Request body cannot be read"),
+    UNAUTHENTICATED(ErrorKind.UNAUTHORIZED, "Authentication required"),
+    UPLOAD_NOT_FOUND(ErrorKind.NOT_FOUND, "Upload not found"),
+    FILE_NOT_FOUND(ErrorKind.NOT_FOUND, "File not found"),
+    NOT_FOUND(ErrorKind.NOT_FOUND, "Not found"),
+    INVALID_PART_NUMBER(ErrorKind.INVALID, "Part number out of range"),
+    PART_SIZE_MISMATCH(ErrorKind.INVALID, "Part has the wrong size"),
+    PART_NOT_STORED(ErrorKind.INVALID, "Part is not in storage"),
+    PARTS_MISSING(ErrorKind.INVALID, "Parts are missing"),
+    SIZE_MISMATCH(ErrorKind.INVALID, "Stored size differs from the declared size"),
+    CHECKSUM_MISMATCH(ErrorKind.INVALID, "Stored content does not match the declared SHA-256"),
+    UPLOAD_COMPLETED(ErrorKind.CONFLICT, "Upload is already completed"),
+    UPLOAD_ABORTED(ErrorKind.CONFLICT, "Upload was aborted"),
+    LENGTH_REQUIRED(ErrorKind.LENGTH_REQUIRED, "Content-Length required"),
+    PAYLOAD_TOO_LARGE(ErrorKind.TOO_LARGE, "Payload too large"),
+    STORAGE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Object storage unavailable");
+
+    private final ErrorKind kind;
+    private final String title;
+
+    ErrorCode(ErrorKind kind, String title) {
+        this.kind = kind;
+        this.title = title;
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The code as it appears in responses, e.g. {@code parts-missing}. */
+    public String slug() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,12 @@
+package io.depot.error;
+
+/** The broad class of a refusal; the HTTP layer maps each kind to one status. */
+public enum ErrorKind {
+    INVALID,
+    NOT_FOUND,
+    CONFLICT,
+    TOO_LARGE,
+    LENGTH_REQUIRED,
+    UNAUTHORIZED,
+    UNAVAILABLE
+}

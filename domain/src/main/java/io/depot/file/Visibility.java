@@ -1,0 +1,7 @@
+package io.depot.file;
+
+/** Who may read a file: everyone, or its owner alone. */
+public enum Visibility {
+    PUBLIC,
+    PRIVATE
+}

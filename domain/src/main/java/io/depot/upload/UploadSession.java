@@ -1,0 +1,164 @@
+package io.depot.upload;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.StorageClass;
+import io.depot.file.Visibility;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * An upload in progress: which parts storage holds, and whether the upload became a file version
+ * or was abandoned. Only its owner may act on it; to anyone else it does not exist.
+ */
+public class UploadSession {
+
+    @AggregateIdentifier
+    private String uploadId;
+    private String fileId;
+    private String ownerId;
+    private String filename;
+    private String contentType;
+    private UploadPlan plan;
+    private StorageClass storageClass;
+    private Visibility visibility;
+    private String sha256;
+    private String objectKey;
+    private String storageUploadId;
+    private UploadStatus status;
+    private AbortReason abortReason;
+    private Long version;
+    private Instant initiatedAt;
+    private Instant expiresAt;
+    private Map<Integer, UploadedPart> parts;
+
+    protected UploadSession() {
+    }
+
+    @CommandHandler
+    public UploadSession(InitiateUploadCommand command) {
+        apply(new UploadInitiatedEvent(command.uploadId(), command.fileId(), command.ownerId(),
+                command.filename(), command.contentType(), command.plan(), command.storageClass(),
+                command.visibility(), command.sha256(), command.objectKey(), command.storageUploadId(),
+                command.initiatedAt(), command.expiresAt()));
+    }
+
+    @CommandHandler
+    public void handle(RecordPartCommand command) {
+        requireOwner(command.requesterId());
+        requireInProgress();
+        if (!plan.hasPart(command.partNumber())) {
+            throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
+                    "part_number must be between 1 and " + plan.partCount() + ", was " + command.partNumber());
+        }
+        long expected = plan.partLength(command.partNumber());
+        if (command.size() != expected) {
+            throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + command.partNumber()
+                    + " must be " + expected + " bytes, storage holds " + command.size());
+        }
+        UploadedPart recorded = parts.get(command.partNumber());
+        if (recorded != null && recorded.etag().equals(command.etag())) {
+            return;
+        }
+        apply(new PartUploadedEvent(uploadId, command.partNumber(), command.etag(), command.size(),
+                command.uploadedAt()));
+    }
+
+    @CommandHandler
+    public UploadCompletion handle(CompleteUploadCommand command) {
+        requireOwner(command.requesterId());
+        if (status == UploadStatus.COMPLETED) {
+            return new UploadCompletion(uploadId, fileId, version);
+        }
+        requireInProgress();
+        var missing = view().missingParts();
+        if (!missing.isEmpty()) {
+            throw new DepotException(ErrorCode.PARTS_MISSING, "parts not uploaded: " + missing);
+        }
+        apply(new UploadCompletedEvent(uploadId, fileId, command.version(), plan.size(), command.sha256(),
+                command.completedAt()));
+        return new UploadCompletion(uploadId, fileId, command.version());
+    }
+
+    @CommandHandler
+    public void handle(AbortUploadCommand command) {
+        requireOwner(command.requesterId());
+        if (status == UploadStatus.ABORTED) {
+            return;
+        }
+        if (status == UploadStatus.COMPLETED) {
+            throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload " + uploadId + " is already completed");
+        }
+        apply(new UploadAbortedEvent(uploadId, objectKey, storageUploadId, command.reason(), command.abortedAt()));
+    }
+
+    /** The session's state for its owner. */
+    public UploadSessionView view() {
+        return new UploadSessionView(uploadId, fileId, ownerId, filename, contentType, plan, storageClass,
+                visibility, sha256, objectKey, storageUploadId, status, abortReason,
+                new ArrayList<>(parts.values()), version, initiatedAt, expiresAt);
+    }
+
+    private void requireOwner(String requesterId) {
+        if (!ownerId.equals(requesterId)) {
+            throw new DepotException(ErrorCode.UPLOAD_NOT_FOUND, "no upload " + uploadId);
+        }
+    }
+
+    private void requireInProgress() {
+        if (status == UploadStatus.COMPLETED) {
+            throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload " + uploadId + " is already completed");
+        }
+        if (status == UploadStatus.ABORTED) {
+            throw new DepotException(ErrorCode.UPLOAD_ABORTED, "upload " + uploadId + " was aborted ("
+                    + abortReason.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        }
+    }
+
+    @EventSourcingHandler
+    void on(UploadInitiatedEvent event) {
+        uploadId = event.uploadId();
+        fileId = event.fileId();
+        ownerId = event.ownerId();
+        filename = event.filename();
+        contentType = event.contentType();
+        plan = event.plan();
+        storageClass = event.storageClass();
+        visibility = event.visibility();
+        sha256 = event.sha256();
+        objectKey = event.objectKey();
+        storageUploadId = event.storageUploadId();
+        initiatedAt = event.initiatedAt();
+        expiresAt = event.expiresAt();
+        status = UploadStatus.IN_PROGRESS;
+        parts = new TreeMap<>();
+    }
+
+    @EventSourcingHandler
+    void on(PartUploadedEvent event) {
+        parts.put(event.partNumber(), new UploadedPart(event.partNumber(), event.etag(), event.size(), event.uploadedAt()));
+    }
+
+    @EventSourcingHandler
+    void on(UploadCompletedEvent event) {
+        status = UploadStatus.COMPLETED;
+        version = event.version();
+        if (event.sha256() != null) {
+            sha256 = event.sha256();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(UploadAbortedEvent event) {
+        status = UploadStatus.ABORTED;
+        abortReason = event.reason();
+    }
+}

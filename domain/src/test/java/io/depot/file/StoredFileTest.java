@@ -1,0 +1,88 @@
+package io.depot.file;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+class StoredFileTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private AggregateTestFixture<StoredFile> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(StoredFile.class);
+    }
+
+    private static RecordFileVersionCommand record(String uploadId) {
+        return new RecordFileVersionCommand("f-1", uploadId, "alice", "a.png", "image/png", 10, null,
+                StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/" + uploadId, T0);
+    }
+
+    private static FileVersionedEvent versioned(long version, String uploadId) {
+        return new FileVersionedEvent("f-1", version, uploadId, "alice", "a.png", "image/png", 10, null,
+                StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/" + uploadId, T0);
+    }
+
+    @Test
+    void theFirstUploadCreatesVersionOne() {
+        fixture.givenNoPriorActivity()
+                .when(record("u-1"))
+                .expectEvents(versioned(1, "u-1"))
+                .expectResultMessagePayload(1L);
+    }
+
+    @Test
+    void aLaterUploadAddsTheNextVersion() {
+        fixture.given(versioned(1, "u-1"))
+                .when(record("u-2"))
+                .expectEvents(versioned(2, "u-2"))
+                .expectResultMessagePayload(2L);
+    }
+
+    @Test
+    void recordingTheSameUploadTwiceReturnsItsVersion() {
+        fixture.given(versioned(1, "u-1"), versioned(2, "u-2"))
+                .when(record("u-1"))
+                .expectNoEvents()
+                .expectResultMessagePayload(1L);
+    }
+
+    @Test
+    void ownerCanDeleteAndEveryObjectIsListed() {
+        fixture.given(versioned(1, "u-1"), versioned(2, "u-2"))
+                .when(new DeleteFileCommand("f-1", "alice", T0))
+                .expectEvents(new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1", "objects/f-1/u-2"), T0));
+    }
+
+    @Test
+    void deletingTwiceChangesNothing() {
+        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1"), T0))
+                .when(new DeleteFileCommand("f-1", "alice", T0))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void anotherUserCannotDelete() {
+        fixture.given(versioned(1, "u-1"))
+                .when(new DeleteFileCommand("f-1", "mallory", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_NOT_FOUND))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aDeletedFileComesBackWithItsNextUpload() {
+        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1"), T0))
+                .when(record("u-2"))
+                .expectEvents(versioned(2, "u-2"));
+    }
+}

@@ -21,7 +21,12 @@ public enum ErrorCode {
     UPLOAD_ABORTED(ErrorKind.CONFLICT, "Upload was aborted"),
     LENGTH_REQUIRED(ErrorKind.LENGTH_REQUIRED, "Content-Length required"),
     PAYLOAD_TOO_LARGE(ErrorKind.TOO_LARGE, "Payload too large"),
-    STORAGE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Object storage unavailable");
+    METHOD_NOT_ALLOWED(ErrorKind.METHOD_NOT_ALLOWED, "Method not allowed"),
+    NOT_ACCEPTABLE(ErrorKind.NOT_ACCEPTABLE, "Not acceptable"),
+    UNSUPPORTED_MEDIA_TYPE(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+    STORAGE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Object storage unavailable"),
+    SERVICE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Service unavailable"),
+    INTERNAL_ERROR(ErrorKind.INTERNAL, "Internal error");
 
     private final ErrorKind kind;
     private final String title;

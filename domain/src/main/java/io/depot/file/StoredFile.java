@@ -49,15 +49,18 @@ public class StoredFile {
         return next;
     }
 
+    /** Returns the keys of the objects to remove from storage; none when the file was already deleted. */
     @CommandHandler
-    public void handle(DeleteFileCommand command) {
+    public List<String> handle(DeleteFileCommand command) {
         if (!ownerId.equals(command.requesterId())) {
             throw new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId);
         }
         if (deleted) {
-            return;
+            return List.of();
         }
-        apply(new FileDeletedEvent(fileId, ownerId, List.copyOf(objectKeys), command.deletedAt()));
+        List<String> keys = List.copyOf(objectKeys);
+        apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt()));
+        return keys;
     }
 
     @EventSourcingHandler

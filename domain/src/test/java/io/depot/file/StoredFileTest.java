@@ -59,15 +59,16 @@ class StoredFileTest {
     void ownerCanDeleteAndEveryObjectIsListed() {
         fixture.given(versioned(1, "u-1"), versioned(2, "u-2"))
                 .when(new DeleteFileCommand("f-1", "alice", T0))
-                .expectEvents(new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1", "objects/f-1/u-2"), T0));
+                .expectEvents(new FileDeletedEvent("f-1", "alice", 2, List.of("objects/f-1/u-1", "objects/f-1/u-2"), T0))
+                .expectResultMessagePayload(List.of("objects/f-1/u-1", "objects/f-1/u-2"));
     }
 
     @Test
     void deletingTwiceChangesNothing() {
-        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1"), T0))
+        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
                 .when(new DeleteFileCommand("f-1", "alice", T0))
-                .expectSuccessfulHandlerExecution()
-                .expectNoEvents();
+                .expectNoEvents()
+                .expectResultMessagePayload(List.of());
     }
 
     @Test
@@ -81,7 +82,7 @@ class StoredFileTest {
 
     @Test
     void aDeletedFileComesBackWithItsNextUpload() {
-        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", List.of("objects/f-1/u-1"), T0))
+        fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
                 .when(record("u-2"))
                 .expectEvents(versioned(2, "u-2"));
     }

@@ -1,0 +1,13 @@
+package io.depot.command;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The command service: uploads and changes to files. */
+@SpringBootApplication
+public class CommandApiApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(CommandApiApplication.class, args);
+    }
+}

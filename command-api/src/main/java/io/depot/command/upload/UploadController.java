@@ -1,0 +1,91 @@
+package io.depot.command.upload;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.upload.UploadPlan;
+import jakarta.validation.Valid;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+
+/** Uploads: open a session, send or report parts, resume, complete or abort. */
+@RestController
+@RequestMapping("/v1/uploads")
+class UploadController {
+
+    private final UploadService uploads;
+
+    UploadController(UploadService uploads) {
+        this.uploads = uploads;
+    }
+
+    @PostMapping(path = "/initiate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<InitiateUploadResponse>> initiate(@AuthenticationPrincipal Jwt user,
+                                                          @Valid @RequestBody InitiateUploadRequest request) {
+        return uploads.initiate(user.getSubject(), request)
+                .map(response -> ResponseEntity.created(URI.create("/v1/uploads/" + response.uploadId()))
+                        .body(response));
+    }
+
+    @GetMapping("/{uploadId}")
+    Mono<UploadStateResponse> state(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
+        return uploads.state(uploadId, user.getSubject());
+    }
+
+    @PutMapping("/{uploadId}/parts/{partNumber}")
+    Mono<PartResponse> uploadPart(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
+                                  @PathVariable int partNumber,
+                                  @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
+                                  @RequestBody(required = false) Flux<DataBuffer> body) {
+        requirePartNumber(partNumber);
+        if (contentLength == null) {
+            throw new DepotException(ErrorCode.LENGTH_REQUIRED, "send the part with a Content-Length header");
+        }
+        return uploads.uploadPart(uploadId, user.getSubject(), partNumber, contentLength,
+                body == null ? Flux.empty() : body);
+    }
+
+    @PostMapping(path = "/{uploadId}/parts/{partNumber}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<PartResponse> reportPart(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
+                                  @PathVariable int partNumber, @Valid @RequestBody PartReport report) {
+        requirePartNumber(partNumber);
+        return uploads.reportPart(uploadId, user.getSubject(), partNumber, report.etag());
+    }
+
+    @PostMapping("/{uploadId}/complete")
+    Mono<CompleteUploadResponse> complete(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
+                                          @Valid @RequestBody(required = false) CompleteUploadRequest request) {
+        return uploads.complete(uploadId, user.getSubject(), request);
+    }
+
+    @DeleteMapping("/{uploadId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> abort(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
+        return uploads.abort(uploadId, user.getSubject());
+    }
+
+    private static void requirePartNumber(int partNumber) {
+        if (partNumber < 1 || partNumber > UploadPlan.MAX_PARTS) {
+            throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
+                    "part_number must be between 1 and " + UploadPlan.MAX_PARTS + ", was " + partNumber);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package io.depot.command.upload;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileIds;
+import io.depot.file.RecordFileVersionCommand;
+import io.depot.file.StorageClass;
+import io.depot.file.Visibility;
+import io.depot.platform.axon.Dispatch;
+import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.PresignedUrl;
+import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.storage.StoredPart;
+import io.depot.upload.AbortReason;
+import io.depot.upload.AbortUploadCommand;
+import io.depot.upload.CompleteUploadCommand;
+import io.depot.upload.InitiateUploadCommand;
+import io.depot.upload.RecordPartCommand;
+import io.depot.upload.UploadCompletion;
+import io.depot.upload.UploadMode;
+import io.depot.upload.UploadPlan;
+import io.depot.upload.UploadSessionView;
+import io.depot.upload.UploadStatus;
+import io.depot.upload.UploadedPart;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * An upload's path through storage and the event store. Storage is prepared before an event claims it,
+ * and every step can be repeated: a retried request finds the work done and answers as the first did.
+ */
+@Service
+class UploadService {
+
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+
+    private final ObjectStorage storage;
+    private final CommandGateway commands;
+    private final UploadSessions sessions;
+    private final UploadProperties properties;
+    private final Duration urlExpiry;
+    private final Clock clock;
+
+    UploadService(ObjectStorage storage, CommandGateway commands, UploadSessions sessions,
+                  UploadProperties properties, StorageProperties storageProperties, Clock clock) {
+        this.storage = storage;
+        this.commands = commands;
+        this.sessions = sessions;
+        this.properties = properties;
+        this.urlExpiry = storageProperties.uploadUrlExpiry();
+        this.clock = clock;
+    }
+
+    Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request) {
+        UploadPlan plan = UploadPlan.of(request.size(),
+                request.partSize() != null ? request.partSize() : properties.defaultPartSize().toBytes());
+        StorageClass storageClass = request.storageClass() == null ? StorageClass.STANDARD
+                : StorageClass.parse(request.storageClass()).orElseThrow(() -> new DepotException(
+                ErrorCode.VALIDATION_FAILED, "storage_class must be one of " + List.of(StorageClass.values())));
+        Visibility visibility = Boolean.TRUE.equals(request.publicFile()) ? Visibility.PUBLIC : Visibility.PRIVATE;
+        String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(Locale.ROOT);
+        String uploadId = UUID.randomUUID().toString();
+        String fileId = FileIds.of(ownerId, request.filename());
+        String key = "objects/" + fileId + "/" + uploadId;
+        Instant now = clock.instant();
+
+        Mono<String> storageUpload = plan.mode() == UploadMode.MULTIPART
+                ? storage.createMultipartUpload(key, request.contentType(), storageClass)
+                : Mono.just("");
+        return storageUpload.flatMap(storageUploadId -> {
+            String multipartId = storageUploadId.isEmpty() ? null : storageUploadId;
+            var command = new InitiateUploadCommand(uploadId, fileId, ownerId, request.filename(),
+                    request.contentType(), plan, storageClass, visibility, sha256, key, multipartId, now,
+                    now.plus(properties.sessionTtl()));
+            return Dispatch.command(commands, command)
+                    .onErrorResume(e -> releaseStorage(key, multipartId).then(Mono.error(e)))
+                    .then(Mono.fromCallable(() -> initiateResponse(command)).subscribeOn(Schedulers.boundedElastic()));
+        });
+    }
+
+    private InitiateUploadResponse initiateResponse(InitiateUploadCommand command) {
+        UploadPlan plan = command.plan();
+        if (plan.mode() == UploadMode.SINGLE) {
+            PresignedUrl url = storage.presignPut(command.objectKey(), command.contentType(), plan.size(),
+                    command.storageClass(), urlExpiry);
+            return new InitiateUploadResponse(command.uploadId(), command.fileId(), null, 1, null, url.url(),
+                    url.expiresAt());
+        }
+        List<String> urls = new ArrayList<>(plan.partCount());
+        Instant expiresAt = null;
+        for (int part = 1; part <= plan.partCount(); part++) {
+            PresignedUrl url = storage.presignPart(command.objectKey(), command.storageUploadId(), part,
+                    plan.partLength(part), urlExpiry);
+            urls.add(url.url());
+            expiresAt = url.expiresAt();
+        }
+        return new InitiateUploadResponse(command.uploadId(), command.fileId(), plan.partSize(), plan.partCount(),
+                urls, null, expiresAt);
+    }
+
+    Mono<UploadStateResponse> state(String uploadId, String requesterId) {
+        return sessions.find(uploadId, requesterId).map(this::stateResponse);
+    }
+
+    private UploadStateResponse stateResponse(UploadSessionView view) {
+        List<Integer> missing = view.missingParts();
+        List<UploadStateResponse.MissingPartUrl> urls = List.of();
+        Instant urlsExpireAt = null;
+        if (view.status() == UploadStatus.IN_PROGRESS) {
+            urls = new ArrayList<>(missing.size());
+            for (int part : missing) {
+                PresignedUrl url = presign(view, part);
+                urls.add(new UploadStateResponse.MissingPartUrl(part, url.url()));
+                urlsExpireAt = url.expiresAt();
+            }
+        }
+        List<PartResponse> parts = view.parts().stream()
+                .map(p -> new PartResponse(p.partNumber(), p.etag(), p.size()))
+                .toList();
+        return new UploadStateResponse(view.uploadId(), view.fileId(), lower(view.status()),
+                view.abortReason() == null ? null : lower(view.abortReason()), view.filename(), view.contentType(),
+                view.plan().size(), view.plan().partSize(), view.plan().partCount(), view.bytesUploaded(), parts,
+                missing, urls, view.version(), view.initiatedAt(), view.expiresAt(), urlsExpireAt);
+    }
+
+    private PresignedUrl presign(UploadSessionView view, int part) {
+        if (view.plan().mode() == UploadMode.SINGLE) {
+            return storage.presignPut(view.objectKey(), view.contentType(), view.plan().size(), view.storageClass(),
+                    urlExpiry);
+        }
+        return storage.presignPart(view.objectKey(), view.storageUploadId(), part, view.plan().partLength(part),
+                urlExpiry);
+    }
+
+    /** Streams a part through the service to storage, then records it. */
+    Mono<PartResponse> uploadPart(String uploadId, String requesterId, int partNumber, long contentLength,
+                                  Flux<DataBuffer> body) {
+        return sessions.find(uploadId, requesterId).flatMap(view -> {
+            long expected = expectPart(view, partNumber);
+            if (contentLength > expected) {
+                throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "part " + partNumber + " must be "
+                        + expected + " bytes, Content-Length is " + contentLength);
+            }
+            if (contentLength != expected) {
+                throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + partNumber + " must be "
+                        + expected + " bytes, Content-Length is " + contentLength);
+            }
+            Mono<String> stored = view.plan().mode() == UploadMode.SINGLE
+                    ? storage.putObject(view.objectKey(), view.contentType(), view.storageClass(), expected, body)
+                    : storage.uploadPart(view.objectKey(), view.storageUploadId(), partNumber, expected, body);
+            return stored.flatMap(etag -> record(view, partNumber, unquote(etag), expected));
+        });
+    }
+
+    /** Records a part the client uploaded straight to storage, after checking that storage holds it. */
+    Mono<PartResponse> reportPart(String uploadId, String requesterId, int partNumber, String etag) {
+        return sessions.find(uploadId, requesterId).flatMap(view -> {
+            expectPart(view, partNumber);
+            return storedPart(view, partNumber)
+                    .flatMap(found -> {
+                        StoredPart part = found.orElseThrow(() -> new DepotException(ErrorCode.PART_NOT_STORED,
+                                "storage holds no part " + partNumber + " for upload " + uploadId));
+                        if (!part.etag().equals(unquote(etag))) {
+                            throw new DepotException(ErrorCode.PART_NOT_STORED, "part " + partNumber
+                                    + " in storage has ETag " + part.etag() + ", not " + unquote(etag));
+                        }
+                        return record(view, partNumber, part.etag(), part.size());
+                    });
+        });
+    }
+
+    private Mono<Optional<StoredPart>> storedPart(UploadSessionView view, int partNumber) {
+        if (view.plan().mode() == UploadMode.SINGLE) {
+            return storage.head(view.objectKey())
+                    .map(o -> o.map(object -> new StoredPart(1, object.etag(), object.size())));
+        }
+        return storage.findPart(view.objectKey(), view.storageUploadId(), partNumber);
+    }
+
+    private Mono<PartResponse> record(UploadSessionView view, int partNumber, String etag, long size) {
+        return Dispatch.command(commands, new RecordPartCommand(view.uploadId(), view.ownerId(), partNumber, etag,
+                        size, clock.instant()))
+                .thenReturn(new PartResponse(partNumber, etag, size));
+    }
+
+    /**
+     * Assembles the object, verifies it, makes it a file version and closes the session, in that order, so
+     * that a retry after any failure finishes the same work without a second version.
+     */
+    Mono<CompleteUploadResponse> complete(String uploadId, String requesterId, CompleteUploadRequest request) {
+        return sessions.find(uploadId, requesterId).flatMap(view -> {
+            if (view.status() == UploadStatus.COMPLETED) {
+                return Mono.just(completed(view, view.version()));
+            }
+            requireInProgress(view);
+            return assemble(view, request)
+                    .then(verify(view))
+                    .flatMap(verified -> {
+                        String sha256 = verified.orElse(null);
+                        return Dispatch.<Long>command(commands, versionCommand(view, sha256))
+                                .flatMap(version -> Dispatch.<UploadCompletion>command(commands,
+                                        new CompleteUploadCommand(uploadId, requesterId, version, sha256, clock.instant())))
+                                .map(completion -> new CompleteUploadResponse(uploadId, view.fileId(),
+                                        completion.version(), view.plan().size(), sha256, "completed"));
+                    });
+        });
+    }
+
+    private Mono<Void> assemble(UploadSessionView view, CompleteUploadRequest request) {
+        Map<Integer, String> claimed = request == null || request.parts() == null ? Map.of()
+                : request.parts().stream().collect(Collectors.toMap(CompleteUploadRequest.ClientPart::partNumber,
+                CompleteUploadRequest.ClientPart::etag, (a, b) -> b));
+        if (view.plan().mode() == UploadMode.SINGLE) {
+            return storedPart(view, 1).flatMap(found -> {
+                List<StoredPart> parts = found.map(List::of).orElse(List.of());
+                return recordMissing(view, checkParts(view, parts, claimed));
+            });
+        }
+        // Storage forgets a multipart upload once it is assembled: when a retry finds no parts but the whole
+        // object, an earlier attempt assembled it and verification takes over.
+        return storage.listParts(view.objectKey(), view.storageUploadId())
+                .onErrorResume(e -> e instanceof DepotException d && d.code() == ErrorCode.NOT_FOUND,
+                        e -> Mono.just(List.of()))
+                .flatMap(parts -> (parts.isEmpty() ? storage.head(view.objectKey()).map(Optional::isPresent) : Mono.just(false))
+                        .flatMap(assembled -> assembled ? Mono.<Void>empty() : assembleParts(view, parts, claimed)));
+    }
+
+    private Mono<Void> assembleParts(UploadSessionView view, List<StoredPart> stored, Map<Integer, String> claimed) {
+        List<StoredPart> parts = checkParts(view, stored, claimed);
+        return recordMissing(view, parts)
+                .then(storage.completeMultipartUpload(view.objectKey(), view.storageUploadId(), parts))
+                .then();
+    }
+
+    /** Every planned part must be in storage, of the planned size, and match what the client claims. */
+    private static List<StoredPart> checkParts(UploadSessionView view, List<StoredPart> stored, Map<Integer, String> claimed) {
+        Map<Integer, StoredPart> byNumber = stored.stream()
+                .collect(Collectors.toMap(StoredPart::partNumber, Function.identity(), (a, b) -> b));
+        List<Integer> missing = new ArrayList<>();
+        List<StoredPart> parts = new ArrayList<>();
+        for (int n = 1; n <= view.plan().partCount(); n++) {
+            StoredPart part = byNumber.get(n);
+            if (part == null) {
+                missing.add(n);
+                continue;
+            }
+            if (part.size() != view.plan().partLength(n)) {
+                throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + n + " must be "
+                        + view.plan().partLength(n) + " bytes, storage holds " + part.size());
+            }
+            String claim = claimed.get(n);
+            if (claim != null && !unquote(claim).equals(part.etag())) {
+                throw new DepotException(ErrorCode.PART_NOT_STORED, "part " + n + " in storage has ETag "
+                        + part.etag() + ", not " + unquote(claim));
+            }
+            parts.add(part);
+        }
+        for (int n : claimed.keySet()) {
+            if (!view.plan().hasPart(n)) {
+                throw new DepotException(ErrorCode.INVALID_PART_NUMBER, "part_number must be between 1 and "
+                        + view.plan().partCount() + ", was " + n);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new DepotException(ErrorCode.PARTS_MISSING, "parts not uploaded: " + abbreviate(missing));
+        }
+        return parts;
+    }
+
+    /** Parts the client put in storage but never reported are recorded before the session closes. */
+    private Mono<Void> recordMissing(UploadSessionView view, List<StoredPart> parts) {
+        Map<Integer, String> recorded = view.parts().stream()
+                .collect(Collectors.toMap(UploadedPart::partNumber, UploadedPart::etag));
+        return Flux.fromIterable(parts)
+                .filter(p -> !p.etag().equals(recorded.get(p.partNumber())))
+                .concatMap(p -> record(view, p.partNumber(), p.etag(), p.size()))
+                .then();
+    }
+
+    /**
+     * Checks the assembled object's size and, when one was declared, its SHA-256. A mismatch removes the
+     * object and ends the session: what was stored is not what the client meant to store.
+     */
+    private Mono<Optional<String>> verify(UploadSessionView view) {
+        return storage.head(view.objectKey()).flatMap(head -> {
+            var object = head.orElseThrow(() -> new DepotException(ErrorCode.PARTS_MISSING,
+                    "storage holds no object for upload " + view.uploadId() + "; upload its parts again"));
+            if (object.size() != view.plan().size()) {
+                return reject(view, AbortReason.SIZE_MISMATCH, new DepotException(ErrorCode.SIZE_MISMATCH,
+                        "stored object is " + object.size() + " bytes, " + view.plan().size() + " were declared"));
+            }
+            if (view.sha256() == null) {
+                return Mono.just(Optional.empty());
+            }
+            return storage.sha256(view.objectKey()).flatMap(actual -> actual.equals(view.sha256())
+                    ? Mono.just(Optional.of(actual))
+                    : reject(view, AbortReason.CHECKSUM_MISMATCH, new DepotException(ErrorCode.CHECKSUM_MISMATCH,
+                    "stored object has SHA-256 " + actual + ", " + view.sha256() + " was declared")));
+        });
+    }
+
+    private <T> Mono<T> reject(UploadSessionView view, AbortReason reason, DepotException failure) {
+        return storage.delete(view.objectKey())
+                .then(Dispatch.command(commands, new AbortUploadCommand(view.uploadId(), view.ownerId(), reason,
+                        clock.instant())))
+                .then(Mono.error(failure));
+    }
+
+    private RecordFileVersionCommand versionCommand(UploadSessionView view, String sha256) {
+        return new RecordFileVersionCommand(view.fileId(), view.uploadId(), view.ownerId(), view.filename(),
+                view.contentType(), view.plan().size(), sha256, view.storageClass(), view.visibility(),
+                view.objectKey(), clock.instant());
+    }
+
+    private static CompleteUploadResponse completed(UploadSessionView view, long version) {
+        return new CompleteUploadResponse(view.uploadId(), view.fileId(), version, view.plan().size(), view.sha256(),
+                "completed");
+    }
+
+    /** Aborts the session, then releases its storage. */
+    Mono<Void> abort(String uploadId, String requesterId) {
+        return sessions.find(uploadId, requesterId)
+                .flatMap(view -> Dispatch.command(commands, new AbortUploadCommand(uploadId, requesterId,
+                                AbortReason.CLIENT_ABORTED, clock.instant()))
+                        .then(releaseStorage(view.objectKey(), view.storageUploadId())));
+    }
+
+    private Mono<Void> releaseStorage(String key, String storageUploadId) {
+        Mono<Void> release = storageUploadId != null
+                ? storage.abortMultipartUpload(key, storageUploadId)
+                : storage.delete(key);
+        return release.onErrorResume(e -> {
+            log.warn("could not release storage of {}: {}", key, e.toString());
+            return Mono.empty();
+        });
+    }
+
+    private static long expectPart(UploadSessionView view, int partNumber) {
+        requireInProgress(view);
+        if (!view.plan().hasPart(partNumber)) {
+            throw new DepotException(ErrorCode.INVALID_PART_NUMBER, "part_number must be between 1 and "
+                    + view.plan().partCount() + ", was " + partNumber);
+        }
+        return view.plan().partLength(partNumber);
+    }
+
+    private static void requireInProgress(UploadSessionView view) {
+        if (view.status() == UploadStatus.COMPLETED) {
+            throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload " + view.uploadId() + " is already completed");
+        }
+        if (view.status() == UploadStatus.ABORTED) {
+            throw new DepotException(ErrorCode.UPLOAD_ABORTED, "upload " + view.uploadId() + " was aborted ("
+                    + lower(view.abortReason()) + ")");
+        }
+    }
+
+    private static String abbreviate(List<Integer> parts) {
+        if (parts.size() <= 20) {
+            return parts.toString();
+        }
+        return parts.subList(0, 20) + " and " + (parts.size() - 20) + " more";
+    }
+
+    static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

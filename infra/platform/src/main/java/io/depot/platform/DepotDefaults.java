@@ -1,0 +1,24 @@
+package io.depot.platform;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.ResourcePropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Adds the settings every Depot service shares, below everything a deployment configures. */
+public class DepotDefaults implements EnvironmentPostProcessor {
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        try {
+            environment.getPropertySources().addLast(
+                    new ResourcePropertySource("depotDefaults", new ClassPathResource("depot-defaults.properties")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

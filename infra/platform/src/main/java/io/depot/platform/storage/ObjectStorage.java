@@ -1,0 +1,250 @@
+package io.depot.platform.storage;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.StorageClass;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Depot's view of the object store: one bucket, objects keyed by ids, multipart uploads and
+ * presigned URLs. Every call is non-blocking; storage failures surface as {@link ErrorCode#STORAGE_UNAVAILABLE}.
+ */
+public class ObjectStorage {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectStorage.class);
+
+    private final S3AsyncClient s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+
+    public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+    }
+
+    /** Creates the bucket when it does not exist yet. */
+    public Mono<Void> ensureBucket() {
+        return call(() -> s3.headBucket(b -> b.bucket(bucket)))
+                .then()
+                .onErrorResume(e -> e.getCause() instanceof NoSuchBucketException
+                                || e.getCause() instanceof S3Exception s && s.statusCode() == 404,
+                        e -> {
+                            log.info("creating bucket {}", bucket);
+                            return call(() -> s3.createBucket(b -> b.bucket(bucket))).then();
+                        });
+    }
+
+    public Mono<String> createMultipartUpload(String key, String contentType, StorageClass storageClass) {
+        return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
+                .storageClass(storageClass.name())))
+                .map(r -> r.uploadId());
+    }
+
+    public PresignedUrl presignPart(String key, String storageUploadId, int partNumber, long length, Duration expiry) {
+        var presigned = presigner.presignUploadPart(p -> p.signatureDuration(expiry)
+                .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(storageUploadId)
+                        .partNumber(partNumber).contentLength(length)));
+        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+    }
+
+    public PresignedUrl presignPut(String key, String contentType, long length, StorageClass storageClass,
+                                   Duration expiry) {
+        var presigned = presigner.presignPutObject(p -> p.signatureDuration(expiry)
+                .putObjectRequest(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength(length)
+                        .storageClass(storageClass.name())));
+        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+    }
+
+    public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
+        String disposition = "attachment; filename*=UTF-8''"
+                + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+        var presigned = presigner.presignGetObject(p -> p.signatureDuration(expiry)
+                .getObjectRequest(r -> r.bucket(bucket).key(key)
+                        .responseContentDisposition(disposition).responseContentType(contentType)));
+        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+    }
+
+    /** Streams one part to storage without holding it in memory; returns its ETag. */
+    public Mono<String> uploadPart(String key, String storageUploadId, int partNumber, long length,
+                                   Flux<DataBuffer> content) {
+        return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
+                        .partNumber(partNumber).contentLength(length), body(content)))
+                .map(r -> r.eTag());
+    }
+
+    /** Streams a whole object to storage; returns its ETag. */
+    public Mono<String> putObject(String key, String contentType, StorageClass storageClass, long length,
+                                  Flux<DataBuffer> content) {
+        return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
+                        .storageClass(storageClass.name()).contentLength(length), body(content)))
+                .map(r -> r.eTag());
+    }
+
+    /** Every part storage holds for a multipart upload, in part order. */
+    public Mono<List<StoredPart>> listParts(String key, String storageUploadId) {
+        return Flux.from(s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)).parts())
+                .map(ObjectStorage::storedPart)
+                .collectList()
+                .onErrorMap(ObjectStorage::translate);
+    }
+
+    /** The part storage holds under {@code partNumber}, if any. */
+    public Mono<Optional<StoredPart>> findPart(String key, String storageUploadId, int partNumber) {
+        return call(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
+                        .partNumberMarker(partNumber - 1).maxParts(1)))
+                .map(r -> r.parts().stream()
+                        .filter(p -> p.partNumber() == partNumber)
+                        .map(ObjectStorage::storedPart)
+                        .findFirst());
+    }
+
+    /** Assembles the object from its parts; empty when storage no longer knows the multipart upload. */
+    public Mono<Optional<String>> completeMultipartUpload(String key, String storageUploadId, List<StoredPart> parts) {
+        List<CompletedPart> completed = new ArrayList<>(parts.size());
+        for (StoredPart part : parts) {
+            completed.add(CompletedPart.builder().partNumber(part.partNumber()).eTag(part.etag()).build());
+        }
+        return call(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
+                        .multipartUpload(m -> m.parts(completed))))
+                .map(r -> Optional.of(r.eTag()))
+                .onErrorResume(e -> e.getCause() instanceof NoSuchUploadException, e -> Mono.just(Optional.empty()));
+    }
+
+    public Mono<Void> abortMultipartUpload(String key, String storageUploadId) {
+        return call(() -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)))
+                .then()
+                .onErrorResume(e -> e.getCause() instanceof NoSuchUploadException, e -> Mono.empty());
+    }
+
+    /** The object's size and ETag, or empty when there is no such object. */
+    public Mono<Optional<StoredObject>> head(String key) {
+        return call(() -> s3.headObject(b -> b.bucket(bucket).key(key)))
+                .map(r -> Optional.of(new StoredObject(r.contentLength(), unquote(r.eTag()))))
+                .onErrorResume(e -> e.getCause() instanceof NoSuchKeyException
+                        || e.getCause() instanceof S3Exception s && s.statusCode() == 404,
+                        e -> Mono.just(Optional.empty()));
+    }
+
+    /** Reads the whole object and returns its SHA-256 as lower-case hex. */
+    public Mono<String> sha256(String key) {
+        return call(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toPublisher()))
+                .flatMap(publisher -> {
+                    MessageDigest digest = sha256Digest();
+                    return Flux.from(publisher)
+                            .doOnNext(digest::update)
+                            .then(Mono.fromSupplier(() -> HexFormat.of().formatHex(digest.digest())));
+                })
+                .onErrorMap(ObjectStorage::translate);
+    }
+
+    public Mono<Void> delete(String key) {
+        return call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
+    }
+
+    /** Every key under {@code prefix}; for operators and tests. */
+    public Flux<String> listKeys(String prefix) {
+        return Flux.from(s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents())
+                .map(o -> o.key())
+                .onErrorMap(ObjectStorage::translate);
+    }
+
+    /** Every unfinished multipart upload's key; for operators and tests. */
+    public Flux<String> listMultipartUploads() {
+        return call(() -> s3.listMultipartUploads(b -> b.bucket(bucket)))
+                .flatMapIterable(r -> r.uploads())
+                .map(u -> u.key());
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    private static AsyncRequestBody body(Flux<DataBuffer> content) {
+        // One copy per network chunk lets the buffer go back to the pool at once; demand keeps memory bounded.
+        Flux<ByteBuffer> buffers = content.map(buffer -> {
+            try {
+                byte[] bytes = new byte[buffer.readableByteCount()];
+                buffer.read(bytes);
+                return ByteBuffer.wrap(bytes);
+            } finally {
+                DataBufferUtils.release(buffer);
+            }
+        });
+        return AsyncRequestBody.fromPublisher(buffers);
+    }
+
+    private static StoredPart storedPart(Part part) {
+        return new StoredPart(part.partNumber(), unquote(part.eTag()), part.size());
+    }
+
+    static String unquote(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> Mono<T> call(Supplier<CompletableFuture<T>> request) {
+        return Mono.fromFuture(request).onErrorMap(ObjectStorage::translate);
+    }
+
+    /**
+     * Client-side failures and storage's own 5xx become {@link ErrorCode#STORAGE_UNAVAILABLE}; the S3 error
+     * stays the cause so callers can tell a missing key or upload from an outage.
+     */
+    private static Throwable translate(Throwable e) {
+        if (e instanceof DepotException) {
+            return e;
+        }
+        if (e instanceof S3Exception s3 && s3.statusCode() == 404) {
+            return new DepotException(ErrorCode.NOT_FOUND, "storage does not hold it", s3);
+        }
+        if (e instanceof S3Exception s3 && s3.statusCode() == 400) {
+            return new DepotException(ErrorCode.VALIDATION_FAILED, "storage refused the request: "
+                    + s3.awsErrorDetails().errorMessage(), s3);
+        }
+        if (e instanceof SdkClientException || e instanceof S3Exception) {
+            log.warn("object storage call failed: {}", e.toString());
+            return new DepotException(ErrorCode.STORAGE_UNAVAILABLE, "object storage is unavailable, retry later", e);
+        }
+        return e;
+    }
+}

@@ -1,0 +1,85 @@
+package io.depot.platform.storage;
+
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.time.Duration;
+
+/** The S3 client, presigner and {@link ObjectStorage}, made once per service and shared by every request. */
+@AutoConfiguration
+@EnableConfigurationProperties(StorageProperties.class)
+public class StorageAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    StorageEndpoint storageEndpoint(StorageProperties properties) {
+        return new StorageEndpoint(properties.endpoint(), properties.publicEndpoint(),
+                properties.accessKey(), properties.secretKey());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint) {
+        var builder = S3AsyncClient.builder()
+                .region(Region.of(properties.region()))
+                .credentialsProvider(credentials(endpoint))
+                .forcePathStyle(properties.pathStyle())
+                // Checksums only where S3 requires them: S3-compatible stores refuse x-amz-checksum-*.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(512)
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
+        if (endpoint.endpoint() != null) {
+            builder.endpointOverride(endpoint.endpoint());
+        }
+        return builder.build();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    S3Presigner s3Presigner(StorageProperties properties, StorageEndpoint endpoint) {
+        var builder = S3Presigner.builder()
+                .region(Region.of(properties.region()))
+                .credentialsProvider(credentials(endpoint))
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(properties.pathStyle())
+                        .checksumValidationEnabled(false)
+                        .build());
+        if (endpoint.presignEndpoint() != null) {
+            builder.endpointOverride(endpoint.presignEndpoint());
+        }
+        return builder.build();
+    }
+
+    @Bean
+    ObjectStorage objectStorage(S3AsyncClient s3, S3Presigner presigner, StorageProperties properties) {
+        return new ObjectStorage(s3, presigner, properties.bucket());
+    }
+
+    @Bean
+    ApplicationRunner bucketCheck(ObjectStorage storage) {
+        return args -> storage.ensureBucket().block(Duration.ofSeconds(30));
+    }
+
+    private static AwsCredentialsProvider credentials(StorageEndpoint endpoint) {
+        if (endpoint.accessKey() == null || endpoint.accessKey().isBlank()) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(endpoint.accessKey(), endpoint.secretKey()));
+    }
+}

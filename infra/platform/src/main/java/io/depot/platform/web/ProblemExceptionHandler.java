@@ -1,0 +1,124 @@
+package io.depot.platform.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import org.axonframework.commandhandling.CommandExecutionException;
+import org.axonframework.messaging.HandlerExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.PayloadTooLargeException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one place where failures become responses: every error, from a controller, a route that does not
+ * exist or an unreadable body, leaves as an RFC 9457 problem.
+ */
+public class ProblemExceptionHandler implements WebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+    private final ProblemWriter writer;
+
+    public ProblemExceptionHandler(ProblemWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        Problem problem = toProblem(unwrap(failure));
+        if (problem.status().is5xxServerError()) {
+            log.warn("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    problem.detail(), failure);
+        }
+        return writer.write(exchange, problem);
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof CompletionException || current instanceof HandlerExecutionException
+                && !(current instanceof CommandExecutionException)) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        if (current instanceof HandlerExecutionException remote
+                && remote.getDetails().orElse(null) instanceof ErrorCode code) {
+            return new DepotException(code, remote.getMessage(), remote);
+        }
+        return current;
+    }
+
+    static Problem toProblem(Throwable failure) {
+        if (failure instanceof DepotException depot) {
+            return Problem.of(depot.code(), depot.getMessage());
+        }
+        if (failure instanceof WebExchangeBindException bind) {
+            List<Map<String, String>> errors = bind.getFieldErrors().stream()
+                    .map(e -> Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage())))
+                    .toList();
+            String detail = bind.getFieldErrors().stream()
+                    .map(e -> e.getField() + " " + e.getDefaultMessage())
+                    .sorted()
+                    .reduce((a, b) -> a + "; " + b)
+                    .orElse("request is not valid");
+            return new Problem(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, detail, Map.of("errors", errors));
+        }
+        if (failure instanceof ServerWebInputException input) {
+            return Problem.of(ErrorCode.MALFORMED_REQUEST, inputDetail(input));
+        }
+        if (failure instanceof PayloadTooLargeException) {
+            return Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
+        }
+        if (failure instanceof UnsupportedMediaTypeStatusException media) {
+            return Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type "
+                    + media.getContentType() + " is not supported here; supported: " + media.getSupportedMediaTypes());
+        }
+        if (failure instanceof MethodNotAllowedException method) {
+            return Problem.of(ErrorCode.METHOD_NOT_ALLOWED, "method " + method.getHttpMethod() + " is not allowed here");
+        }
+        if (failure instanceof NotAcceptableStatusException) {
+            return Problem.of(ErrorCode.NOT_ACCEPTABLE, "no acceptable representation");
+        }
+        if (failure instanceof ResponseStatusException status) {
+            HttpStatusCode code = status.getStatusCode();
+            if (code.value() == 404) {
+                return Problem.of(ErrorCode.NOT_FOUND, "no such resource");
+            }
+            ErrorCode generic = code.is4xxClientError() ? ErrorCode.MALFORMED_REQUEST : ErrorCode.SERVICE_UNAVAILABLE;
+            return new Problem(HttpStatus.valueOf(code.value()), generic,
+                    status.getReason() != null ? status.getReason() : "request failed", Map.of());
+        }
+        return Problem.of(ErrorCode.INTERNAL_ERROR, "internal error");
+    }
+
+    /** Says what is wrong with the body without echoing it or the server's internals. */
+    private static String inputDetail(ServerWebInputException input) {
+        Throwable cause = input.getCause();
+        while (cause != null && !(cause instanceof JsonProcessingException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof JsonProcessingException json) {
+            var location = json.getLocation();
+            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            return "request body is not valid JSON" + where + ": " + json.getOriginalMessage();
+        }
+        if (input.getCause() instanceof DecodingException) {
+            return "request body cannot be read";
+        }
+        return input.getReason() != null ? input.getReason() : "request cannot be read";
+    }
+}

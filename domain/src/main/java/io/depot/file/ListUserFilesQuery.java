@@ -1,5 +1,12 @@
 package io.depot.file;
 
-/** Asks for one page of a user's files, newest first; answered with a {@link FilePage}. */
-public record ListUserFilesQuery(String ownerId, int page, int size) {
+/**
+ * Asks for one page of a user's files, newest first; answered with a {@link FilePage}.
+ *
+ * @param ownerId    whose files
+ * @param publicOnly only public files, for anyone but the owner
+ * @param page       0-based page number
+ * @param size       files per page
+ */
+public record ListUserFilesQuery(String ownerId, boolean publicOnly, int page, int size) {
 }

@@ -1,0 +1,122 @@
+package io.depot.projection.file;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import io.depot.file.FileDeletedEvent;
+import io.depot.file.FilePage;
+import io.depot.file.FileStatus;
+import io.depot.file.FileVersionedEvent;
+import io.depot.file.FileView;
+import io.depot.file.FindFileQuery;
+import io.depot.file.ListUserFilesQuery;
+import io.depot.file.StorageClass;
+import io.depot.file.Visibility;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code files} read model: one document per file with its current version's metadata. Handlers are
+ * idempotent: an event older than the stored version changes nothing, so replays and redeliveries rebuild
+ * the same documents.
+ */
+@Component
+@ProcessingGroup(FileProjection.GROUP)
+public class FileProjection {
+
+    public static final String GROUP = "files";
+    static final String COLLECTION = "files";
+
+    private final MongoCollection<Document> files;
+
+    public FileProjection(MongoDatabase database) {
+        this.files = database.getCollection(COLLECTION);
+        files.createIndex(Indexes.compoundIndex(Indexes.ascending("owner_id"), Indexes.descending("created_at")));
+    }
+
+    @EventHandler
+    void on(FileVersionedEvent event) {
+        Document current = files.find(Filters.eq("_id", event.fileId())).first();
+        if (current != null && current.getLong("version") >= event.version()) {
+            return;
+        }
+        Date createdAt = current != null && !current.getBoolean("deleted", false)
+                ? current.getDate("created_at") : Date.from(event.versionedAt());
+        Document document = new Document("_id", event.fileId())
+                .append("owner_id", event.ownerId())
+                .append("filename", event.filename())
+                .append("content_type", event.contentType())
+                .append("size", event.size())
+                .append("sha256", event.sha256())
+                .append("storage_class", event.storageClass().name())
+                .append("version", event.version())
+                .append("status", FileStatus.AVAILABLE.name())
+                .append("visibility", event.visibility().name())
+                .append("object_key", event.objectKey())
+                .append("created_at", createdAt)
+                .append("updated_at", Date.from(event.versionedAt()))
+                .append("tags", current != null ? current.getList("tags", String.class, List.of()) : List.of())
+                .append("deleted", false);
+        files.replaceOne(Filters.eq("_id", event.fileId()), document, new ReplaceOptions().upsert(true));
+    }
+
+    @EventHandler
+    void on(FileDeletedEvent event) {
+        files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lte("version", event.lastVersion())),
+                Updates.combine(Updates.set("deleted", true), Updates.set("updated_at", Date.from(event.deletedAt()))));
+    }
+
+    @ResetHandler
+    void reset() {
+        files.deleteMany(new Document());
+    }
+
+    @QueryHandler
+    public Optional<FileView> handle(FindFileQuery query) {
+        return Optional.ofNullable(files.find(Filters.and(Filters.eq("_id", query.fileId()), Filters.eq("deleted", false))).first())
+                .map(FileProjection::view);
+    }
+
+    @QueryHandler
+    public FilePage handle(ListUserFilesQuery query) {
+        Bson filter = Filters.and(Filters.eq("owner_id", query.ownerId()), Filters.eq("deleted", false));
+        if (query.publicOnly()) {
+            filter = Filters.and(filter, Filters.eq("visibility", Visibility.PUBLIC.name()));
+        }
+        List<FileView> items = new ArrayList<>(query.size() + 1);
+        files.find(filter)
+                .sort(Sorts.orderBy(Sorts.descending("created_at"), Sorts.descending("_id")))
+                .skip(query.page() * query.size())
+                .limit(query.size() + 1)
+                .forEach(d -> items.add(view(d)));
+        Integer next = null;
+        if (items.size() > query.size()) {
+            items.remove(items.size() - 1);
+            next = query.page() + 1;
+        }
+        return new FilePage(items, query.page(), query.size(), next);
+    }
+
+    private static FileView view(Document d) {
+        return new FileView(d.getString("_id"), d.getString("owner_id"), d.getString("filename"),
+                d.getString("content_type"), d.getLong("size"), d.getString("sha256"),
+                StorageClass.valueOf(d.getString("storage_class")), d.getLong("version"),
+                FileStatus.valueOf(d.getString("status")), Visibility.valueOf(d.getString("visibility")),
+                d.getString("object_key"), d.getDate("created_at").toInstant(), d.getDate("updated_at").toInstant(),
+                d.getList("tags", String.class, List.of()));
+    }
+}

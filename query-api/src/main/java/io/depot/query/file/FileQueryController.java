@@ -1,0 +1,100 @@
+package io.depot.query.file;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileDownloadedEvent;
+import io.depot.file.FilePage;
+import io.depot.file.FileView;
+import io.depot.file.FindFileQuery;
+import io.depot.file.ListUserFilesQuery;
+import io.depot.platform.axon.Dispatch;
+import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.StorageProperties;
+import org.axonframework.eventhandling.gateway.EventGateway;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+
+/** Reading files: metadata, listings and download URLs. A private file exists only for its owner. */
+@RestController
+class FileQueryController {
+
+    static final int MAX_PAGE_SIZE = 100;
+
+    private final QueryGateway queries;
+    private final EventGateway events;
+    private final ObjectStorage storage;
+    private final Duration maxExpiry;
+    private final Clock clock;
+
+    FileQueryController(QueryGateway queries, EventGateway events, ObjectStorage storage,
+                        StorageProperties storageProperties, Clock clock) {
+        this.queries = queries;
+        this.events = events;
+        this.storage = storage;
+        this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
+        this.clock = clock;
+    }
+
+    @GetMapping("/v1/files/{fileId}")
+    Mono<FileResponse> file(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
+        return readable(fileId, user.getSubject()).map(FileResponse::of);
+    }
+
+    @GetMapping("/v1/users/{userId}/files")
+    Mono<FilePageResponse> list(@AuthenticationPrincipal Jwt user, @PathVariable String userId,
+                                @RequestParam(defaultValue = "0") int page,
+                                @RequestParam(defaultValue = "20") int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED,
+                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        boolean publicOnly = !userId.equals(user.getSubject());
+        return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size),
+                        ResponseTypes.instanceOf(FilePage.class))
+                .map(p -> new FilePageResponse(p.items().stream().map(FileResponse::of).toList(), p.page(), p.size(),
+                        p.nextPage()));
+    }
+
+    /**
+     * A presigned GET for the current version, valid for {@code expiry} seconds (capped by configuration).
+     * Every URL given out is recorded as a FileDownloaded event with who, when and from where.
+     */
+    @GetMapping("/v1/files/{fileId}/download")
+    Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                    @RequestParam(defaultValue = "300") long expiry, ServerWebExchange exchange) {
+        if (expiry < 1) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
+        }
+        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
+        String client = clientAddress(exchange);
+        return readable(fileId, user.getSubject()).flatMap(file -> {
+            var url = storage.presignGet(file.objectKey(), file.filename(), file.contentType(), validity);
+            var event = new FileDownloadedEvent(file.fileId(), file.version(), user.getSubject(), client, clock.instant());
+            return Dispatch.publish(events, event)
+                    .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), file.version(), file.size()));
+        });
+    }
+
+    private Mono<FileView> readable(String fileId, String userId) {
+        return Dispatch.query(queries, new FindFileQuery(fileId), ResponseTypes.optionalInstanceOf(FileView.class))
+                .flatMap(found -> Mono.justOrEmpty(found.filter(f -> f.readableBy(userId))))
+                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId)));
+    }
+
+    private static String clientAddress(ServerWebExchange exchange) {
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+}

@@ -1,0 +1,32 @@
+package io.depot.query.file;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.depot.file.FileView;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** A file's metadata as clients see it. */
+record FileResponse(
+        String fileId,
+        String ownerId,
+        String filename,
+        String contentType,
+        long size,
+        String sha256,
+        String storageClass,
+        long version,
+        String uploadStatus,
+        @JsonProperty("public") boolean publicFile,
+        Instant createdAt,
+        Instant updatedAt,
+        List<String> tags) {
+
+    static FileResponse of(FileView view) {
+        return new FileResponse(view.fileId(), view.ownerId(), view.filename(), view.contentType(), view.size(),
+                view.sha256(), view.storageClass().name(), view.version(),
+                view.status().name().toLowerCase(Locale.ROOT), view.visibility() == io.depot.file.Visibility.PUBLIC,
+                view.createdAt(), view.updatedAt(), view.tags());
+    }
+}

@@ -2,6 +2,7 @@ package io.depot.command.upload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answer to {@code POST /v1/uploads/initiate}: for a multipart upload {@code part_size} and one presigned
@@ -14,5 +15,6 @@ record InitiateUploadResponse(
         Integer partCount,
         List<String> presignedUrls,
         String presignedUrl,
+        Map<String, String> uploadHeaders,
         Instant expiresAt) {
 }

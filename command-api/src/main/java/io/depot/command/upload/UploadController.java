@@ -4,7 +4,6 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.upload.UploadPlan;
 import jakarta.validation.Valid;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,7 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
@@ -54,13 +53,14 @@ class UploadController {
     Mono<PartResponse> uploadPart(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
                                   @PathVariable int partNumber,
                                   @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
-                                  @RequestBody(required = false) Flux<DataBuffer> body) {
+                                  ServerWebExchange exchange) {
         requirePartNumber(partNumber);
         if (contentLength == null) {
             throw new DepotException(ErrorCode.LENGTH_REQUIRED, "send the part with a Content-Length header");
         }
+        // The raw body, whatever its declared type: parts are bytes, never decoded.
         return uploads.uploadPart(uploadId, user.getSubject(), partNumber, contentLength,
-                body == null ? Flux.empty() : body);
+                exchange.getRequest().getBody());
     }
 
     @PostMapping(path = "/{uploadId}/parts/{partNumber}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -102,7 +102,7 @@ class UploadService {
             PresignedUrl url = storage.presignPut(command.objectKey(), command.contentType(), plan.size(),
                     command.storageClass(), urlExpiry);
             return new InitiateUploadResponse(command.uploadId(), command.fileId(), null, 1, null, url.url(),
-                    url.expiresAt());
+                    ObjectStorage.putHeaders(command.contentType(), command.storageClass()), url.expiresAt());
         }
         List<String> urls = new ArrayList<>(plan.partCount());
         Instant expiresAt = null;
@@ -113,7 +113,7 @@ class UploadService {
             expiresAt = url.expiresAt();
         }
         return new InitiateUploadResponse(command.uploadId(), command.fileId(), plan.partSize(), plan.partCount(),
-                urls, null, expiresAt);
+                urls, null, null, expiresAt);
     }
 
     Mono<UploadStateResponse> state(String uploadId, String requesterId) {
@@ -138,7 +138,9 @@ class UploadService {
         return new UploadStateResponse(view.uploadId(), view.fileId(), lower(view.status()),
                 view.abortReason() == null ? null : lower(view.abortReason()), view.filename(), view.contentType(),
                 view.plan().size(), view.plan().partSize(), view.plan().partCount(), view.bytesUploaded(), parts,
-                missing, urls, view.version(), view.initiatedAt(), view.expiresAt(), urlsExpireAt);
+                missing, urls, view.plan().mode() == UploadMode.SINGLE && !urls.isEmpty()
+                        ? ObjectStorage.putHeaders(view.contentType(), view.storageClass()) : null,
+                view.version(), view.initiatedAt(), view.expiresAt(), urlsExpireAt);
     }
 
     private PresignedUrl presign(UploadSessionView view, int part) {

@@ -2,6 +2,7 @@ package io.depot.command.upload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answer to {@code GET /v1/uploads/{id}}: everything a client needs to resume, including fresh presigned
@@ -21,6 +22,7 @@ record UploadStateResponse(
         List<PartResponse> partsUploaded,
         List<Integer> missingParts,
         List<MissingPartUrl> presignedUrls,
+        Map<String, String> uploadHeaders,
         Long version,
         Instant initiatedAt,
         Instant expiresAt,

@@ -14,6 +14,10 @@ public class DepotDefaults implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        // Axon's usage reporting calls out to the internet; a self-hosted file service does not.
+        if (System.getProperty("axoniq.update-checker.disabled") == null && System.getenv("AXONIQ_UPDATE_CHECKER_DISABLED") == null) {
+            System.setProperty("axoniq.update-checker.disabled", "true");
+        }
         try {
             environment.getPropertySources().addLast(
                     new ResourcePropertySource("depotDefaults", new ClassPathResource("depot-defaults.properties")));

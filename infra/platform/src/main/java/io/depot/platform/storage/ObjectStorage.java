@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -77,12 +78,23 @@ public class ObjectStorage {
         return new PresignedUrl(presigned.url().toString(), presigned.expiration());
     }
 
+    /**
+     * A PUT of the whole object. The content type and length are signed, and the storage class too unless
+     * it is STANDARD: the client must send the headers {@link #putHeaders} names.
+     */
     public PresignedUrl presignPut(String key, String contentType, long length, StorageClass storageClass,
                                    Duration expiry) {
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(expiry)
                 .putObjectRequest(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength(length)
-                        .storageClass(storageClass.name())));
+                        .storageClass(storageClass == StorageClass.STANDARD ? null : storageClass.name())));
         return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+    }
+
+    /** The headers a client must send with a URL from {@link #presignPut}. */
+    public static Map<String, String> putHeaders(String contentType, StorageClass storageClass) {
+        return storageClass == StorageClass.STANDARD
+                ? Map.of("Content-Type", contentType)
+                : Map.of("Content-Type", contentType, "x-amz-storage-class", storageClass.name());
     }
 
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {

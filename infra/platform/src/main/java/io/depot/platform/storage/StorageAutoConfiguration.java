@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
+import java.net.URI;
 import java.time.Duration;
 
 /** The S3 client, presigner and {@link ObjectStorage}, made once per service and shared by every request. */
@@ -27,8 +28,12 @@ public class StorageAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     StorageEndpoint storageEndpoint(StorageProperties properties) {
-        return new StorageEndpoint(properties.endpoint(), properties.publicEndpoint(),
+        return new StorageEndpoint(blankToNull(properties.endpoint()), blankToNull(properties.publicEndpoint()),
                 properties.accessKey(), properties.secretKey());
+    }
+
+    private static URI blankToNull(URI uri) {
+        return uri == null || uri.toString().isBlank() ? null : uri;
     }
 
     @Bean(destroyMethod = "close")

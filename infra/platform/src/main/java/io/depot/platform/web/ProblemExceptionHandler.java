@@ -68,10 +68,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         }
         if (failure instanceof WebExchangeBindException bind) {
             List<Map<String, String>> errors = bind.getFieldErrors().stream()
-                    .map(e -> Map.of("field", e.getField(), "message", String.valueOf(e.getDefaultMessage())))
+                    .map(e -> Map.of("field", snakeCase(e.getField()), "message", String.valueOf(e.getDefaultMessage())))
                     .toList();
             String detail = bind.getFieldErrors().stream()
-                    .map(e -> e.getField() + " " + e.getDefaultMessage())
+                    .map(e -> snakeCase(e.getField()) + " " + e.getDefaultMessage())
                     .sorted()
                     .reduce((a, b) -> a + "; " + b)
                     .orElse("request is not valid");
@@ -105,6 +105,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         return Problem.of(ErrorCode.INTERNAL_ERROR, "internal error");
     }
 
+    /** Request fields are named in snake_case on the wire; name them so in errors too. */
+    static String snakeCase(String field) {
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Says what is wrong with the body without echoing it or the server's internals. */
     private static String inputDetail(ServerWebInputException input) {
         Throwable cause = input.getCause();
@@ -114,7 +119,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         if (cause instanceof JsonProcessingException json) {
             var location = json.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            return "request body is not valid JSON" + where + ": " + json.getOriginalMessage();
+            return "request body cannot be read" + where + ": " + json.getOriginalMessage();
         }
         if (input.getCause() instanceof DecodingException) {
             return "request body cannot be read";

@@ -1,0 +1,25 @@
+package io.depot.allinone;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
+
+/**
+ * Every Depot service in one JVM: command and query APIs, projections, sagas and workers, on embedded
+ * stores unless real ones are configured. The default a new user runs.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@ComponentScan(
+        basePackages = {"io.depot.allinone", "io.depot.command", "io.depot.query", "io.depot.projection",
+                "io.depot.saga", "io.depot.worker"},
+        excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootApplication.class))
+public class DepotApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(DepotApplication.class, args);
+    }
+}

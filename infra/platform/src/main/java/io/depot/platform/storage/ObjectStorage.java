@@ -130,14 +130,17 @@ public class ObjectStorage {
                 .onErrorMap(ObjectStorage::translate);
     }
 
-    /** The part storage holds under {@code partNumber}, if any. */
+    /**
+     * The part storage holds under {@code partNumber}, if any: one ListParts page starting at that part.
+     * Stores that do not implement the part-number marker (S3Proxy) get the whole listing instead.
+     */
     public Mono<Optional<StoredPart>> findPart(String key, String storageUploadId, int partNumber) {
         return call(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumberMarker(partNumber - 1).maxParts(1)))
-                .map(r -> r.parts().stream()
-                        .filter(p -> p.partNumber() == partNumber)
-                        .map(ObjectStorage::storedPart)
-                        .findFirst());
+                .map(r -> r.parts().stream().map(ObjectStorage::storedPart).toList())
+                .onErrorResume(e -> e.getCause() instanceof S3Exception s && s.statusCode() == 501,
+                        e -> listParts(key, storageUploadId))
+                .map(parts -> parts.stream().filter(p -> p.partNumber() == partNumber).findFirst());
     }
 
     /** Assembles the object from its parts; empty when storage no longer knows the multipart upload. */

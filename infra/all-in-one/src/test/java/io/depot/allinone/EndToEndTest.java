@@ -1,0 +1,183 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import io.depot.platform.storage.ObjectStorage;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs the all-in-one application against real servers: PostgreSQL as event store, mongo-java-server for
+ * read models and tokens, S3Proxy for objects. Every test class extending this shares one application.
+ */
+@SpringBootTest(classes = DepotApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class EndToEndTest {
+
+    static final int MIB = 1024 * 1024;
+    private static final Path DATA_DIR = tempDir();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ObjectStorage storage;
+
+    @Autowired
+    MongoDatabase readModels;
+
+    Api api;
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", TestPostgres::schemaUrl);
+        registry.add("spring.datasource.username", () -> TestPostgres.USER);
+        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+        registry.add("depot.embedded.data-dir", DATA_DIR::toString);
+        registry.add("depot.embedded.mongo-in-memory", () -> "true");
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    // ---- what the stores hold -------------------------------------------------------------------------
+
+    /** Everything Depot has stored, to show that a refused request left nothing behind. */
+    record Stored(long events, Set<String> objects, Set<String> multipartUploads, long files) {
+    }
+
+    Stored stored() {
+        Long events = jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry", Long.class);
+        Set<String> objects = new TreeSet<>(storage.listKeys("").collectList().block(Duration.ofSeconds(30)));
+        Set<String> uploads = new TreeSet<>(storage.listMultipartUploads().collectList().block(Duration.ofSeconds(30)));
+        long files = readModels.getCollection("files").countDocuments();
+        return new Stored(events, objects, uploads, files);
+    }
+
+    /** The payload types of an aggregate's events, in order. */
+    List<String> eventTypes(String aggregateId) {
+        return jdbc.queryForList("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ? "
+                + "ORDER BY sequenceNumber", String.class, aggregateId).stream()
+                .map(t -> t.substring(t.lastIndexOf('.') + 1))
+                .toList();
+    }
+
+    // ---- upload helpers --------------------------------------------------------------------------------
+
+    JsonNode initiate(String token, String filename, long size, Long partSize, String sha256) {
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("filename", filename);
+        body.put("content_type", "application/octet-stream");
+        body.put("size", size);
+        if (partSize != null) {
+            body.put("part_size", partSize);
+        }
+        if (sha256 != null) {
+            body.put("sha256", sha256);
+        }
+        Api.Response r = api.post("/v1/uploads/initiate", token, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
+    }
+
+    /** Puts one part to its presigned URL as a plain HTTP client would, and returns storage's ETag. */
+    String putPresigned(String url, byte[] part) {
+        Api.Response r = api.putUrl(url, part, Map.of());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.headers().get("etag").get(0);
+    }
+
+    void report(String token, String uploadId, int part, String etag) {
+        Api.Response r = api.post("/v1/uploads/" + uploadId + "/parts/" + part, token, Map.of("etag", etag));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    JsonNode complete(String token, String uploadId) {
+        Api.Response r = api.post("/v1/uploads/" + uploadId + "/complete", token, null);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** Waits until the query side shows the file at {@code version}, and returns its metadata. */
+    JsonNode awaitFile(String token, String fileId, long version) {
+        List<JsonNode> found = new ArrayList<>(1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            Api.Response r = api.get("/v1/files/" + fileId, token);
+            if (r.status() == 200 && r.json().get("version").asLong() == version) {
+                found.add(r.json());
+                return true;
+            }
+            return false;
+        });
+        return found.get(0);
+    }
+
+    /** Downloads the file through a presigned URL and returns the bytes. */
+    byte[] download(String token, String fileId) {
+        Api.Response r = api.get("/v1/files/" + fileId + "/download", token);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var response = api.getUrl(r.json().get("url").asText(), Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    static byte[] slice(byte[] data, long partSize, int partNumber) {
+        int from = (int) (partSize * (partNumber - 1));
+        int to = (int) Math.min(data.length, from + partSize);
+        return java.util.Arrays.copyOfRange(data, from, to);
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String uniqueName(String stem) {
+        return stem + "-" + java.util.UUID.randomUUID() + ".bin";
+    }
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("depot-it-");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.depot.allinone;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/**
+ * The PostgreSQL the tests use as event store: {@code DEPOT_TEST_JDBC_URL}, by default the local server's
+ * {@code test} database. Each test JVM gets a schema of its own. Where no server answers, the tests that
+ * need one are skipped, unless {@code DEPOT_TEST_REQUIRE_POSTGRES=true} (as in CI), where they fail.
+ */
+final class TestPostgres {
+
+    static final String URL = env("DEPOT_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    static final String USER = env("DEPOT_TEST_JDBC_USER", "postgres");
+    static final String PASSWORD = env("DEPOT_TEST_JDBC_PASSWORD", "");
+    static final String SCHEMA = "depot_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    private static Boolean available;
+
+    private TestPostgres() {
+    }
+
+    /** The JDBC URL of this JVM's schema, created on first use; skips the test when no server answers. */
+    static synchronized String schemaUrl() {
+        if (available == null) {
+            try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
+                c.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+                available = true;
+            } catch (SQLException e) {
+                if (Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
+                    throw new IllegalStateException("PostgreSQL is required but not reachable at " + URL, e);
+                }
+                available = false;
+            }
+        }
+        Assumptions.assumeTrue(available, "no PostgreSQL at " + URL + ": set DEPOT_TEST_JDBC_URL to run this test");
+        return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -3,28 +3,50 @@ package io.depot.command;
 import io.depot.command.upload.UploadProperties;
 import io.depot.file.StoredFile;
 import io.depot.upload.UploadSession;
+import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The write side's aggregates. An upload session is snapshotted every {@code depot.upload.snapshot-every}
- * events, so recording its 10,000th part loads a snapshot and a few events, not 10,000.
+ * The write side's aggregates. Each is cached while in use, so the next command on it loads nothing; an
+ * instance that has not seen it yet loads its latest snapshot (taken every {@code depot.upload.snapshot-every}
+ * events) and the few events after it, so recording an upload's 10,000th part does not replay 10,000 events.
+ * A cached aggregate that another instance changed fails its append and is evicted; the retry loads it afresh.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UploadProperties.class)
 public class CommandConfiguration {
 
+    /** As beans, the factories are what Axon's Spring snapshotter finds to rebuild aggregates for snapshots. */
     @Bean
-    ConfigurerModule aggregates(@Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
+    AggregateFactory<UploadSession> uploadSessionFactory() {
+        return new GenericAggregateFactory<>(UploadSession.class);
+    }
+
+    @Bean
+    AggregateFactory<StoredFile> storedFileFactory() {
+        return new GenericAggregateFactory<>(StoredFile.class);
+    }
+
+    @Bean
+    ConfigurerModule aggregates(AggregateFactory<UploadSession> uploadSessionFactory,
+                                AggregateFactory<StoredFile> storedFileFactory,
+                                @Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
+                        .configureAggregateFactory(c -> uploadSessionFactory)
+                        .configureCache(c -> new WeakReferenceCache())
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
+                        .configureAggregateFactory(c -> storedFileFactory)
+                        .configureCache(c -> new WeakReferenceCache())
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
     }
 }

@@ -73,11 +73,28 @@ abstract class EndToEndTest {
     }
 
     Stored stored() {
+        awaitProjectionsCaughtUp();
         Long events = jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry", Long.class);
         Set<String> objects = new TreeSet<>(storage.listKeys("").collectList().block(Duration.ofSeconds(30)));
         Set<String> uploads = new TreeSet<>(storage.listMultipartUploads().collectList().block(Duration.ofSeconds(30)));
         long files = readModels.getCollection("files").countDocuments();
         return new Stored(events, objects, uploads, files);
+    }
+
+    @Autowired
+    org.axonframework.config.EventProcessingConfiguration processing;
+
+    @Autowired
+    org.axonframework.eventsourcing.eventstore.EventStore eventStore;
+
+    /** Waits until every streaming processor has handled every event appended so far. */
+    void awaitProjectionsCaughtUp() {
+        long head = eventStore.createHeadToken().position().orElse(-1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> processing.eventProcessors().values().stream()
+                .filter(p -> p instanceof org.axonframework.eventhandling.StreamingEventProcessor)
+                .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p)
+                .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()
+                        .allMatch(status -> status.getCurrentPosition().orElse(-1) >= head)));
     }
 
     /** The payload types of an aggregate's events, in order. */

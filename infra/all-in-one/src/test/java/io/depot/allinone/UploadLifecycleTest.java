@@ -153,6 +153,8 @@ class UploadLifecycleTest extends EndToEndTest {
         JsonNode upload = initiate(alice, uniqueName("abort"), data.length, PART, null);
         String uploadId = upload.get("upload_id").asText();
         putPresigned(upload.get("presigned_urls").get(0).asText(), slice(data, PART, 1));
+        String fileId = upload.get("file_id").asText();
+        assertThat(stored().multipartUploads()).anyMatch(key -> key.contains(uploadId));
 
         assertThat(api.delete("/v1/uploads/" + uploadId, alice).status()).isEqualTo(204);
         assertThat(stored().multipartUploads()).noneMatch(key -> key.contains(uploadId));
@@ -160,6 +162,8 @@ class UploadLifecycleTest extends EndToEndTest {
         Api.Response late = api.post("/v1/uploads/" + uploadId + "/complete", alice, null);
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.isProblem()).isTrue();
+        assertThat(eventTypes(uploadId)).endsWith("UploadAbortedEvent");
+        assertThat(eventTypes(fileId)).isEmpty();
     }
 
     @Test
@@ -170,6 +174,7 @@ class UploadLifecycleTest extends EndToEndTest {
         api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
         String fileId = complete(alice, upload.get("upload_id").asText()).get("file_id").asText();
         awaitFile(alice, fileId, 1);
+        assertThat(stored().objects()).anyMatch(key -> key.contains(fileId));
 
         assertThat(api.delete("/v1/files/" + fileId, alice).status()).isEqualTo(204);
         assertThat(stored().objects()).noneMatch(key -> key.contains(fileId));

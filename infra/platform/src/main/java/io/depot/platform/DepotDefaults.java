@@ -18,6 +18,9 @@ public class DepotDefaults implements EnvironmentPostProcessor {
         if (System.getProperty("axoniq.update-checker.disabled") == null && System.getenv("AXONIQ_UPDATE_CHECKER_DISABLED") == null) {
             System.setProperty("axoniq.update-checker.disabled", "true");
         }
+        if (System.getProperty("disable-axoniq-console-message") == null) {
+            System.setProperty("disable-axoniq-console-message", "true");
+        }
         try {
             environment.getPropertySources().addLast(
                     new ResourcePropertySource("depotDefaults", new ClassPathResource("depot-defaults.properties")));

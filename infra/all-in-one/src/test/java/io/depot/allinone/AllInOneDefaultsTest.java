@@ -1,0 +1,74 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The default a new user runs: nothing configured, everything embedded under one data directory (H2 event
+ * store, mongo-java-server on an H2 file, S3Proxy on the filesystem). What was stored survives a restart.
+ */
+class AllInOneDefaultsTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void runsOnEmbeddedStoresAndKeepsFilesAcrossARestart() {
+        byte[] data = EndToEndTest.randomBytes(4096, 31);
+        String fileId;
+        try (var app = start()) {
+            Api api = new Api(port(app));
+            String token = api.token("carol");
+            JsonNode upload = api.post("/v1/uploads/initiate", token, Map.of("filename", "notes.txt",
+                    "content_type", "text/plain", "size", data.length)).json();
+            Api.Response put = api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "text/plain"));
+            assertThat(put.status()).isEqualTo(200);
+            Api.Response completed = api.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", token, null);
+            assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+            fileId = completed.json().get("file_id").asText();
+            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/v1/files/" + fileId, token).status() == 200);
+        }
+        assertThat(dataDir.resolve("events")).isDirectory();
+        assertThat(dataDir.resolve("readmodels/depot.mv")).exists();
+        assertThat(dataDir.resolve("objects")).isDirectory();
+
+        try (var app = start()) {
+            Api api = new Api(port(app));
+            String token = api.token("carol");
+            Api.Response file = api.get("/v1/files/" + fileId, token);
+            assertThat(file.status()).as(file.body()).isEqualTo(200);
+            assertThat(file.json().get("filename").asText()).isEqualTo("notes.txt");
+            String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
+            assertThat(api.getUrl(url, Map.of()).body()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void theHealthEndpointAnswersWithoutAToken() {
+        try (var app = start()) {
+            Api.Response health = new Api(port(app)).get("/health", null);
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(DepotApplication.class)
+                .run("--server.port=0", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath());
+    }
+
+    private static int port(ConfigurableApplicationContext app) {
+        return ((WebServerApplicationContext) app).getWebServer().getPort();
+    }
+}

@@ -27,11 +27,7 @@ class AuthorizationTest extends EndToEndTest {
     void aliceHasAPrivateFileAndAnOpenUpload() {
         alice = api.token("alice");
         bob = api.token("bob");
-        byte[] data = randomBytes(300, 11);
-        JsonNode upload = initiate(alice, uniqueName("private"), data.length, null, null);
-        api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
-        fileId = complete(alice, upload.get("upload_id").asText()).get("file_id").asText();
-        awaitFile(alice, fileId, 1);
+        fileId = uploadSmall(alice, uniqueName("private"), randomBytes(300, 11));
         openUploadId = initiate(alice, uniqueName("open"), 10 * MIB, 5L * MIB, null).get("upload_id").asText();
     }
 
@@ -67,7 +63,7 @@ class AuthorizationTest extends EndToEndTest {
         var body = Map.of("filename", uniqueName("public"), "content_type", "application/octet-stream",
                 "size", data.length, "public", true);
         JsonNode upload = api.post("/v1/uploads/initiate", alice, body).json();
-        api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
+        putSingle(upload, data);
         String publicId = complete(alice, upload.get("upload_id").asText()).get("file_id").asText();
         awaitFile(alice, publicId, 1);
 

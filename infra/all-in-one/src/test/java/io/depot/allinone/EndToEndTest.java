@@ -123,6 +123,24 @@ abstract class EndToEndTest {
         return r.json();
     }
 
+    /** Puts a single-part upload's bytes to its presigned URL with the headers the upload names. */
+    void putSingle(JsonNode upload, byte[] data) {
+        Map<String, String> headers = new java.util.HashMap<>();
+        upload.get("upload_headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        Api.Response r = api.putUrl(upload.get("presigned_url").asText(), data, headers);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** Uploads a small file in one presigned PUT, completes it, waits for the query side; returns the file id. */
+    String uploadSmall(String token, String filename, byte[] data) {
+        JsonNode upload = initiate(token, filename, data.length, null, null);
+        putSingle(upload, data);
+        JsonNode completed = complete(token, upload.get("upload_id").asText());
+        String fileId = completed.get("file_id").asText();
+        awaitFile(token, fileId, completed.get("version").asLong());
+        return fileId;
+    }
+
     /** Puts one part to its presigned URL as a plain HTTP client would, and returns storage's ETag. */
     String putPresigned(String url, byte[] part) {
         Api.Response r = api.putUrl(url, part, Map.of());

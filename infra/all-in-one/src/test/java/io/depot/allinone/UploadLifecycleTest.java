@@ -45,6 +45,25 @@ class UploadLifecycleTest extends EndToEndTest {
     }
 
     @Test
+    void everyDownloadUrlIsRecordedWithoutGrowingTheFilesHistory() {
+        String alice = api.token("alice");
+        byte[] data = randomBytes(100, 8);
+        String fileId = uploadSmall(alice, uniqueName("audited"), data);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(download(alice, fileId)).isEqualTo(data);
+        }
+        List<String> downloads = jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE payloadType = ?",
+                byte[].class, "io.depot.file.FileDownloadedEvent").stream()
+                .map(p -> new String(p, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(p -> p.contains(fileId))
+                .toList();
+        assertThat(downloads).hasSize(3).allSatisfy(event -> assertThat(event)
+                .contains("\"userId\":\"alice\"", "\"clientAddress\":\"127.0.0.1\"", "\"version\":1"));
+        assertThat(eventTypes(fileId)).containsExactly("FileVersionedEvent");
+    }
+
+    @Test
     void uploadsThroughTheServiceWithADeclaredChecksum() {
         String alice = api.token("alice");
         byte[] data = randomBytes(SIZE, 2);
@@ -69,12 +88,7 @@ class UploadLifecycleTest extends EndToEndTest {
     void aDownloadUrlServesRangeRequests() {
         String alice = api.token("alice");
         byte[] data = randomBytes(1000, 3);
-        JsonNode upload = initiate(alice, uniqueName("range"), data.length, null, null);
-        Api.Response put = api.putUrl(upload.get("presigned_url").asText(), data,
-                Map.of("Content-Type", "application/octet-stream"));
-        assertThat(put.status()).isEqualTo(200);
-        String fileId = complete(alice, upload.get("upload_id").asText()).get("file_id").asText();
-        awaitFile(alice, fileId, 1);
+        String fileId = uploadSmall(alice, uniqueName("range"), data);
 
         String url = api.get("/v1/files/" + fileId + "/download", alice).json().get("url").asText();
         var range = api.getUrl(url, Map.of("Range", "bytes=100-199"));
@@ -118,7 +132,7 @@ class UploadLifecycleTest extends EndToEndTest {
         String alice = api.token("alice");
         byte[] data = randomBytes(2048, 5);
         JsonNode upload = initiate(alice, uniqueName("twice"), data.length, null, null);
-        api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
+        putSingle(upload, data);
         String uploadId = upload.get("upload_id").asText();
 
         JsonNode first = complete(alice, uploadId);
@@ -136,7 +150,7 @@ class UploadLifecycleTest extends EndToEndTest {
         for (int version = 1; version <= 2; version++) {
             byte[] data = randomBytes(100 * version, version);
             JsonNode upload = initiate(alice, name, data.length, null, null);
-            api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
+            putSingle(upload, data);
             JsonNode completed = complete(alice, upload.get("upload_id").asText());
             assertThat(completed.get("version").asLong()).isEqualTo(version);
             fileId = completed.get("file_id").asText();
@@ -169,11 +183,7 @@ class UploadLifecycleTest extends EndToEndTest {
     @Test
     void deletingAFileRemovesItsObjectsAndItsListing() {
         String alice = api.token("alice");
-        byte[] data = randomBytes(500, 7);
-        JsonNode upload = initiate(alice, uniqueName("delete"), data.length, null, null);
-        api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "application/octet-stream"));
-        String fileId = complete(alice, upload.get("upload_id").asText()).get("file_id").asText();
-        awaitFile(alice, fileId, 1);
+        String fileId = uploadSmall(alice, uniqueName("delete"), randomBytes(500, 7));
         assertThat(stored().objects()).anyMatch(key -> key.contains(fileId));
 
         assertThat(api.delete("/v1/files/" + fileId, alice).status()).isEqualTo(204);

@@ -3,6 +3,11 @@ package io.depot.command;
 import io.depot.command.upload.UploadProperties;
 import io.depot.file.StoredFile;
 import io.depot.upload.UploadSession;
+import io.depot.error.DepotException;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -13,6 +18,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The write side's aggregates. Each is cached while in use, so the next command on it loads nothing; an
@@ -33,6 +41,28 @@ public class CommandConfiguration {
     @Bean
     AggregateFactory<StoredFile> storedFileFactory() {
         return new GenericAggregateFactory<>(StoredFile.class);
+    }
+
+    /**
+     * Commands that lose an optimistic-concurrency race (another instance or thread appended to the same
+     * aggregate first) are retried on fresh state; refusals from the domain are not.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ScheduledExecutorService commandRetryExecutor() {
+        return Executors.newScheduledThreadPool(2);
+    }
+
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus, ScheduledExecutorService commandRetryExecutor) {
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(commandRetryExecutor)
+                        .retryInterval(20)
+                        .maxRetryCount(5)
+                        .addNonTransientFailurePredicate(DepotException.class, e -> true)
+                        .build())
+                .build();
     }
 
     @Bean

@@ -19,6 +19,8 @@ public enum ErrorCode {
     CHECKSUM_MISMATCH(ErrorKind.INVALID, "Stored content does not match the declared SHA-256"),
     UPLOAD_COMPLETED(ErrorKind.CONFLICT, "Upload is already completed"),
     UPLOAD_ABORTED(ErrorKind.CONFLICT, "Upload was aborted"),
+    IDEMPOTENCY_KEY_REUSED(ErrorKind.CONFLICT, "Idempotency-Key reused for another request"),
+    IDEMPOTENCY_KEY_IN_PROGRESS(ErrorKind.CONFLICT, "Request with this Idempotency-Key in progress"),
     LENGTH_REQUIRED(ErrorKind.LENGTH_REQUIRED, "Content-Length required"),
     PAYLOAD_TOO_LARGE(ErrorKind.TOO_LARGE, "Payload too large"),
     METHOD_NOT_ALLOWED(ErrorKind.METHOD_NOT_ALLOWED, "Method not allowed"),

@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -58,6 +59,7 @@ class UploadService {
     private final UploadProperties properties;
     private final Duration urlExpiry;
     private final Clock clock;
+    private final Map<String, Mono<CompleteUploadResponse>> completing = new ConcurrentHashMap<>();
 
     UploadService(ObjectStorage storage, CommandGateway commands, UploadSessions sessions,
                   UploadProperties properties, StorageProperties storageProperties, Clock clock) {
@@ -213,17 +215,25 @@ class UploadService {
                 return Mono.just(completed(view, view.version()));
             }
             requireInProgress(view);
-            return assemble(view, request)
-                    .then(verify(view))
-                    .flatMap(verified -> {
-                        String sha256 = verified.orElse(null);
-                        return Dispatch.<Long>command(commands, versionCommand(view, sha256))
-                                .flatMap(version -> Dispatch.<UploadCompletion>command(commands,
-                                        new CompleteUploadCommand(uploadId, requesterId, version, sha256, clock.instant())))
-                                .map(completion -> new CompleteUploadResponse(uploadId, view.fileId(),
-                                        completion.version(), view.plan().size(), sha256, "completed"));
-                    });
+            // Completes racing on one upload in this instance share one run: storage assembles an object once.
+            return completing.computeIfAbsent(uploadId, id -> finish(view, request)
+                    .doFinally(signal -> completing.remove(id))
+                    .cache());
         });
+    }
+
+    private Mono<CompleteUploadResponse> finish(UploadSessionView view, CompleteUploadRequest request) {
+        return assemble(view, request)
+                .then(verify(view))
+                .flatMap(verified -> {
+                    String sha256 = verified.orElse(null);
+                    return Dispatch.<Long>command(commands, versionCommand(view, sha256))
+                            .flatMap(version -> Dispatch.<UploadCompletion>command(commands,
+                                    new CompleteUploadCommand(view.uploadId(), view.ownerId(), version, sha256,
+                                            clock.instant())))
+                            .map(completion -> new CompleteUploadResponse(view.uploadId(), view.fileId(),
+                                    completion.version(), view.plan().size(), sha256, "completed"));
+                });
     }
 
     private Mono<Void> assemble(UploadSessionView view, CompleteUploadRequest request) {

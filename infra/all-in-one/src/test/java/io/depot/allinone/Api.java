@@ -44,6 +44,13 @@ final class Api {
         return postRaw(path, token, "application/json", body == null ? "" : write(body));
     }
 
+    Response post(String path, String token, Object body, Map<String, String> headers) {
+        var builder = request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : write(body)));
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     Response postRaw(String path, String token, String contentType, String body) {
         var builder = request(path, token).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {

@@ -355,12 +355,10 @@ class UploadService {
                         .then(releaseStorage(view.objectKey(), view.storageUploadId())));
     }
 
+    /** Releases storage at once; if storage fails now, the cleanup saga's release after the abort retries it. */
     private Mono<Void> releaseStorage(String key, String storageUploadId) {
-        Mono<Void> release = storageUploadId != null
-                ? storage.abortMultipartUpload(key, storageUploadId)
-                : storage.delete(key);
-        return release.onErrorResume(e -> {
-            log.warn("could not release storage of {}: {}", key, e.toString());
+        return storage.release(key, storageUploadId).onErrorResume(e -> {
+            log.warn("could not release storage of {} yet: {}", key, e.toString());
             return Mono.empty();
         });
     }

@@ -161,6 +161,14 @@ public class ObjectStorage {
                 .onErrorResume(e -> e.getCause() instanceof NoSuchUploadException, e -> Mono.empty());
     }
 
+    /**
+     * Releases what an unfinished upload holds: its multipart upload, or its single object when
+     * {@code storageUploadId} is null. Releasing what is already gone succeeds.
+     */
+    public Mono<Void> release(String key, String storageUploadId) {
+        return storageUploadId != null ? abortMultipartUpload(key, storageUploadId) : delete(key);
+    }
+
     /** The object's size and ETag, or empty when there is no such object. */
     public Mono<Optional<StoredObject>> head(String key) {
         return call(() -> s3.headObject(b -> b.bucket(bucket).key(key)))

@@ -9,6 +9,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +49,7 @@ public class ObjectStorage {
     private final S3AsyncClient s3;
     private final S3Presigner presigner;
     private final String bucket;
+    private final AtomicBoolean partNumberMarkerUnsupported = new AtomicBoolean();
 
     public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket) {
         this.s3 = s3;
@@ -124,10 +128,22 @@ public class ObjectStorage {
 
     /** Every part storage holds for a multipart upload, in part order. */
     public Mono<List<StoredPart>> listParts(String key, String storageUploadId) {
+        // A listing is read-only, so it is retried; S3-compatible stores can fail one that races a part upload.
         return Flux.from(s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)).parts())
                 .map(ObjectStorage::storedPart)
                 .collectList()
+                .retryWhen(Retry.backoff(3, Duration.ofMillis(50))
+                        .filter(e -> !isNotFound(unwrap(e)))
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
                 .onErrorMap(ObjectStorage::translate);
+    }
+
+    private static boolean isNotFound(Throwable e) {
+        return e instanceof NoSuchUploadException || e instanceof S3Exception s && s.statusCode() == 404;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /**
@@ -135,12 +151,17 @@ public class ObjectStorage {
      * Stores that do not implement the part-number marker (S3Proxy) get the whole listing instead.
      */
     public Mono<Optional<StoredPart>> findPart(String key, String storageUploadId, int partNumber) {
-        return call(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
+        Mono<List<StoredPart>> parts = partNumberMarkerUnsupported.get()
+                ? listParts(key, storageUploadId)
+                : Mono.fromFuture(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumberMarker(partNumber - 1).maxParts(1)))
                 .map(r -> r.parts().stream().map(ObjectStorage::storedPart).toList())
-                .onErrorResume(e -> e.getCause() instanceof S3Exception s && s.statusCode() == 501,
-                        e -> listParts(key, storageUploadId))
-                .map(parts -> parts.stream().filter(p -> p.partNumber() == partNumber).findFirst());
+                .onErrorResume(e -> unwrap(e) instanceof S3Exception s && s.statusCode() == 501, e -> {
+                    partNumberMarkerUnsupported.set(true);
+                    return listParts(key, storageUploadId);
+                })
+                .onErrorMap(ObjectStorage::translate);
+        return parts.map(found -> found.stream().filter(p -> p.partNumber() == partNumber).findFirst());
     }
 
     /** Assembles the object from its parts; empty when storage no longer knows the multipart upload. */
@@ -253,7 +274,8 @@ public class ObjectStorage {
      * Client-side failures and storage's own 5xx become {@link ErrorCode#STORAGE_UNAVAILABLE}; the S3 error
      * stays the cause so callers can tell a missing key or upload from an outage.
      */
-    private static Throwable translate(Throwable e) {
+    private static Throwable translate(Throwable failure) {
+        Throwable e = unwrap(failure);
         if (e instanceof DepotException) {
             return e;
         }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -99,6 +101,16 @@ public class AxonStoresAutoConfiguration {
                 .transactionManager(transactionManager)
                 .batchSize(batchSize)
                 .build();
+    }
+
+    /**
+     * A handler that fails (its store is down, say) stops its processor, which retries the same events with
+     * back-off until they succeed: no event is skipped by a projection, saga or worker.
+     */
+    @Bean
+    ConfigurerModule retryFailedEventHandling() {
+        return configurer -> configurer.eventProcessing()
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package io.depot.platform.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import org.axonframework.commandhandling.CommandExecutionException;
@@ -8,6 +10,7 @@ import org.axonframework.messaging.HandlerExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -21,6 +24,7 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -66,6 +70,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         if (failure instanceof DepotException depot) {
             return Problem.of(depot.code(), depot.getMessage());
         }
+        if (isStoreUnavailable(failure)) {
+            return Problem.of(ErrorCode.SERVICE_UNAVAILABLE, "a store Depot depends on is unavailable; retry later");
+        }
         if (failure instanceof WebExchangeBindException bind) {
             List<Map<String, String>> errors = bind.getFieldErrors().stream()
                     .map(e -> Map.of("field", snakeCase(e.getField()), "message", String.valueOf(e.getDefaultMessage())))
@@ -103,6 +110,23 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                     status.getReason() != null ? status.getReason() : "request failed", Map.of());
         }
         return Problem.of(ErrorCode.INTERNAL_ERROR, "internal error");
+    }
+
+    /** A lost or refused connection to the event store or the read-model store, anywhere in the cause chain. */
+    static boolean isStoreUnavailable(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause()) {
+            // Constraint and concurrency failures become domain answers long before this point: an SQL
+            // failure that gets here is the database failing, and the request can be retried.
+            if (e instanceof SQLException
+                    || e instanceof CannotGetJdbcConnectionException
+                    || e instanceof MongoSocketException || e instanceof MongoTimeoutException) {
+                return true;
+            }
+            if (e.getCause() == e) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** Request fields are named in snake_case on the wire; name them so in errors too. */

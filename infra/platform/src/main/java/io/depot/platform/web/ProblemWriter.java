@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 /** Writes a {@link Problem} as {@code application/problem+json}; shared by the error handler and security. */
 public class ProblemWriter {
 
+    /** What a client told to come back later should wait, in seconds. */
+    static final String RETRY_AFTER_SECONDS = "2";
+
     private final ObjectMapper objectMapper;
 
     public ProblemWriter(ObjectMapper objectMapper) {
@@ -30,6 +33,9 @@ public class ProblemWriter {
             bytes = ("{\"status\":" + problem.status().value() + "}").getBytes(StandardCharsets.UTF_8);
         }
         response.setStatusCode(problem.status());
+        if (problem.status().value() == 503) {
+            response.getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));

@@ -4,11 +4,8 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.DeleteFileCommand;
 import io.depot.platform.axon.Dispatch;
-import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -17,7 +14,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
@@ -28,30 +24,21 @@ import java.util.List;
 @RequestMapping("/v1/files")
 class FileCommandController {
 
-    private static final Logger log = LoggerFactory.getLogger(FileCommandController.class);
-
     private final CommandGateway commands;
-    private final ObjectStorage storage;
     private final Clock clock;
 
-    FileCommandController(CommandGateway commands, ObjectStorage storage, Clock clock) {
+    FileCommandController(CommandGateway commands, Clock clock) {
         this.commands = commands;
-        this.storage = storage;
         this.clock = clock;
     }
 
-    /** Deletes the file, then removes its objects from storage. */
+    /** Deletes the file; its objects are removed from storage in the background, with retries. */
     @DeleteMapping("/{fileId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> delete(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
         return Dispatch.<List<String>>command(commands, new DeleteFileCommand(fileId, user.getSubject(), clock.instant()))
                 .onErrorMap(AggregateNotFoundException.class,
                         e -> new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId))
-                .flatMapMany(Flux::fromIterable)
-                .concatMap(key -> storage.delete(key).onErrorResume(e -> {
-                    log.warn("file {} deleted, but its object {} could not be removed yet: {}", fileId, key, e.toString());
-                    return Mono.empty();
-                }))
                 .then();
     }
 }

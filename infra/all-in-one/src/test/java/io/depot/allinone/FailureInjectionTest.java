@@ -164,6 +164,27 @@ class FailureInjectionTest {
     }
 
     @Test
+    void aDeletedFilesObjectIsRemovedOnceStorageComesBack() {
+        String token = api.token("erin");
+        byte[] data = EndToEndTest.randomBytes(300, 84);
+        JsonNode upload = initiate(token, "deleted-" + System.nanoTime() + ".bin", data, null);
+        putSingle(upload, data);
+        String fileId = complete(token, upload.get("upload_id").asText()).get("file_id").asText();
+        assertIntact(token, fileId, data);
+        assertThat(objects()).anyMatch(key -> key.contains(fileId));
+
+        storageForDepot.down();
+        try {
+            assertThat(api.delete("/v1/files/" + fileId, token).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/files/" + fileId, token).status() == 404);
+            assertThat(s3Objects()).anyMatch(key -> key.contains(fileId));
+        } finally {
+            storageForDepot.up();
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> objects().stream().noneMatch(key -> key.contains(fileId)));
+    }
+
+    @Test
     void aClientResumesAfterDepotIsKilledMidUpload() {
         String token = api.token("erin");
         byte[] data = EndToEndTest.randomBytes(64 * EndToEndTest.MIB, 83);
@@ -329,6 +350,19 @@ class FailureInjectionTest {
 
     private static JdbcTemplate jdbc() {
         return app.getBean(JdbcTemplate.class);
+    }
+
+    private static List<String> objects() {
+        return app.getBean(ObjectStorage.class).listKeys("").collectList().block(Duration.ofSeconds(30));
+    }
+
+    /** What the object store holds, asked directly rather than through the proxy Depot uses. */
+    private static List<String> s3Objects() {
+        try {
+            return java.nio.file.Files.walk(dataDir.resolve("objects")).map(Path::toString).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static List<String> multipartUploads() {

@@ -187,9 +187,10 @@ class UploadLifecycleTest extends EndToEndTest {
         assertThat(stored().objects()).anyMatch(key -> key.contains(fileId));
 
         assertThat(api.delete("/v1/files/" + fileId, alice).status()).isEqualTo(204);
-        assertThat(stored().objects()).noneMatch(key -> key.contains(fileId));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
                 .until(() -> api.get("/v1/files/" + fileId, alice).status() == 404);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> stored().objects().stream().noneMatch(key -> key.contains(fileId)));
         assertThat(api.get("/v1/users/alice/files?size=100", alice).body()).doesNotContain(fileId);
         assertThat(api.delete("/v1/files/" + fileId, alice).status()).isEqualTo(204);
     }

@@ -1,0 +1,34 @@
+package io.depot.worker.storage;
+
+import io.depot.file.FileDeletedEvent;
+import io.depot.platform.storage.ObjectStorage;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+
+/**
+ * Removes a deleted file's objects from storage, after the deletion is recorded. Deleting an object that is
+ * gone succeeds, so a redelivered event is harmless; while storage fails, the processor retries the event
+ * with back-off rather than skipping it.
+ */
+@Component
+@ProcessingGroup(ObjectDeletionWorker.GROUP)
+class ObjectDeletionWorker {
+
+    static final String GROUP = "object-deletion";
+
+    private final ObjectStorage storage;
+
+    ObjectDeletionWorker(ObjectStorage storage) {
+        this.storage = storage;
+    }
+
+    @EventHandler
+    void on(FileDeletedEvent event) {
+        for (String key : event.objectKeys()) {
+            storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+}

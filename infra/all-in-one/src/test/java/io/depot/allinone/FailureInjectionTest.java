@@ -244,10 +244,13 @@ class FailureInjectionTest {
             assertThat(file.get("version").asLong()).isEqualTo(1);
             assertThat(file.get("size").asLong()).isEqualTo(contents.get(i).length);
         }
-        long versioned = jdbc().queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType = ?",
-                Long.class, "io.depot.file.FileVersionedEvent");
-        long readModelFiles = app.getBean(com.mongodb.client.MongoDatabase.class).getCollection("files").countDocuments();
-        assertThat(readModelFiles).isEqualTo(versioned);
+        awaitProjectionsCaughtUp();
+        var versioned = new java.util.TreeSet<>(jdbc().queryForList("SELECT DISTINCT aggregateIdentifier FROM DomainEventEntry "
+                + "WHERE payloadType = ?", String.class, "io.depot.file.FileVersionedEvent"));
+        var projected = new java.util.TreeSet<String>();
+        app.getBean(com.mongodb.client.MongoDatabase.class).getCollection("files").find()
+                .forEach(d -> projected.add(d.getString("_id")));
+        assertThat(projected).as("every versioned file is in the read model").isEqualTo(versioned);
     }
 
     @Test
@@ -346,6 +349,18 @@ class FailureInjectionTest {
                         + "ORDER BY sequenceNumber", String.class, aggregateId).stream()
                 .map(t -> t.substring(t.lastIndexOf('.') + 1))
                 .toList();
+    }
+
+    /** Waits until every streaming processor has handled every event appended so far. */
+    private static void awaitProjectionsCaughtUp() {
+        var processing = app.getBean(org.axonframework.config.EventProcessingConfiguration.class);
+        long head = app.getBean(org.axonframework.eventsourcing.eventstore.EventStore.class).createHeadToken()
+                .position().orElse(-1);
+        await().atMost(Duration.ofSeconds(90)).until(() -> processing.eventProcessors().values().stream()
+                .filter(p -> p instanceof org.axonframework.eventhandling.StreamingEventProcessor)
+                .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p)
+                .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()
+                        .allMatch(status -> status.getCurrentPosition().orElse(-1) >= head)));
     }
 
     private static JdbcTemplate jdbc() {

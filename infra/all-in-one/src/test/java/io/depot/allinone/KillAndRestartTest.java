@@ -1,0 +1,162 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import de.bwaldvogel.mongo.MongoServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Depot runs as a process of its own, is killed with SIGKILL while a part streams through it, and is
+ * started again; the client resumes from what the server kept, and the file ends whole.
+ */
+class KillAndRestartTest {
+
+    private static final long PART = 5L * EndToEndTest.MIB;
+
+    private static EmbeddedStores.EmbeddedObjectStore s3;
+    private static MongoServer mongo;
+    private static Path dataDir;
+    private static String jdbcUrl;
+    private Process depot;
+
+    @BeforeAll
+    static void servers() throws Exception {
+        jdbcUrl = TestPostgres.schemaUrl();
+        dataDir = Files.createTempDirectory("depot-kill-");
+        var embedded = new EmbeddedStores();
+        var properties = new EmbeddedProperties(dataDir, 0, "depot", "depot-embedded-secret", 0, true);
+        s3 = embedded.embeddedObjectStore(properties);
+        mongo = embedded.embeddedMongo(properties);
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (mongo != null) {
+            mongo.shutdownNow();
+        }
+        if (s3 != null) {
+            s3.stop();
+        }
+    }
+
+    @AfterEach
+    void stopDepot() {
+        if (depot != null) {
+            depot.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aClientResumesAfterDepotIsKilledWhileAPartStreams() throws Exception {
+        Api first = start();
+        String firstToken = first.token("gina");
+        byte[] data = EndToEndTest.randomBytes(64 * EndToEndTest.MIB, 101);
+        JsonNode upload = first.post("/v1/uploads/initiate", firstToken, Map.of("filename", "killed.bin",
+                "content_type", "application/octet-stream", "size", data.length, "part_size", PART,
+                "sha256", EndToEndTest.sha256(data))).json();
+        String uploadId = upload.get("upload_id").asText();
+        for (int part = 1; part <= 5; part++) {
+            Api.Response streamed = first.put("/v1/uploads/" + uploadId + "/parts/" + part, firstToken,
+                    EndToEndTest.slice(data, PART, part));
+            assertThat(streamed.status()).isEqualTo(200);
+        }
+
+        CompletableFuture<Object> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return first.put("/v1/uploads/" + uploadId + "/parts/6", firstToken, EndToEndTest.slice(data, PART, 6));
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Thread.sleep(50);
+        depot.destroyForcibly().waitFor();
+        inFlight.join();
+
+        Api api = start();
+        String token = api.token("gina");
+        JsonNode state = api.get("/v1/uploads/" + uploadId, token).json();
+        assertThat(state.get("status").asText()).isEqualTo("in_progress");
+        assertThat(state.get("parts_uploaded").size()).isBetween(5, 6);
+        for (JsonNode missing : state.get("missing_parts")) {
+            int part = missing.asInt();
+            Api.Response streamed = api.put("/v1/uploads/" + uploadId + "/parts/" + part, token,
+                    EndToEndTest.slice(data, PART, part));
+            assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+        }
+        Api.Response completed = api.post("/v1/uploads/" + uploadId + "/complete", token, null);
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        String fileId = completed.json().get("file_id").asText();
+
+        Api client = api;
+        String reader = token;
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.get("/v1/files/" + fileId, reader).status() == 200);
+        String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
+        assertThat(EndToEndTest.sha256(api.getUrl(url, Map.of()).body())).isEqualTo(EndToEndTest.sha256(data));
+        assertThat(uploadEvents(uploadId)).filteredOn("PartUploadedEvent"::equals).hasSize(13);
+        assertThat(uploadEvents(uploadId)).startsWith("UploadInitiatedEvent").endsWith("UploadCompletedEvent");
+    }
+
+    private Api start() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                DepotApplication.class.getName(),
+                "--server.port=" + port,
+                "--depot.embedded.data-dir=" + dataDir,
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + TestPostgres.USER,
+                "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort() + "/depot",
+                "--depot.storage.endpoint=" + s3.endpoint(),
+                "--depot.storage.access-key=depot",
+                "--depot.storage.secret-key=depot-embedded-secret"));
+        File log = dataDir.resolve("depot-" + System.nanoTime() + ".log").toFile();
+        depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Api api = new Api(port);
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            assertThat(depot.isAlive()).as("Depot exited; see " + log).isTrue();
+            try {
+                return api.get("/health", null).status() == 200;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        return api;
+    }
+
+    private static List<String> uploadEvents(String uploadId) throws Exception {
+        List<String> types = new ArrayList<>();
+        try (var c = DriverManager.getConnection(jdbcUrl, TestPostgres.USER, TestPostgres.PASSWORD);
+             var s = c.prepareStatement("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ? "
+                     + "ORDER BY sequenceNumber")) {
+            s.setString(1, uploadId);
+            try (var r = s.executeQuery()) {
+                while (r.next()) {
+                    String type = r.getString(1);
+                    types.add(type.substring(type.lastIndexOf('.') + 1));
+                }
+            }
+        }
+        return types;
+    }
+}

@@ -4,7 +4,9 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.upload.UploadSession;
 import io.depot.upload.UploadSessionView;
-import org.axonframework.config.Configuration;
+import org.axonframework.eventsourcing.AggregateFactory;
+import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.Repository;
@@ -15,14 +17,19 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Reads an upload session's state from the write model. An upload in flight is its owner's own working
  * state, and a client resuming after a crash must see every part it reported, with no read-model lag.
+ * Reads go to the event store (latest snapshot and the events after it), never to this instance's
+ * aggregate cache, which does not see what other instances recorded.
  */
 @Component
 class UploadSessions {
 
-    private final Configuration axon;
+    private final Repository<UploadSession> repository;
 
-    UploadSessions(Configuration axon) {
-        this.axon = axon;
+    UploadSessions(EventStore eventStore, AggregateFactory<UploadSession> uploadSessionFactory) {
+        this.repository = EventSourcingRepository.builder(UploadSession.class)
+                .eventStore(eventStore)
+                .aggregateFactory(uploadSessionFactory)
+                .build();
     }
 
     /** The session as {@code requesterId} may see it: another user's session does not exist. */
@@ -34,7 +41,6 @@ class UploadSessions {
     }
 
     private UploadSessionView load(String uploadId) {
-        Repository<UploadSession> repository = axon.repository(UploadSession.class);
         var unitOfWork = DefaultUnitOfWork.startAndGet(null);
         var result = unitOfWork.executeWithResult(() -> repository.load(uploadId).invoke(UploadSession::view));
         if (result.isExceptional()) {

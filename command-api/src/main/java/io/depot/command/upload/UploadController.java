@@ -8,6 +8,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
@@ -47,6 +49,13 @@ class UploadController {
     @GetMapping("/{uploadId}")
     Mono<UploadStateResponse> state(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
         return uploads.state(uploadId, user.getSubject());
+    }
+
+    /** Server-sent events: {@code progress} reports until the upload completes or aborts. */
+    @GetMapping(path = "/{uploadId}/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<UploadProgress>> progress(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
+        return uploads.progress(uploadId, user.getSubject())
+                .map(p -> ServerSentEvent.builder(p).event("progress").build());
     }
 
     @PutMapping("/{uploadId}/parts/{partNumber}")

@@ -52,6 +52,9 @@ import java.util.stream.Collectors;
 class UploadService {
 
     private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    private static final Duration PROGRESS_POLL = Duration.ofMillis(500);
+    /** A progress stream ends after this long; the client reconnects if its upload still runs. */
+    private static final Duration PROGRESS_LIMIT = Duration.ofHours(1);
 
     private final ObjectStorage storage;
     private final CommandGateway commands;
@@ -152,6 +155,21 @@ class UploadService {
         }
         return storage.presignPart(view.objectKey(), view.storageUploadId(), part, view.plan().partLength(part),
                 urlExpiry);
+    }
+
+    /**
+     * The upload's progress as it changes: a report now, then one whenever bytes or status change, until the
+     * upload completes or aborts. It follows the event store, so it sees parts recorded by any instance.
+     */
+    Flux<UploadProgress> progress(String uploadId, String requesterId) {
+        return sessions.find(uploadId, requesterId)
+                .flatMapMany(first -> Flux.concat(Mono.just(first), Flux.interval(PROGRESS_POLL)
+                        .onBackpressureDrop()
+                        .concatMap(tick -> sessions.find(uploadId, requesterId))))
+                .map(UploadProgress::of)
+                .distinctUntilChanged()
+                .takeUntil(UploadProgress::finished)
+                .take(PROGRESS_LIMIT);
     }
 
     /** Streams a part through the service to storage, then records it. */

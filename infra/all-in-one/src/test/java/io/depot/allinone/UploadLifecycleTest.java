@@ -85,6 +85,43 @@ class UploadLifecycleTest extends EndToEndTest {
     }
 
     @Test
+    void progressIsStreamedUntilTheUploadCompletes() throws Exception {
+        String alice = api.token("alice");
+        byte[] data = randomBytes(12 * MIB, 9);
+        JsonNode upload = initiate(alice, uniqueName("progress"), data.length, PART, null);
+        String uploadId = upload.get("upload_id").asText();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        var stream = java.net.http.HttpClient.newHttpClient().sendAsync(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                                + "/v1/uploads/" + uploadId + "/progress"))
+                        .header("Authorization", "Bearer " + alice).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(stream::isDone);
+        var lineStream = stream.get();
+        assertThat(lineStream.statusCode()).isEqualTo(200);
+        var reader = java.util.concurrent.CompletableFuture.runAsync(() -> lineStream.body().forEach(lines::add));
+
+        for (int part = 1; part <= 3; part++) {
+            assertThat(api.put("/v1/uploads/" + uploadId + "/parts/" + part, alice, slice(data, PART, part)).status())
+                    .isEqualTo(200);
+            int done = part;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    lines.stream().anyMatch(l -> l.contains("\"parts_uploaded\":" + done)));
+        }
+        complete(alice, uploadId);
+        reader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        List<JsonNode> reports = lines.stream().filter(l -> l.startsWith("data:"))
+                .map(l -> new Api.Response(200, "application/json", l.substring(5), Map.of()).json())
+                .toList();
+        assertThat(lines).contains("event:progress");
+        assertThat(reports).extracting(r -> r.get("bytes_uploaded").asLong()).isSorted()
+                .contains(0L, PART, 2 * PART, (long) data.length);
+        assertThat(reports.get(reports.size() - 1).get("status").asText()).isEqualTo("completed");
+        assertThat(reports.get(reports.size() - 1).get("version").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void aDownloadUrlServesRangeRequests() {
         String alice = api.token("alice");
         byte[] data = randomBytes(1000, 3);

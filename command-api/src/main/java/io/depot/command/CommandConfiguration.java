@@ -23,10 +23,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The write side's aggregates. Each is cached while in use, so the next command on it loads nothing; an
- * instance that has not seen it yet loads its latest snapshot (taken every {@code depot.upload.snapshot-every}
- * events) and the few events after it, so recording an upload's 10,000th part does not replay 10,000 events.
- * A cached aggregate that another instance changed fails its append and is evicted; the retry loads it afresh.
+ * The write side's aggregates. An upload session is cached while in use, so recording its next part loads
+ * nothing; an instance that has not seen it yet loads its latest snapshot (taken every
+ * {@code depot.upload.snapshot-every} events) and the few events after it, so recording an upload's 10,000th
+ * part does not replay 10,000 events. A cached session that another instance changed fails its append and
+ * is evicted; the retry loads it afresh. Files are not cached: sagas and workers change them inside their
+ * own event processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(UploadProperties.class)
@@ -76,7 +78,6 @@ public class CommandConfiguration {
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
                         .configureAggregateFactory(c -> storedFileFactory)
-                        .configureCache(c -> new WeakReferenceCache())
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
     }
 }

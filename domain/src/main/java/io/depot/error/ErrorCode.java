@@ -17,6 +17,8 @@ public enum ErrorCode {
     PARTS_MISSING(ErrorKind.INVALID, "Parts are missing"),
     SIZE_MISMATCH(ErrorKind.INVALID, "Stored size differs from the declared size"),
     CHECKSUM_MISMATCH(ErrorKind.INVALID, "Stored content does not match the declared SHA-256"),
+    FILE_NOT_READY(ErrorKind.CONFLICT, "File is not available yet"),
+    FILE_VERSION_FAILED(ErrorKind.CONFLICT, "File version failed processing"),
     UPLOAD_COMPLETED(ErrorKind.CONFLICT, "Upload is already completed"),
     UPLOAD_ABORTED(ErrorKind.CONFLICT, "Upload was aborted"),
     IDEMPOTENCY_KEY_REUSED(ErrorKind.CONFLICT, "Idempotency-Key reused for another request"),

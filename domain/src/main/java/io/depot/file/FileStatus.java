@@ -1,6 +1,11 @@
 package io.depot.file;
 
-/** Whether a file's current version can be downloaded. */
+/** Where a file's newest version is between upload and download. */
 public enum FileStatus {
-    AVAILABLE
+    /** Uploaded; being verified and, where policy requires it, scanned. Not downloadable yet. */
+    PROCESSING,
+    /** Verified, and clean or allowed unscanned: downloadable. */
+    AVAILABLE,
+    /** Failed verification or the scan; its object is removed and the reason recorded. */
+    FAILED
 }

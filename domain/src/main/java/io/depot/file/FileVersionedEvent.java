@@ -16,4 +16,9 @@ public record FileVersionedEvent(
         Visibility visibility,
         String objectKey,
         Instant versionedAt) {
+
+    /** This version's key, by which its finalize saga is found. */
+    public String versionKey() {
+        return FileVersionKey.of(fileId, version);
+    }
 }

@@ -3,7 +3,10 @@ package io.depot.file;
 import java.time.Instant;
 import java.util.List;
 
-/** A file's current metadata, as the query side keeps it. */
+/**
+ * A file's current metadata, as the query side keeps it: its newest version, and the newest version that
+ * can be downloaded, which differ while a new version is processed.
+ */
 public record FileView(
         String fileId,
         String ownerId,
@@ -14,14 +17,19 @@ public record FileView(
         StorageClass storageClass,
         long version,
         FileStatus status,
+        String failureReason,
         Visibility visibility,
-        String objectKey,
         Instant createdAt,
         Instant updatedAt,
-        List<String> tags) {
+        List<String> tags,
+        Downloadable downloadable) {
 
     /** Whether {@code userId} (null for anonymous) may see this file. */
     public boolean readableBy(String userId) {
         return visibility == Visibility.PUBLIC || ownerId.equals(userId);
+    }
+
+    /** The version downloads serve. */
+    public record Downloadable(long version, String objectKey, long size, String filename, String contentType) {
     }
 }

@@ -9,6 +9,9 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,9 @@ import java.util.Map;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
- * A file and its versions. Each completed upload of the same name by the same owner adds a version;
- * a deleted file comes back with its next upload.
+ * A file and its versions. Each completed upload of the same name by the same owner adds a version, which
+ * is processed (verified, scanned where policy requires) before it becomes available or fails; a deleted
+ * file comes back with its next upload.
  */
 public class StoredFile {
 
@@ -28,6 +32,10 @@ public class StoredFile {
     private boolean deleted;
     private Map<String, Long> versionByUpload = new LinkedHashMap<>();
     private List<String> objectKeys = new ArrayList<>();
+    private Map<Long, String> objectKeyByVersion = new HashMap<>();
+    private Map<Long, FileStatus> statusByVersion = new HashMap<>();
+    private Set<Long> verified = new HashSet<>();
+    private Set<Long> scanRequested = new HashSet<>();
 
     protected StoredFile() {
     }
@@ -63,6 +71,55 @@ public class StoredFile {
         return keys;
     }
 
+    @CommandHandler
+    public void handle(RecordVersionVerifiedCommand command) {
+        requireVersion(command.version());
+        if (verified.contains(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+            return;
+        }
+        apply(new FileVersionVerifiedEvent(fileId, command.version(), command.sha256()));
+    }
+
+    @CommandHandler
+    public void handle(RequestFileScanCommand command) {
+        requireVersion(command.version());
+        if (scanRequested.contains(command.version())) {
+            return;
+        }
+        apply(new FileScanRequestedEvent(fileId, command.version(), objectKeyByVersion.get(command.version())));
+    }
+
+    @CommandHandler
+    public void handle(MarkVersionAvailableCommand command) {
+        requireVersion(command.version());
+        FileStatus status = statusByVersion.get(command.version());
+        if (status == FileStatus.AVAILABLE) {
+            return;
+        }
+        if (status == FileStatus.FAILED) {
+            throw new DepotException(ErrorCode.FILE_VERSION_FAILED, "version " + command.version() + " of file "
+                    + fileId + " failed and cannot become available");
+        }
+        apply(new FileVersionAvailableEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
+                command.scanned(), command.at()));
+    }
+
+    @CommandHandler
+    public void handle(FailFileVersionCommand command) {
+        requireVersion(command.version());
+        if (statusByVersion.get(command.version()) == FileStatus.FAILED) {
+            return;
+        }
+        apply(new FileVersionFailedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
+                command.reason(), command.at()));
+    }
+
+    private void requireVersion(long version) {
+        if (!statusByVersion.containsKey(version)) {
+            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "file " + fileId + " has no version " + version);
+        }
+    }
+
     @EventSourcingHandler
     void on(FileVersionedEvent event) {
         fileId = event.fileId();
@@ -71,6 +128,29 @@ public class StoredFile {
         deleted = false;
         versionByUpload.put(event.uploadId(), event.version());
         objectKeys.add(event.objectKey());
+        objectKeyByVersion.put(event.version(), event.objectKey());
+        statusByVersion.put(event.version(), FileStatus.PROCESSING);
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionVerifiedEvent event) {
+        verified.add(event.version());
+    }
+
+    @EventSourcingHandler
+    void on(FileScanRequestedEvent event) {
+        scanRequested.add(event.version());
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionAvailableEvent event) {
+        statusByVersion.put(event.version(), FileStatus.AVAILABLE);
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionFailedEvent event) {
+        statusByVersion.put(event.version(), FileStatus.FAILED);
+        objectKeys.remove(event.objectKey());
     }
 
     @EventSourcingHandler

@@ -81,6 +81,49 @@ class StoredFileTest {
     }
 
     @Test
+    void aVerifiedVersionBecomesAvailable() {
+        fixture.given(versioned(1, "u-1"), new FileVersionVerifiedEvent("f-1", 1, "abc"))
+                .when(new MarkVersionAvailableCommand("f-1", 1, false, T0))
+                .expectEvents(new FileVersionAvailableEvent("f-1", 1, "objects/f-1/u-1", false, T0));
+    }
+
+    @Test
+    void verifyingAndRequestingAScanTwiceChangeNothing() {
+        fixture.given(versioned(1, "u-1"), new FileVersionVerifiedEvent("f-1", 1, "abc"),
+                        new FileScanRequestedEvent("f-1", 1, "objects/f-1/u-1"))
+                .when(new RecordVersionVerifiedCommand("f-1", 1, "abc"))
+                .expectNoEvents();
+        fixture.given(versioned(1, "u-1"), new FileScanRequestedEvent("f-1", 1, "objects/f-1/u-1"))
+                .when(new RequestFileScanCommand("f-1", 1))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailedVersionCannotBecomeAvailable() {
+        fixture.given(versioned(1, "u-1"), new FileVersionFailedEvent("f-1", 1, "objects/f-1/u-1", "missing", T0))
+                .when(new MarkVersionAvailableCommand("f-1", 1, false, T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_VERSION_FAILED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailedVersionsObjectIsNotDeletedAgainWithTheFile() {
+        fixture.given(versioned(1, "u-1"), versioned(2, "u-2"),
+                        new FileVersionFailedEvent("f-1", 2, "objects/f-1/u-2", "missing", T0))
+                .when(new DeleteFileCommand("f-1", "alice", T0))
+                .expectEvents(new FileDeletedEvent("f-1", "alice", 2, List.of("objects/f-1/u-1"), T0));
+    }
+
+    @Test
+    void anUnknownVersionIsRefused() {
+        fixture.given(versioned(1, "u-1"))
+                .when(new MarkVersionAvailableCommand("f-1", 7, false, T0))
+                .expectException(DepotException.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void aDeletedFileComesBackWithItsNextUpload() {
         fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
                 .when(record("u-2"))

@@ -37,7 +37,10 @@ class AllInOneDefaultsTest {
             Api.Response completed = api.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", token, null);
             assertThat(completed.status()).as(completed.body()).isEqualTo(200);
             fileId = completed.json().get("file_id").asText();
-            await().atMost(Duration.ofSeconds(15)).until(() -> api.get("/v1/files/" + fileId, token).status() == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Api.Response file = api.get("/v1/files/" + fileId, token);
+                return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
+            });
         }
         assertThat(dataDir.resolve("events")).isDirectory();
         assertThat(dataDir.resolve("readmodels/depot.mv")).exists();
@@ -65,7 +68,7 @@ class AllInOneDefaultsTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(DepotApplication.class)
-                .run("--server.port=0", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath());
+                .run("--server.port=0", "--server.shutdown=immediate", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath());
     }
 
     private static int port(ConfigurableApplicationContext app) {

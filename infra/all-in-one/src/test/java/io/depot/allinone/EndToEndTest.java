@@ -54,11 +54,21 @@ abstract class EndToEndTest {
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::schemaUrl);
+        // One schema for the one application every subclass shares (Spring caches the context).
+        registry.add("spring.datasource.url", EndToEndTest::sharedSchemaUrl);
         registry.add("spring.datasource.username", () -> TestPostgres.USER);
         registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
         registry.add("depot.embedded.data-dir", DATA_DIR::toString);
         registry.add("depot.embedded.mongo-in-memory", () -> "true");
+    }
+
+    private static String sharedSchemaUrl;
+
+    private static synchronized String sharedSchemaUrl() {
+        if (sharedSchemaUrl == null) {
+            sharedSchemaUrl = TestPostgres.schemaUrl();
+        }
+        return sharedSchemaUrl;
     }
 
     @org.junit.jupiter.api.BeforeEach
@@ -159,12 +169,13 @@ abstract class EndToEndTest {
         return r.json();
     }
 
-    /** Waits until the query side shows the file at {@code version}, and returns its metadata. */
+    /** Waits until the query side shows the file's {@code version} available, and returns its metadata. */
     JsonNode awaitFile(String token, String fileId, long version) {
         List<JsonNode> found = new ArrayList<>(1);
-        await().atMost(Duration.ofSeconds(15)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
             Api.Response r = api.get("/v1/files/" + fileId, token);
-            if (r.status() == 200 && r.json().get("version").asLong() == version) {
+            if (r.status() == 200 && r.json().get("version").asLong() == version
+                    && r.json().get("upload_status").asText().equals("available")) {
                 found.add(r.json());
                 return true;
             }
@@ -173,8 +184,12 @@ abstract class EndToEndTest {
         return found.get(0);
     }
 
-    /** Downloads the file through a presigned URL and returns the bytes. */
+    /** Downloads the file through a presigned URL, once it is available, and returns the bytes. */
     byte[] download(String token, String fileId) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Api.Response file = api.get("/v1/files/" + fileId, token);
+            return file.status() == 200 && file.json().hasNonNull("downloadable_version");
+        });
         Api.Response r = api.get("/v1/files/" + fileId + "/download", token);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         var response = api.getUrl(r.json().get("url").asText(), Map.of());

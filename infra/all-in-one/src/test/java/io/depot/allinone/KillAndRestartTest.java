@@ -106,7 +106,10 @@ class KillAndRestartTest {
 
         Api client = api;
         String reader = token;
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.get("/v1/files/" + fileId, reader).status() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Api.Response file = client.get("/v1/files/" + fileId, reader);
+            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
+        });
         String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
         assertThat(EndToEndTest.sha256(api.getUrl(url, Map.of()).body())).isEqualTo(EndToEndTest.sha256(data));
         assertThat(uploadEvents(uploadId)).filteredOn("PartUploadedEvent"::equals).hasSize(13);

@@ -17,18 +17,20 @@ final class TestPostgres {
     static final String URL = env("DEPOT_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String USER = env("DEPOT_TEST_JDBC_USER", "postgres");
     static final String PASSWORD = env("DEPOT_TEST_JDBC_PASSWORD", "");
-    static final String SCHEMA = "depot_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-
     private static Boolean available;
 
     private TestPostgres() {
     }
 
-    /** The JDBC URL of this JVM's schema, created on first use; skips the test when no server answers. */
+    /**
+     * The JDBC URL of a new, empty schema: every Depot a test starts has an event store of its own, so no
+     * application's processors see another's events. Skips the test when no server answers.
+     */
     static synchronized String schemaUrl() {
-        if (available == null) {
+        String schema = "depot_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        if (available == null || available) {
             try (Connection c = DriverManager.getConnection(URL, USER, PASSWORD)) {
-                c.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+                c.createStatement().execute("CREATE SCHEMA " + schema);
                 available = true;
             } catch (SQLException e) {
                 if (Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
@@ -38,7 +40,7 @@ final class TestPostgres {
             }
         }
         Assumptions.assumeTrue(available, "no PostgreSQL at " + URL + ": set DEPOT_TEST_JDBC_URL to run this test");
-        return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+        return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     private static String env(String name, String fallback) {

@@ -75,7 +75,7 @@ class UploadExpiryTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(DepotApplication.class)
-                .run("--server.port=0", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath(),
+                .run("--server.port=0", "--server.shutdown=immediate", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath(),
                         "--depot.upload.session-ttl=" + TTL.toSeconds() + "s", "--db-scheduler.polling-interval=500ms");
     }
 

@@ -10,6 +10,9 @@ import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FilePage;
 import io.depot.file.FileStatus;
+import io.depot.file.FileVersionAvailableEvent;
+import io.depot.file.FileVersionFailedEvent;
+import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
@@ -64,14 +67,49 @@ public class FileProjection {
                 .append("sha256", event.sha256())
                 .append("storage_class", event.storageClass().name())
                 .append("version", event.version())
-                .append("status", FileStatus.AVAILABLE.name())
+                .append("status", FileStatus.PROCESSING.name())
+                .append("failure_reason", null)
                 .append("visibility", event.visibility().name())
                 .append("object_key", event.objectKey())
                 .append("created_at", createdAt)
                 .append("updated_at", Date.from(event.versionedAt()))
                 .append("tags", current != null ? current.getList("tags", String.class, List.of()) : List.of())
+                .append("downloadable", current != null ? current.get("downloadable", Document.class) : null)
                 .append("deleted", false);
         files.replaceOne(Filters.eq("_id", event.fileId()), document, new ReplaceOptions().upsert(true));
+    }
+
+    @EventHandler
+    void on(FileVersionVerifiedEvent event) {
+        if (event.sha256() != null) {
+            files.updateOne(newest(event.fileId(), event.version()), Updates.set("sha256", event.sha256()));
+        }
+    }
+
+    @EventHandler
+    void on(FileVersionAvailableEvent event) {
+        Document current = files.find(newest(event.fileId(), event.version())).first();
+        if (current == null) {
+            return;
+        }
+        Document downloadable = new Document("version", event.version())
+                .append("object_key", event.objectKey())
+                .append("size", current.getLong("size"))
+                .append("filename", current.getString("filename"))
+                .append("content_type", current.getString("content_type"));
+        files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
+                Updates.set("status", FileStatus.AVAILABLE.name()), Updates.set("downloadable", downloadable)));
+    }
+
+    @EventHandler
+    void on(FileVersionFailedEvent event) {
+        files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
+                Updates.set("status", FileStatus.FAILED.name()), Updates.set("failure_reason", event.reason())));
+    }
+
+    /** Only the newest version's outcome changes the file's status. */
+    private static Bson newest(String fileId, long version) {
+        return Filters.and(Filters.eq("_id", fileId), Filters.eq("version", version));
     }
 
     @EventHandler
@@ -112,11 +150,15 @@ public class FileProjection {
     }
 
     private static FileView view(Document d) {
+        Document available = d.get("downloadable", Document.class);
         return new FileView(d.getString("_id"), d.getString("owner_id"), d.getString("filename"),
                 d.getString("content_type"), d.getLong("size"), d.getString("sha256"),
                 StorageClass.valueOf(d.getString("storage_class")), d.getLong("version"),
-                FileStatus.valueOf(d.getString("status")), Visibility.valueOf(d.getString("visibility")),
-                d.getString("object_key"), d.getDate("created_at").toInstant(), d.getDate("updated_at").toInstant(),
-                d.getList("tags", String.class, List.of()));
+                FileStatus.valueOf(d.getString("status")), d.getString("failure_reason"),
+                Visibility.valueOf(d.getString("visibility")), d.getDate("created_at").toInstant(),
+                d.getDate("updated_at").toInstant(), d.getList("tags", String.class, List.of()),
+                available == null ? null : new FileView.Downloadable(available.getLong("version"),
+                        available.getString("object_key"), available.getLong("size"), available.getString("filename"),
+                        available.getString("content_type")));
     }
 }

@@ -68,7 +68,7 @@ class FileQueryController {
     }
 
     /**
-     * A presigned GET for the current version, valid for {@code expiry} seconds (capped by configuration).
+     * A presigned GET for the newest downloadable version, valid for {@code expiry} seconds (capped by configuration).
      * Every URL given out is recorded as a FileDownloaded event with who, when and from where.
      */
     @GetMapping("/v1/files/{fileId}/download")
@@ -80,10 +80,16 @@ class FileQueryController {
         Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
         String client = clientAddress(exchange);
         return readable(fileId, user.getSubject()).flatMap(file -> {
-            var url = storage.presignGet(file.objectKey(), file.filename(), file.contentType(), validity);
-            var event = new FileDownloadedEvent(file.fileId(), file.version(), user.getSubject(), client, clock.instant());
+            var target = file.downloadable();
+            if (target == null) {
+                throw new DepotException(ErrorCode.FILE_NOT_READY, "file " + fileId + " is "
+                        + file.status().name().toLowerCase(java.util.Locale.ROOT)
+                        + (file.failureReason() != null ? ": " + file.failureReason() : "; retry shortly"));
+            }
+            var url = storage.presignGet(target.objectKey(), target.filename(), target.contentType(), validity);
+            var event = new FileDownloadedEvent(file.fileId(), target.version(), user.getSubject(), client, clock.instant());
             return Dispatch.publish(events, event)
-                    .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), file.version(), file.size()));
+                    .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), target.version(), target.size()));
         });
     }
 

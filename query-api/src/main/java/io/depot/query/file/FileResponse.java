@@ -18,6 +18,8 @@ record FileResponse(
         String storageClass,
         long version,
         String uploadStatus,
+        String failureReason,
+        Long downloadableVersion,
         @JsonProperty("public") boolean publicFile,
         Instant createdAt,
         Instant updatedAt,
@@ -26,7 +28,9 @@ record FileResponse(
     static FileResponse of(FileView view) {
         return new FileResponse(view.fileId(), view.ownerId(), view.filename(), view.contentType(), view.size(),
                 view.sha256(), view.storageClass().name(), view.version(),
-                view.status().name().toLowerCase(Locale.ROOT), view.visibility() == io.depot.file.Visibility.PUBLIC,
+                view.status().name().toLowerCase(Locale.ROOT), view.failureReason(),
+                view.downloadable() == null ? null : view.downloadable().version(),
+                view.visibility() == io.depot.file.Visibility.PUBLIC,
                 view.createdAt(), view.updatedAt(), view.tags());
     }
 }

@@ -1,0 +1,17 @@
+package io.depot.saga.file;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What a new version must pass before it can be downloaded.
+ *
+ * @param computeSha256            read the whole object to compute its SHA-256 when the client declared none
+ * @param allowUnscannedDownloads  let a verified version be downloaded before a malware scanner cleared it
+ *                                 (on by default: no scanner runs yet)
+ */
+@ConfigurationProperties("depot.finalize")
+public record FinalizePolicy(
+        @DefaultValue("true") boolean computeSha256,
+        @DefaultValue("true") boolean allowUnscannedDownloads) {
+}

@@ -93,7 +93,7 @@ class UploadLifecycleTest extends EndToEndTest {
         byte[] data = randomBytes(12 * MIB, 9);
         JsonNode upload = initiate(alice, uniqueName("progress"), data.length, PART, null);
         String uploadId = upload.get("upload_id").asText();
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         var stream = java.net.http.HttpClient.newHttpClient().sendAsync(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
                                 + "/v1/uploads/" + uploadId + "/progress"))

@@ -6,7 +6,6 @@ import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
-import io.depot.file.VerifyFileVersionCommand;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.Timestamp;
@@ -18,10 +17,10 @@ import org.axonframework.spring.stereotype.Saga;
 import java.time.Instant;
 
 /**
- * From a completed upload to a downloadable version: the stored object is verified (present, of the right
- * size, its SHA-256 computed when policy wants one and none is known), a malware scan is requested, and the
- * version becomes available, at once when policy allows unscanned downloads, else when a scanner clears it.
- * A version that fails verification is marked failed with the reason, and its object removed.
+ * From a completed upload to a downloadable version: once the version-verification worker found the stored
+ * object sound (present, of the right size, its SHA-256 known), a malware scan is requested, and the version
+ * becomes available, at once when policy allows unscanned downloads, else when a scanner clears it. A
+ * version that fails verification ends the saga; the worker recorded why and removed the object.
  */
 @Saga
 @ProcessingGroup(FinalizeVersionSaga.GROUP)
@@ -33,13 +32,12 @@ public class FinalizeVersionSaga {
     private String fileId;
     private long version;
 
+    /** The version-verification worker checks the stored object; this saga follows what it finds. */
     @StartSaga
     @SagaEventHandler(associationProperty = VERSION_KEY)
-    void on(FileVersionedEvent event, CommandGateway commands, FinalizePolicy policy) {
+    void on(FileVersionedEvent event) {
         fileId = event.fileId();
         version = event.version();
-        commands.send(new VerifyFileVersionCommand(fileId, version, event.objectKey(), event.size(),
-                event.sha256(), policy.computeSha256()));
     }
 
     @SagaEventHandler(associationProperty = VERSION_KEY)

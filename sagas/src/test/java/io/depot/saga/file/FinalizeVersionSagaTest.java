@@ -7,7 +7,6 @@ import io.depot.file.FileVersionedEvent;
 import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
 import io.depot.file.StorageClass;
-import io.depot.file.VerifyFileVersionCommand;
 import io.depot.file.Visibility;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.Test;
@@ -30,16 +29,16 @@ class FinalizeVersionSagaTest {
     }
 
     @Test
-    void aNewVersionIsVerifiedWithItsChecksumComputedWhenNoneIsKnown() {
-        fixture(new FinalizePolicy(true, true)).givenCurrentTime(T0)
+    void aNewVersionStartsTheSagaAndWaitsForVerification() {
+        fixture(new FinalizePolicy(true)).givenCurrentTime(T0)
                 .whenPublishingA(versioned(null))
                 .expectActiveSagas(1)
-                .expectDispatchedCommands(new VerifyFileVersionCommand("f-1", 2, "objects/f-1/u-2", 10, null, true));
+                .expectNoDispatchedCommands();
     }
 
     @Test
     void aVerifiedVersionIsSentToTheScannerAndMadeAvailableWhenPolicyAllowsUnscanned() {
-        fixture(new FinalizePolicy(false, true)).givenCurrentTime(T0).andThenAPublished(versioned("abc"))
+        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned("abc"))
                 .whenPublishingA(new FileVersionVerifiedEvent("f-1", 2, "abc"))
                 .expectDispatchedCommands(new RequestFileScanCommand("f-1", 2),
                         new MarkVersionAvailableCommand("f-1", 2, false, T0));
@@ -47,7 +46,7 @@ class FinalizeVersionSagaTest {
 
     @Test
     void aVerifiedVersionWaitsForTheScannerWhenPolicyRequiresIt() {
-        fixture(new FinalizePolicy(true, false)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(new FinalizePolicy(false)).givenCurrentTime(T0).andThenAPublished(versioned(null))
                 .whenPublishingA(new FileVersionVerifiedEvent("f-1", 2, "abc"))
                 .expectDispatchedCommands(new RequestFileScanCommand("f-1", 2))
                 .expectActiveSagas(1);
@@ -55,7 +54,7 @@ class FinalizeVersionSagaTest {
 
     @Test
     void theSagaEndsWhenTheVersionIsAvailable() {
-        fixture(new FinalizePolicy(true, true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
                 .whenPublishingA(new FileVersionAvailableEvent("f-1", 2, "objects/f-1/u-2", false, T0))
                 .expectActiveSagas(0)
                 .expectNoDispatchedCommands();
@@ -63,7 +62,7 @@ class FinalizeVersionSagaTest {
 
     @Test
     void theSagaEndsWhenTheVersionFails() {
-        fixture(new FinalizePolicy(true, true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
                 .whenPublishingA(new FileVersionFailedEvent("f-1", 2, "objects/f-1/u-2", "missing", T0))
                 .expectActiveSagas(0)
                 .expectNoDispatchedCommands();
@@ -71,7 +70,7 @@ class FinalizeVersionSagaTest {
 
     @Test
     void anotherVersionsEventsDoNotConcernThisSaga() {
-        fixture(new FinalizePolicy(true, true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
                 .whenPublishingA(new FileVersionVerifiedEvent("f-1", 3, "abc"))
                 .expectNoDispatchedCommands()
                 .expectActiveSagas(1);

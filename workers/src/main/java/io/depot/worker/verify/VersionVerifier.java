@@ -1,58 +1,66 @@
 package io.depot.worker.verify;
 
 import io.depot.file.FailFileVersionCommand;
+import io.depot.file.FileVersionedEvent;
 import io.depot.file.RecordVersionVerifiedCommand;
-import io.depot.file.VerifyFileVersionCommand;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StoredObject;
-import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Checks a new version's stored object: present and of the declared size, with its SHA-256 computed by
- * reading it when none is known and the policy asks for one. A version that fails loses its object.
+ * Checks every new version's stored object: present and of the declared size, with its SHA-256 computed by
+ * reading it when the client declared none and {@code depot.finalize.compute-sha256} is on. A version that
+ * fails loses its object. While storage is unreachable the processor retries the event with back-off;
+ * the commands it sends are idempotent, so a retried event changes nothing twice.
  */
 @Component
+@ProcessingGroup(VersionVerifier.GROUP)
 class VersionVerifier {
 
+    static final String GROUP = "version-verification";
     /** Reading a large object takes a while; this bounds it generously (5 GiB at ~20 MB/s). */
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     private final ObjectStorage storage;
     private final CommandGateway commands;
-    private final Clock clock;
+    private final boolean computeSha256;
 
-    VersionVerifier(ObjectStorage storage, CommandGateway commands, Clock clock) {
+    VersionVerifier(ObjectStorage storage, CommandGateway commands,
+                    @Value("${depot.finalize.compute-sha256:true}") boolean computeSha256) {
         this.storage = storage;
         this.commands = commands;
-        this.clock = clock;
+        this.computeSha256 = computeSha256;
     }
 
-    @CommandHandler
-    void handle(VerifyFileVersionCommand command) {
-        Optional<StoredObject> stored = storage.head(command.objectKey()).block(READ_TIMEOUT);
+    @EventHandler
+    void on(FileVersionedEvent event, @Timestamp Instant at) {
+        Optional<StoredObject> stored = storage.head(event.objectKey()).block(READ_TIMEOUT);
         if (stored == null || stored.isEmpty()) {
-            fail(command, "the stored object is missing");
+            fail(event, "the stored object is missing", at);
             return;
         }
-        if (stored.get().size() != command.size()) {
-            storage.delete(command.objectKey()).block(READ_TIMEOUT);
-            fail(command, "the stored object is " + stored.get().size() + " bytes, " + command.size() + " were declared");
+        if (stored.get().size() != event.size()) {
+            storage.delete(event.objectKey()).block(READ_TIMEOUT);
+            fail(event, "the stored object is " + stored.get().size() + " bytes, " + event.size() + " were declared", at);
             return;
         }
-        String sha256 = command.knownSha256();
-        if (sha256 == null && command.computeSha256()) {
-            sha256 = storage.sha256(command.objectKey()).block(READ_TIMEOUT);
+        String sha256 = event.sha256();
+        if (sha256 == null && computeSha256) {
+            sha256 = storage.sha256(event.objectKey()).block(READ_TIMEOUT);
         }
-        commands.sendAndWait(new RecordVersionVerifiedCommand(command.fileId(), command.version(), sha256));
+        commands.sendAndWait(new RecordVersionVerifiedCommand(event.fileId(), event.version(), sha256));
     }
 
-    private void fail(VerifyFileVersionCommand command, String reason) {
-        commands.sendAndWait(new FailFileVersionCommand(command.fileId(), command.version(), reason, clock.instant()));
+    private void fail(FileVersionedEvent event, String reason, Instant at) {
+        commands.sendAndWait(new FailFileVersionCommand(event.fileId(), event.version(), reason, at));
     }
 }

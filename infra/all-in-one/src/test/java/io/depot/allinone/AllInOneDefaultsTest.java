@@ -9,6 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,35 @@ class AllInOneDefaultsTest {
     }
 
     @Test
+    void whenPolicyRequiresAScanAVerifiedVersionWaitsForTheScanner() {
+        try (var app = start("--depot.finalize.allow-unscanned-downloads=false")) {
+            Api api = new Api(port(app));
+            String token = api.token("carol");
+            byte[] data = EndToEndTest.randomBytes(512, 32);
+            JsonNode upload = api.post("/v1/uploads/initiate", token, Map.of("filename", "unscanned.txt",
+                    "content_type", "text/plain", "size", data.length)).json();
+            api.putUrl(upload.get("presigned_url").asText(), data, Map.of("Content-Type", "text/plain"));
+            String fileId = api.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", token, null)
+                    .json().get("file_id").asText();
+
+            var events = app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.queryForList(
+                    "SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ?", String.class, fileId)
+                    .contains("io.depot.file.FileScanRequestedEvent"));
+            EndToEndTest.awaitCaughtUp(app.getBean(org.axonframework.config.EventProcessingConfiguration.class),
+                    app.getBean(org.axonframework.eventsourcing.eventstore.EventStore.class));
+            assertThat(events.queryForList("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ?",
+                    String.class, fileId)).doesNotContain("io.depot.file.FileVersionAvailableEvent");
+            Api.Response file = api.get("/v1/files/" + fileId, token);
+            assertThat(file.json().get("upload_status").asText()).isEqualTo("processing");
+            assertThat(file.json().get("sha256").asText()).isEqualTo(EndToEndTest.sha256(data));
+            Api.Response download = api.get("/v1/files/" + fileId + "/download", token);
+            assertThat(download.status()).isEqualTo(409);
+            assertThat(download.json().get("code").asText()).isEqualTo("file-not-ready");
+        }
+    }
+
+    @Test
     void theHealthEndpointAnswersWithoutAToken() {
         try (var app = start()) {
             Api.Response health = new Api(port(app)).get("/health", null);
@@ -66,9 +96,11 @@ class AllInOneDefaultsTest {
         }
     }
 
-    private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(DepotApplication.class)
-                .run("--server.port=0", "--server.shutdown=immediate", "--depot.embedded.data-dir=" + dataDir.toAbsolutePath());
+    private ConfigurableApplicationContext start(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("--server.port=0", "--server.shutdown=immediate",
+                "--depot.embedded.data-dir=" + dataDir.toAbsolutePath()));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(DepotApplication.class).run(args.toArray(String[]::new));
     }
 
     private static int port(ConfigurableApplicationContext app) {

@@ -99,8 +99,15 @@ abstract class EndToEndTest {
 
     /** Waits until every streaming processor has handled every event appended so far. */
     void awaitProjectionsCaughtUp() {
-        long head = eventStore.createHeadToken().position().orElse(-1);
-        await().atMost(Duration.ofSeconds(15)).until(() -> processing.eventProcessors().values().stream()
+        awaitCaughtUp(processing, eventStore);
+    }
+
+    /** Waits until every streaming processor of an application has handled every event appended so far. */
+    static void awaitCaughtUp(org.axonframework.config.EventProcessingConfiguration processing,
+                              org.axonframework.eventsourcing.eventstore.EventStore eventStore) {
+        var token = eventStore.createHeadToken();
+        long head = token == null ? -1 : token.position().orElse(-1);
+        await().atMost(Duration.ofSeconds(90)).until(() -> processing.eventProcessors().values().stream()
                 .filter(p -> p instanceof org.axonframework.eventhandling.StreamingEventProcessor)
                 .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p)
                 .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()

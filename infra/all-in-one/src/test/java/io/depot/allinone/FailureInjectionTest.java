@@ -357,16 +357,9 @@ class FailureInjectionTest {
                 .toList();
     }
 
-    /** Waits until every streaming processor has handled every event appended so far. */
     private static void awaitProjectionsCaughtUp() {
-        var processing = app.getBean(org.axonframework.config.EventProcessingConfiguration.class);
-        long head = app.getBean(org.axonframework.eventsourcing.eventstore.EventStore.class).createHeadToken()
-                .position().orElse(-1);
-        await().atMost(Duration.ofSeconds(90)).until(() -> processing.eventProcessors().values().stream()
-                .filter(p -> p instanceof org.axonframework.eventhandling.StreamingEventProcessor)
-                .map(p -> (org.axonframework.eventhandling.StreamingEventProcessor) p)
-                .allMatch(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream()
-                        .allMatch(status -> status.getCurrentPosition().orElse(-1) >= head)));
+        EndToEndTest.awaitCaughtUp(app.getBean(org.axonframework.config.EventProcessingConfiguration.class),
+                app.getBean(org.axonframework.eventsourcing.eventstore.EventStore.class));
     }
 
     private static JdbcTemplate jdbc() {

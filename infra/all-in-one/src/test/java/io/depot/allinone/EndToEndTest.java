@@ -52,6 +52,12 @@ abstract class EndToEndTest {
 
     Api api;
 
+    /** Before Spring starts the application: without PostgreSQL these tests are skipped, not failed. */
+    @org.junit.jupiter.api.BeforeAll
+    static void postgres() {
+        TestPostgres.assumeAvailable();
+    }
+
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
         // One schema for the one application every subclass shares (Spring caches the context).

@@ -22,6 +22,11 @@ final class TestPostgres {
     private TestPostgres() {
     }
 
+    /** Skips the calling test when no PostgreSQL answers (fails it instead where one is required). */
+    static void assumeAvailable() {
+        schemaUrl();
+    }
+
     /**
      * The JDBC URL of a new, empty schema: every Depot a test starts has an event store of its own, so no
      * application's processors see another's events. Skips the test when no server answers.

@@ -188,7 +188,7 @@ class UploadService {
             Mono<String> stored = view.plan().mode() == UploadMode.SINGLE
                     ? storage.putObject(view.objectKey(), view.contentType(), view.storageClass(), expected, body)
                     : storage.uploadPart(view.objectKey(), view.storageUploadId(), partNumber, expected, body);
-            return stored.flatMap(etag -> record(view, partNumber, unquote(etag), expected));
+            return stored.flatMap(etag -> record(view, partNumber, etag, expected));
         });
     }
 
@@ -200,9 +200,9 @@ class UploadService {
                     .flatMap(found -> {
                         StoredPart part = found.orElseThrow(() -> new DepotException(ErrorCode.PART_NOT_STORED,
                                 "storage holds no part " + partNumber + " for upload " + uploadId));
-                        if (!part.etag().equals(unquote(etag))) {
+                        if (!part.etag().equals(ObjectStorage.unquote(etag))) {
                             throw new DepotException(ErrorCode.PART_NOT_STORED, "part " + partNumber
-                                    + " in storage has ETag " + part.etag() + ", not " + unquote(etag));
+                                    + " in storage has ETag " + part.etag() + ", not " + ObjectStorage.unquote(etag));
                         }
                         return record(view, partNumber, part.etag(), part.size());
                     });
@@ -297,9 +297,9 @@ class UploadService {
                         + view.plan().partLength(n) + " bytes, storage holds " + part.size());
             }
             String claim = claimed.get(n);
-            if (claim != null && !unquote(claim).equals(part.etag())) {
+            if (claim != null && !ObjectStorage.unquote(claim).equals(part.etag())) {
                 throw new DepotException(ErrorCode.PART_NOT_STORED, "part " + n + " in storage has ETag "
-                        + part.etag() + ", not " + unquote(claim));
+                        + part.etag() + ", not " + ObjectStorage.unquote(claim));
             }
             parts.add(part);
         }
@@ -405,13 +405,6 @@ class UploadService {
             return parts.toString();
         }
         return parts.subList(0, 20) + " and " + (parts.size() - 20) + " more";
-    }
-
-    static String unquote(String etag) {
-        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
-            return etag.substring(1, etag.length() - 1);
-        }
-        return etag;
     }
 
     private static String lower(Enum<?> value) {

@@ -1,7 +1,6 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.bwaldvogel.mongo.MongoServer;
 import io.depot.platform.storage.ObjectStorage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,28 +35,20 @@ class FailureInjectionTest {
 
     private static final long PART = 5L * EndToEndTest.MIB;
 
-    private static EmbeddedStores.EmbeddedObjectStore s3;
-    private static MongoServer mongo;
+    private static TestStores stores;
     private static FaultProxy storageForDepot;
     private static FaultProxy storageForClients;
     private static FaultProxy mongoProxy;
     private static FaultProxy postgresProxy;
-    private static Path dataDir;
-    private static String jdbcUrl;
     private static ConfigurableApplicationContext app;
     private static Api api;
 
     @BeforeAll
     static void servers() throws Exception {
-        jdbcUrl = TestPostgres.schemaUrl();
-        dataDir = Files.createTempDirectory("depot-faults-");
-        var embedded = new EmbeddedStores();
-        var properties = new EmbeddedProperties(dataDir, 0, "depot", "depot-embedded-secret", 0, true);
-        s3 = embedded.embeddedObjectStore(properties);
-        mongo = embedded.embeddedMongo(properties);
-        storageForDepot = new FaultProxy(s3.endpoint().getPort(), 1);
-        storageForClients = new FaultProxy(s3.endpoint().getPort(), 2);
-        mongoProxy = new FaultProxy(mongo.getLocalAddress().getPort(), 3);
+        stores = TestStores.start("faults");
+        storageForDepot = new FaultProxy(stores.s3().endpoint().getPort(), 1);
+        storageForClients = new FaultProxy(stores.s3().endpoint().getPort(), 2);
+        mongoProxy = new FaultProxy(stores.mongo().getLocalAddress().getPort(), 3);
         URI postgres = URI.create(TestPostgres.URL.substring("jdbc:".length()));
         postgresProxy = new FaultProxy(postgres.getPort(), 4);
         start();
@@ -73,21 +64,18 @@ class FailureInjectionTest {
                 proxy.close();
             }
         }
-        if (mongo != null) {
-            mongo.shutdownNow();
-        }
-        if (s3 != null) {
-            s3.stop();
+        if (stores != null) {
+            stores.close();
         }
     }
 
     private static void start() {
-        String jdbc = jdbcUrl.replace(":" + URI.create(TestPostgres.URL.substring(5)).getPort() + "/",
+        String jdbc = stores.jdbcUrl().replace(":" + URI.create(TestPostgres.URL.substring(5)).getPort() + "/",
                 ":" + postgresProxy.port() + "/");
         app = new SpringApplicationBuilder(DepotApplication.class).run(
                 "--server.port=0",
                 "--server.shutdown=immediate",
-                "--depot.embedded.data-dir=" + dataDir,
+                "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + jdbc,
                 "--spring.datasource.username=" + TestPostgres.USER,
                 "--spring.datasource.password=" + TestPostgres.PASSWORD,
@@ -96,8 +84,8 @@ class FailureInjectionTest {
                         + "/depot?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000",
                 "--depot.storage.endpoint=http://127.0.0.1:" + storageForDepot.port(),
                 "--depot.storage.public-endpoint=http://127.0.0.1:" + storageForClients.port(),
-                "--depot.storage.access-key=depot",
-                "--depot.storage.secret-key=depot-embedded-secret");
+                "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
+                "--depot.storage.secret-key=" + TestStores.SECRET_KEY);
         api = new Api(((WebServerApplicationContext) app).getWebServer().getPort());
     }
 
@@ -373,7 +361,7 @@ class FailureInjectionTest {
     /** What the object store holds, asked directly rather than through the proxy Depot uses. */
     private static List<String> s3Objects() {
         try {
-            return java.nio.file.Files.walk(dataDir.resolve("objects")).map(Path::toString).toList();
+            return java.nio.file.Files.walk(stores.dataDir().resolve("objects")).map(Path::toString).toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

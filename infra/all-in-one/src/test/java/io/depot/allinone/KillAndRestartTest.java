@@ -1,7 +1,6 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import de.bwaldvogel.mongo.MongoServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -30,29 +28,18 @@ class KillAndRestartTest {
 
     private static final long PART = 5L * EndToEndTest.MIB;
 
-    private static EmbeddedStores.EmbeddedObjectStore s3;
-    private static MongoServer mongo;
-    private static Path dataDir;
-    private static String jdbcUrl;
+    private static TestStores stores;
     private Process depot;
 
     @BeforeAll
     static void servers() throws Exception {
-        jdbcUrl = TestPostgres.schemaUrl();
-        dataDir = Files.createTempDirectory("depot-kill-");
-        var embedded = new EmbeddedStores();
-        var properties = new EmbeddedProperties(dataDir, 0, "depot", "depot-embedded-secret", 0, true);
-        s3 = embedded.embeddedObjectStore(properties);
-        mongo = embedded.embeddedMongo(properties);
+        stores = TestStores.start("kill");
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (mongo != null) {
-            mongo.shutdownNow();
-        }
-        if (s3 != null) {
-            s3.stop();
+        if (stores != null) {
+            stores.close();
         }
     }
 
@@ -125,15 +112,15 @@ class KillAndRestartTest {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 DepotApplication.class.getName(),
                 "--server.port=" + port,
-                "--depot.embedded.data-dir=" + dataDir,
-                "--spring.datasource.url=" + jdbcUrl,
+                "--depot.embedded.data-dir=" + stores.dataDir(),
+                "--spring.datasource.url=" + stores.jdbcUrl(),
                 "--spring.datasource.username=" + TestPostgres.USER,
                 "--spring.datasource.password=" + TestPostgres.PASSWORD,
-                "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort() + "/depot",
-                "--depot.storage.endpoint=" + s3.endpoint(),
-                "--depot.storage.access-key=depot",
-                "--depot.storage.secret-key=depot-embedded-secret"));
-        File log = dataDir.resolve("depot-" + System.nanoTime() + ".log").toFile();
+                "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + stores.mongo().getLocalAddress().getPort() + "/depot",
+                "--depot.storage.endpoint=" + stores.s3().endpoint(),
+                "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
+                "--depot.storage.secret-key=" + TestStores.SECRET_KEY));
+        File log = stores.dataDir().resolve("depot-" + System.nanoTime() + ".log").toFile();
         depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
         Api api = new Api(port);
         await().atMost(Duration.ofSeconds(90)).until(() -> {
@@ -149,7 +136,7 @@ class KillAndRestartTest {
 
     private static List<String> uploadEvents(String uploadId) throws Exception {
         List<String> types = new ArrayList<>();
-        try (var c = DriverManager.getConnection(jdbcUrl, TestPostgres.USER, TestPostgres.PASSWORD);
+        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
              var s = c.prepareStatement("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ? "
                      + "ORDER BY sequenceNumber")) {
             s.setString(1, uploadId);

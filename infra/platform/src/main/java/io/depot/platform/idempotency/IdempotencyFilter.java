@@ -153,7 +153,7 @@ public class IdempotencyFilter implements WebFilter, Ordered {
     /** Keeps a copy of what the handler writes, to answer retries with it. */
     private static final class RecordingResponse extends ServerHttpResponseDecorator {
 
-        private final StringBuilder body = new StringBuilder();
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
 
         RecordingResponse(ServerHttpResponse delegate) {
             super(delegate);
@@ -162,13 +162,16 @@ public class IdempotencyFilter implements WebFilter, Ordered {
         @Override
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> content) {
             return super.writeWith(Flux.from(content).map(buffer -> {
-                body.append(buffer.toString(buffer.readPosition(), buffer.readableByteCount(), StandardCharsets.UTF_8));
+                byte[] chunk = new byte[buffer.readableByteCount()];
+                buffer.toByteBuffer(buffer.readPosition(), java.nio.ByteBuffer.wrap(chunk), 0, chunk.length);
+                body.writeBytes(chunk);
                 return buffer;
             }));
         }
 
+        /** Decoded once whole, so a character split across network chunks stays intact. */
         String body() {
-            return body.toString();
+            return body.toString(StandardCharsets.UTF_8);
         }
     }
 

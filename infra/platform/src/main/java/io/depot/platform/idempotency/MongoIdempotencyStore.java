@@ -41,7 +41,11 @@ public class MongoIdempotencyStore implements IdempotencyFilter.IdempotencyStore
 
     @Override
     public Mono<Optional<IdempotencyFilter.StoredResponse>> claim(String id, String fingerprint) {
-        return Mono.fromCallable(() -> {
+        return Mono.fromCallable(() -> claimNow(id, fingerprint)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Optional<IdempotencyFilter.StoredResponse> claimNow(String id, String fingerprint) {
+        while (true) {
             Date now = Date.from(clock.instant());
             // A key past its retention, or held by a request that died mid-way, is free again.
             keys.deleteOne(Filters.and(Filters.eq("_id", id), Filters.or(
@@ -51,21 +55,20 @@ public class MongoIdempotencyStore implements IdempotencyFilter.IdempotencyStore
             try {
                 keys.insertOne(new Document("_id", id).append("fingerprint", fingerprint)
                         .append("in_progress", true).append("created_at", now));
-                return Optional.<IdempotencyFilter.StoredResponse>empty();
+                return Optional.empty();
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
                     throw e;
                 }
-                Document d = keys.find(Filters.eq("_id", id)).first();
-                if (d == null) {
-                    // Forgotten between our insert and our read: the other request failed; claim again.
-                    return claim(id, fingerprint).block();
-                }
+            }
+            Document d = keys.find(Filters.eq("_id", id)).first();
+            if (d != null) {
                 return Optional.of(new IdempotencyFilter.StoredResponse(d.getString("fingerprint"),
                         d.getBoolean("in_progress", false), d.getInteger("status", 0), d.getString("content_type"),
                         d.getString("body"), d.getString("location")));
             }
-        }).subscribeOn(Schedulers.boundedElastic());
+            // Forgotten between our insert and our read (the other request failed): claim it again.
+        }
     }
 
     @Override

@@ -110,20 +110,20 @@ public class ObjectStorage {
         return new PresignedUrl(presigned.url().toString(), presigned.expiration());
     }
 
-    /** Streams one part to storage without holding it in memory; returns its ETag. */
+    /** Streams one part to storage without holding it in memory; returns its ETag, unquoted. */
     public Mono<String> uploadPart(String key, String storageUploadId, int partNumber, long length,
                                    Flux<DataBuffer> content) {
         return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumber(partNumber).contentLength(length), body(content)))
-                .map(r -> r.eTag());
+                .map(r -> unquote(r.eTag()));
     }
 
-    /** Streams a whole object to storage; returns its ETag. */
+    /** Streams a whole object to storage; returns its ETag, unquoted. */
     public Mono<String> putObject(String key, String contentType, StorageClass storageClass, long length,
                                   Flux<DataBuffer> content) {
         return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
                         .storageClass(storageClass.name()).contentLength(length), body(content)))
-                .map(r -> r.eTag());
+                .map(r -> unquote(r.eTag()));
     }
 
     /** Every part storage holds for a multipart upload, in part order. */
@@ -224,9 +224,9 @@ public class ObjectStorage {
 
     /** Every unfinished multipart upload's key; for operators and tests. */
     public Flux<String> listMultipartUploads() {
-        return call(() -> s3.listMultipartUploads(b -> b.bucket(bucket)))
-                .flatMapIterable(r -> r.uploads())
-                .map(u -> u.key());
+        return Flux.from(s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads())
+                .map(u -> u.key())
+                .onErrorMap(ObjectStorage::translate);
     }
 
     public String bucket() {
@@ -251,7 +251,8 @@ public class ObjectStorage {
         return new StoredPart(part.partNumber(), unquote(part.eTag()), part.size());
     }
 
-    static String unquote(String etag) {
+    /** An ETag without the quotes HTTP puts around it; storage and clients write it either way. */
+    public static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
             return etag.substring(1, etag.length() - 1);
         }

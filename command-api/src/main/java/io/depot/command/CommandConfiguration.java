@@ -2,6 +2,7 @@ package io.depot.command;
 
 import io.depot.command.upload.UploadProperties;
 import io.depot.file.StoredFile;
+import io.depot.reconcile.ReconcileRun;
 import io.depot.upload.UploadSession;
 import io.depot.error.DepotException;
 import org.axonframework.commandhandling.CommandBus;
@@ -68,8 +69,18 @@ public class CommandConfiguration {
     }
 
     @Bean
+    AggregateFactory<ReconcileRun> reconcileRunFactory() {
+        return new GenericAggregateFactory<>(ReconcileRun.class);
+    }
+
+    /**
+     * A reconcile run records its findings one command at a time from a single job, never from an event
+     * handler, so caching it is safe and keeps a run with many findings from reloading them all each time.
+     */
+    @Bean
     ConfigurerModule aggregates(AggregateFactory<UploadSession> uploadSessionFactory,
                                 AggregateFactory<StoredFile> storedFileFactory,
+                                AggregateFactory<ReconcileRun> reconcileRunFactory,
                                 @Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
@@ -78,6 +89,10 @@ public class CommandConfiguration {
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
                         .configureAggregateFactory(c -> storedFileFactory)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(ReconcileRun.class)
+                        .configureAggregateFactory(c -> reconcileRunFactory)
+                        .configureCache(c -> new WeakReferenceCache())
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
     }
 }

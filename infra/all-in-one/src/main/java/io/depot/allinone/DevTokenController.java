@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /** {@code POST /v1/dev/tokens}: a token for any user id, for callers on this machine only. */
 @RestController
@@ -32,11 +33,15 @@ class DevTokenController {
         if (remote == null || remote.getAddress() == null || !remote.getAddress().isLoopbackAddress()) {
             throw new DepotException(ErrorCode.NOT_FOUND, "no such resource");
         }
-        return new TokenResponse(issuer.issue(request.userId()), "Bearer", DevTokens.LIFETIME.toSeconds());
+        List<String> roles = request.roles() == null ? List.of() : request.roles();
+        return new TokenResponse(issuer.issue(request.userId(), roles), "Bearer", DevTokens.LIFETIME.toSeconds());
     }
 
+    /** A user id, and roles beyond an ordinary user's ({@code admin}). */
     record TokenRequest(@NotBlank @Size(max = 128) @Pattern(regexp = "[A-Za-z0-9._@-]+",
-            message = "may hold letters, digits and . _ @ - only") String userId) {
+            message = "may hold letters, digits and . _ @ - only") String userId,
+                        @Size(max = 4) List<@Pattern(regexp = "user|auditor|admin",
+                                message = "must be user, auditor or admin") String> roles) {
     }
 
     record TokenResponse(String accessToken, String tokenType, long expiresIn) {

@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -32,6 +33,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -48,8 +50,9 @@ class DevTokens {
     static final Duration LIFETIME = Duration.ofHours(1);
 
     @Bean
-    DevTokenIssuer devTokenIssuer(EmbeddedProperties properties, Clock clock) {
-        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), clock);
+    DevTokenIssuer devTokenIssuer(EmbeddedProperties properties, Clock clock,
+                                  @Value("${depot.security.roles-claim:roles}") String rolesClaim) {
+        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), clock, rolesClaim);
     }
 
     @Bean
@@ -87,17 +90,19 @@ class DevTokens {
 
         private final KeyPair keys;
         private final Clock clock;
+        private final String rolesClaim;
 
-        DevTokenIssuer(KeyPair keys, Clock clock) {
+        DevTokenIssuer(KeyPair keys, Clock clock, String rolesClaim) {
             this.keys = keys;
             this.clock = clock;
+            this.rolesClaim = rolesClaim;
         }
 
         RSAPublicKey publicKey() {
             return (RSAPublicKey) keys.getPublic();
         }
 
-        String issue(String userId) {
+        String issue(String userId, List<String> roles) {
             Date now = Date.from(clock.instant());
             JWTClaimsSet claims = new JWTClaimsSet.Builder()
                     .subject(userId)
@@ -106,6 +111,7 @@ class DevTokens {
                     .notBeforeTime(now)
                     .expirationTime(Date.from(clock.instant().plus(LIFETIME)))
                     .jwtID(UUID.randomUUID().toString())
+                    .claim(rolesClaim, roles)
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
             try {

@@ -59,6 +59,35 @@ class AllInOneDefaultsTest {
     }
 
     @Test
+    void reconcileIsScheduledDailyAtThreeByDefault() {
+        try (var app = start()) {
+            // By default a run is scheduled daily at 03:00, once for the whole cluster.
+            var jdbc = app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+            java.sql.Timestamp next = jdbc.queryForObject("SELECT execution_time FROM scheduled_tasks WHERE task_name = ?",
+                    java.sql.Timestamp.class, "reconcile-schedule");
+            assertThat(next.toInstant().atZone(java.time.ZoneId.systemDefault()).toLocalTime())
+                    .isEqualTo(java.time.LocalTime.of(3, 0));
+        }
+    }
+
+    @Test
+    void aScheduledReconcileRunStartsByItselfAndFindsANewStoreClean() {
+        try (var app = start("--depot.reconcile.schedule=FIXED_DELAY|3600s")) {
+            Api api = new Api(port(app));
+            String admin = api.token("ops", "admin");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode runs = api.get("/v1/admin/reconcile-runs", admin).json().get("items");
+                return runs.size() == 1 && runs.get(0).get("status").asText().equals("FINISHED");
+            });
+            JsonNode run = api.get("/v1/admin/reconcile-runs", admin).json().get("items").get(0);
+            assertThat(run.get("trigger").asText()).isEqualTo("SCHEDULED");
+            assertThat(run.get("run_id").asText()).startsWith("scheduled-");
+            JsonNode report = api.get("/v1/admin/reconcile-runs/" + run.get("run_id").asText(), admin).json();
+            assertThat(report.get("findings")).isEmpty();
+        }
+    }
+
+    @Test
     void whenPolicyRequiresAScanAVerifiedVersionWaitsForTheScanner() {
         try (var app = start("--depot.finalize.allow-unscanned-downloads=false")) {
             Api api = new Api(port(app));

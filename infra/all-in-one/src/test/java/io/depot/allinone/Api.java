@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** A plain HTTP client for Depot's API and for presigned storage URLs, as any client would use them. */
@@ -24,8 +25,8 @@ final class Api {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    String token(String userId) {
-        Response r = post("/v1/dev/tokens", null, Map.of("user_id", userId));
+    String token(String userId, String... roles) {
+        Response r = post("/v1/dev/tokens", null, Map.of("user_id", userId, "roles", List.of(roles)));
         if (r.status() != 200) {
             throw new IllegalStateException("no token: " + r);
         }

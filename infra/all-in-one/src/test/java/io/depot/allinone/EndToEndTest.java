@@ -66,6 +66,10 @@ abstract class EndToEndTest {
         registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
         registry.add("depot.embedded.data-dir", DATA_DIR::toString);
         registry.add("depot.embedded.mongo-in-memory", () -> "true");
+        // Reconcile runs only when a test asks, and looks at everything however young.
+        registry.add("depot.reconcile.schedule", () -> "off");
+        registry.add("depot.reconcile.grace", () -> "0s");
+        registry.add("depot.reconcile.sample-size", () -> "1000");
     }
 
     private static String sharedSchemaUrl;

@@ -105,6 +105,9 @@ public class FileProjection {
     void on(FileVersionFailedEvent event) {
         files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
                 Updates.set("status", FileStatus.FAILED.name()), Updates.set("failure_reason", event.reason())));
+        // A version that was downloadable and failed later (its object went missing or corrupt) is not served.
+        files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.eq("downloadable.version", event.version())),
+                Updates.set("downloadable", null));
     }
 
     /** Only the newest version's outcome changes the file's status. */

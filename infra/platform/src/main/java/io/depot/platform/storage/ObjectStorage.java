@@ -45,6 +45,9 @@ import java.util.function.Supplier;
 public class ObjectStorage {
 
     private static final Logger log = LoggerFactory.getLogger(ObjectStorage.class);
+    /** The largest object S3 copies in one request. */
+    static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+    private static final long COPY_PART = 1024L * 1024 * 1024;
 
     private final S3AsyncClient s3;
     private final S3Presigner presigner;
@@ -217,16 +220,58 @@ public class ObjectStorage {
 
     /** Every key under {@code prefix}; for operators and tests. */
     public Flux<String> listKeys(String prefix) {
-        return Flux.from(s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents())
-                .map(o -> o.key())
+        return listObjects(prefix, null).map(ListedObject::key);
+    }
+
+    /** Every object under {@code prefix} after {@code startAfter} (null for all), in key order. */
+    public Flux<ListedObject> listObjects(String prefix, String startAfter) {
+        return Flux.from(s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).startAfter(startAfter)).contents())
+                .map(o -> new ListedObject(o.key(), o.size(), o.lastModified()))
                 .onErrorMap(ObjectStorage::translate);
     }
 
     /** Every unfinished multipart upload's key; for operators and tests. */
     public Flux<String> listMultipartUploads() {
+        return listPendingUploads().map(PendingUpload::key);
+    }
+
+    /** Every unfinished multipart upload. */
+    public Flux<PendingUpload> listPendingUploads() {
         return Flux.from(s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads())
-                .map(u -> u.key())
+                .map(u -> new PendingUpload(u.key(), u.uploadId(), u.initiated()))
                 .onErrorMap(ObjectStorage::translate);
+    }
+
+    /**
+     * Copies an object of {@code size} bytes within the bucket, replacing what {@code targetKey} held. Objects over
+     * S3's 5 GiB limit for one copy are copied part by part, storage side, without passing through Depot.
+     */
+    public Mono<Void> copy(String sourceKey, String targetKey, long size) {
+        if (size <= MAX_SINGLE_COPY) {
+            return call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
+                    .destinationBucket(bucket).destinationKey(targetKey))).then();
+        }
+        return copyInParts(sourceKey, targetKey, size, COPY_PART);
+    }
+
+    /** Copies an object of {@code size} bytes as a multipart upload of {@code partSize} byte ranges. */
+    public Mono<Void> copyInParts(String sourceKey, String targetKey, long size, long partSize) {
+        return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)))
+                .map(r -> r.uploadId())
+                .flatMap(uploadId -> Flux.range(1, (int) ((size + partSize - 1) / partSize))
+                        .concatMap(part -> {
+                            long first = (part - 1) * partSize;
+                            long last = Math.min(size, first + partSize) - 1;
+                            return call(() -> s3.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
+                                    .destinationBucket(bucket).destinationKey(targetKey).uploadId(uploadId)
+                                    .partNumber(part).copySourceRange("bytes=" + first + "-" + last)))
+                                    .map(r -> CompletedPart.builder().partNumber(part).eTag(r.copyPartResult().eTag()).build());
+                        })
+                        .collectList()
+                        .flatMap(parts -> call(() -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(targetKey)
+                                .uploadId(uploadId).multipartUpload(m -> m.parts(parts)))))
+                        .onErrorResume(e -> abortMultipartUpload(targetKey, uploadId).then(Mono.error(e))))
+                .then();
     }
 
     public String bucket() {

@@ -31,6 +31,7 @@ public record Problem(HttpStatus status, ErrorCode code, String detail, Map<Stri
             case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
             case LENGTH_REQUIRED -> HttpStatus.LENGTH_REQUIRED;
             case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case METHOD_NOT_ALLOWED -> HttpStatus.METHOD_NOT_ALLOWED;
             case NOT_ACCEPTABLE -> HttpStatus.NOT_ACCEPTABLE;
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;

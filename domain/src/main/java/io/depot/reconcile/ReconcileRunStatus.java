@@ -1,0 +1,8 @@
+package io.depot.reconcile;
+
+/** Where a reconcile run is. */
+public enum ReconcileRunStatus {
+    RUNNING,
+    FINISHED,
+    FAILED
+}

@@ -1,0 +1,135 @@
+package io.depot.projection.reconcile;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionAvailableEvent;
+import io.depot.file.FileVersionFailedEvent;
+import io.depot.file.FileVersionVerifiedEvent;
+import io.depot.file.FileVersionedEvent;
+import io.depot.reconcile.ListObjectRecordsQuery;
+import io.depot.reconcile.ObjectRecord;
+import io.depot.reconcile.ObjectRecordPage;
+import io.depot.reconcile.ObjectState;
+import io.depot.reconcile.SampleAvailableObjectsQuery;
+import io.depot.upload.UploadAbortedEvent;
+import io.depot.upload.UploadInitiatedEvent;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The {@code object_records} read model: one document per object key with what storage should hold there. The
+ * reconcile job walks it beside a bucket listing. Events of one key arrive in order, so replaying them rebuilds
+ * the same documents.
+ */
+@Component
+@ProcessingGroup(ObjectRecordProjection.GROUP)
+public class ObjectRecordProjection {
+
+    public static final String GROUP = "object-records";
+    static final String COLLECTION = "object_records";
+
+    private final MongoCollection<Document> records;
+
+    public ObjectRecordProjection(MongoDatabase database) {
+        this.records = database.getCollection(COLLECTION);
+    }
+
+    @EventHandler
+    void on(UploadInitiatedEvent event) {
+        set(event.objectKey(), event.initiatedAt(), Updates.set("upload_id", event.uploadId()),
+                Updates.set("file_id", event.fileId()), Updates.set("state", ObjectState.UPLOADING.name()),
+                Updates.set("storage_upload_id", event.storageUploadId()));
+    }
+
+    @EventHandler
+    void on(UploadAbortedEvent event) {
+        set(event.objectKey(), event.abortedAt(), Updates.set("state", ObjectState.RELEASED.name()));
+    }
+
+    @EventHandler
+    void on(FileVersionedEvent event) {
+        set(event.objectKey(), event.versionedAt(), Updates.set("upload_id", event.uploadId()),
+                Updates.set("file_id", event.fileId()), Updates.set("version", event.version()),
+                Updates.set("sha256", event.sha256()), Updates.set("state", ObjectState.PROCESSING.name()));
+    }
+
+    @EventHandler
+    void on(FileVersionVerifiedEvent event, @Timestamp Instant at) {
+        if (event.sha256() != null) {
+            records.updateMany(Filters.and(Filters.eq("file_id", event.fileId()), Filters.eq("version", event.version())),
+                    Updates.set("sha256", event.sha256()));
+        }
+    }
+
+    @EventHandler
+    void on(FileVersionAvailableEvent event) {
+        set(event.objectKey(), event.at(), Updates.set("state", ObjectState.AVAILABLE.name()));
+    }
+
+    @EventHandler
+    void on(FileVersionFailedEvent event) {
+        set(event.objectKey(), event.at(), Updates.set("state", ObjectState.FAILED.name()));
+    }
+
+    @EventHandler
+    void on(FileDeletedEvent event) {
+        if (!event.objectKeys().isEmpty()) {
+            records.updateMany(Filters.in("_id", event.objectKeys()), Updates.combine(
+                    Updates.set("state", ObjectState.DELETED.name()), Updates.set("updated_at", Date.from(event.deletedAt()))));
+        }
+    }
+
+    private void set(String objectKey, Instant at, Bson... updates) {
+        List<Bson> all = new ArrayList<>(List.of(updates));
+        all.add(Updates.set("updated_at", Date.from(at)));
+        records.updateOne(Filters.eq("_id", objectKey), Updates.combine(all), new UpdateOptions().upsert(true));
+    }
+
+    @ResetHandler
+    void reset() {
+        records.deleteMany(new Document());
+    }
+
+    @QueryHandler
+    public ObjectRecordPage handle(ListObjectRecordsQuery query) {
+        Bson filter = query.afterKey() == null ? new Document() : Filters.gt("_id", query.afterKey());
+        List<ObjectRecord> items = new ArrayList<>(query.limit());
+        records.find(filter).sort(Sorts.ascending("_id")).limit(query.limit()).forEach(d -> items.add(record(d)));
+        return new ObjectRecordPage(items);
+    }
+
+    @QueryHandler
+    public ObjectRecordPage handle(SampleAvailableObjectsQuery query) {
+        List<ObjectRecord> items = new ArrayList<>(query.count());
+        records.aggregate(List.of(
+                        Aggregates.match(Filters.and(Filters.eq("state", ObjectState.AVAILABLE.name()),
+                                Filters.ne("sha256", null))),
+                        Aggregates.sample(query.count())))
+                .forEach(d -> items.add(record(d)));
+        return new ObjectRecordPage(items);
+    }
+
+    private static ObjectRecord record(Document d) {
+        Date updated = d.getDate("updated_at");
+        return new ObjectRecord(d.getString("_id"), d.getString("upload_id"), d.getString("file_id"),
+                d.getLong("version"), ObjectState.valueOf(d.getString("state")), d.getString("storage_upload_id"),
+                d.getString("sha256"), updated == null ? null : updated.toInstant());
+    }
+}

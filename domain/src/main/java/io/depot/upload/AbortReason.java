@@ -8,6 +8,8 @@ public enum AbortReason {
     CHECKSUM_MISMATCH,
     /** The assembled object did not have the declared size. */
     SIZE_MISMATCH,
+    /** The stored bytes are not of the declared content type, or of a type that is not allowed. */
+    CONTENT_TYPE_MISMATCH,
     /** The session passed its deadline. */
     EXPIRED
 }

@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Size;
 /**
  * Body of {@code POST /v1/uploads/initiate}.
  *
- * @param filename     the file's name: no path separators or control characters
+ * @param filename     the file's name, checked and normalized by {@link io.depot.file.Filenames}
  * @param contentType  the media type, {@code type/subtype}
  * @param size         the exact size in bytes
  * @param storageClass an S3 storage class; STANDARD when absent
@@ -18,8 +18,7 @@ import jakarta.validation.constraints.Size;
  * @param partSize     the part size wanted, at least 5 MiB; the service's default when absent
  */
 record InitiateUploadRequest(
-        @NotBlank @Size(max = 255) @Pattern(regexp = "[^/\\\\\\p{Cntrl}]+", message = "must not contain path separators or control characters")
-        String filename,
+        @NotBlank String filename,
         @NotBlank @Size(max = 255) @Pattern(regexp = "[\\w.+-]+/[\\w.+-]+(\\s*;.*)?", message = "must be a media type such as image/png")
         String contentType,
         @NotNull Long size,

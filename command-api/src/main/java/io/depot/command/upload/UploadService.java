@@ -3,6 +3,7 @@ package io.depot.command.upload;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.FileIds;
+import io.depot.file.Filenames;
 import io.depot.file.RecordFileVersionCommand;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
@@ -62,10 +63,15 @@ class UploadService {
     private final UploadProperties properties;
     private final Duration urlExpiry;
     private final Clock clock;
+    private final ContentPolicy content;
+    private final UploadQuotas quotas;
     private final Map<String, Mono<CompleteUploadResponse>> completing = new ConcurrentHashMap<>();
 
     UploadService(ObjectStorage storage, CommandGateway commands, UploadSessions sessions,
-                  UploadProperties properties, StorageProperties storageProperties, Clock clock) {
+                  UploadProperties properties, StorageProperties storageProperties, Clock clock,
+                  ContentPolicy content, UploadQuotas quotas) {
+        this.content = content;
+        this.quotas = quotas;
         this.storage = storage;
         this.commands = commands;
         this.sessions = sessions;
@@ -75,6 +81,8 @@ class UploadService {
     }
 
     Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request) {
+        String filename = Filenames.normalize(request.filename());
+        content.checkDeclared(filename, request.contentType());
         UploadPlan plan = UploadPlan.of(request.size(),
                 request.partSize() != null ? request.partSize() : properties.defaultPartSize().toBytes());
         StorageClass storageClass = request.storageClass() == null ? StorageClass.STANDARD
@@ -83,22 +91,24 @@ class UploadService {
         Visibility visibility = Boolean.TRUE.equals(request.publicFile()) ? Visibility.PUBLIC : Visibility.PRIVATE;
         String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(Locale.ROOT);
         String uploadId = UUID.randomUUID().toString();
-        String fileId = FileIds.of(ownerId, request.filename());
+        String fileId = FileIds.of(ownerId, filename);
         String key = "objects/" + fileId + "/" + uploadId;
         Instant now = clock.instant();
 
         Mono<String> storageUpload = plan.mode() == UploadMode.MULTIPART
                 ? storage.createMultipartUpload(key, request.contentType(), storageClass)
                 : Mono.just("");
-        return storageUpload.flatMap(storageUploadId -> {
+        Mono<InitiateUploadResponse> initiated = storageUpload.flatMap(storageUploadId -> {
             String multipartId = storageUploadId.isEmpty() ? null : storageUploadId;
-            var command = new InitiateUploadCommand(uploadId, fileId, ownerId, request.filename(),
+            var command = new InitiateUploadCommand(uploadId, fileId, ownerId, filename,
                     request.contentType(), plan, storageClass, visibility, sha256, key, multipartId, now,
                     now.plus(properties.sessionTtl()));
             return Dispatch.command(commands, command)
                     .onErrorResume(e -> releaseStorage(key, multipartId).then(Mono.error(e)))
                     .then(Mono.fromCallable(() -> initiateResponse(command)).subscribeOn(Schedulers.boundedElastic()));
         });
+        return quotas.claim(ownerId, plan.size())
+                .then(initiated.onErrorResume(e -> quotas.release(ownerId, plan.size()).then(Mono.error(e))));
     }
 
     private InitiateUploadResponse initiateResponse(InitiateUploadCommand command) {
@@ -107,7 +117,7 @@ class UploadService {
             PresignedUrl url = storage.presignPut(command.objectKey(), command.contentType(), plan.size(),
                     command.storageClass(), urlExpiry);
             return new InitiateUploadResponse(command.uploadId(), command.fileId(), null, 1, null, url.url(),
-                    ObjectStorage.putHeaders(command.contentType(), command.storageClass()), url.expiresAt());
+                    storage.putHeaders(command.contentType(), command.storageClass()), url.expiresAt());
         }
         List<String> urls = new ArrayList<>(plan.partCount());
         Instant expiresAt = null;
@@ -144,7 +154,7 @@ class UploadService {
                 view.abortReason() == null ? null : lower(view.abortReason()), view.filename(), view.contentType(),
                 view.plan().size(), view.plan().partSize(), view.plan().partCount(), view.bytesUploaded(), parts,
                 missing, urls, view.plan().mode() == UploadMode.SINGLE && !urls.isEmpty()
-                        ? ObjectStorage.putHeaders(view.contentType(), view.storageClass()) : null,
+                        ? storage.putHeaders(view.contentType(), view.storageClass()) : null,
                 view.version(), view.initiatedAt(), view.expiresAt(), urlsExpireAt);
     }
 
@@ -243,6 +253,7 @@ class UploadService {
     private Mono<CompleteUploadResponse> finish(UploadSessionView view, CompleteUploadRequest request) {
         return assemble(view, request)
                 .then(verify(view))
+                .flatMap(verified -> sniff(view).thenReturn(verified))
                 .flatMap(verified -> {
                     String sha256 = verified.orElse(null);
                     return Dispatch.<Long>command(commands, versionCommand(view, sha256))
@@ -345,6 +356,22 @@ class UploadService {
                     : reject(view, AbortReason.CHECKSUM_MISMATCH, new DepotException(ErrorCode.CHECKSUM_MISMATCH,
                     "stored object has SHA-256 " + actual + ", " + view.sha256() + " was declared")));
         });
+    }
+
+    /** Sniffs the stored object's first bytes; content that is not what was declared ends the session. */
+    private Mono<Void> sniff(UploadSessionView view) {
+        if (!content.sniffing() || view.plan().size() == 0) {
+            return Mono.empty();
+        }
+        return storage.readRange(view.objectKey(), 0, Math.min(view.plan().size(), content.sniffBytes()))
+                .flatMap(head -> {
+                    try {
+                        content.checkContent(view.filename(), view.contentType(), head);
+                        return Mono.<Void>empty();
+                    } catch (DepotException refused) {
+                        return reject(view, AbortReason.CONTENT_TYPE_MISMATCH, refused);
+                    }
+                });
     }
 
     private <T> Mono<T> reject(UploadSessionView view, AbortReason reason, DepotException failure) {

@@ -6,7 +6,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.springframework.beans.factory.annotation.Value;
+import io.depot.platform.security.SecurityProperties;
+import io.depot.platform.security.TokenValidation;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -14,8 +15,6 @@ import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 import java.io.IOException;
@@ -50,16 +49,13 @@ class DevTokens {
     static final Duration LIFETIME = Duration.ofHours(1);
 
     @Bean
-    DevTokenIssuer devTokenIssuer(EmbeddedProperties properties, Clock clock,
-                                  @Value("${depot.security.roles-claim:roles}") String rolesClaim) {
-        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), clock, rolesClaim);
+    DevTokenIssuer devTokenIssuer(EmbeddedProperties properties, Clock clock, SecurityProperties security) {
+        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), clock, security);
     }
 
     @Bean
-    ReactiveJwtDecoder devJwtDecoder(DevTokenIssuer issuer) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey(issuer.publicKey()).build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(ISSUER));
-        return decoder;
+    ReactiveJwtDecoder devJwtDecoder(DevTokenIssuer issuer, SecurityProperties security) {
+        return TokenValidation.publicKeyDecoder(issuer.publicKey(), ISSUER, security);
     }
 
     static KeyPair loadOrCreate(Path dir) {
@@ -90,12 +86,12 @@ class DevTokens {
 
         private final KeyPair keys;
         private final Clock clock;
-        private final String rolesClaim;
+        private final SecurityProperties security;
 
-        DevTokenIssuer(KeyPair keys, Clock clock, String rolesClaim) {
+        DevTokenIssuer(KeyPair keys, Clock clock, SecurityProperties security) {
             this.keys = keys;
             this.clock = clock;
-            this.rolesClaim = rolesClaim;
+            this.security = security;
         }
 
         RSAPublicKey publicKey() {
@@ -111,7 +107,8 @@ class DevTokens {
                     .notBeforeTime(now)
                     .expirationTime(Date.from(clock.instant().plus(LIFETIME)))
                     .jwtID(UUID.randomUUID().toString())
-                    .claim(rolesClaim, roles)
+                    .audience(security.audience())
+                    .claim(security.rolesClaim(), roles)
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
             try {

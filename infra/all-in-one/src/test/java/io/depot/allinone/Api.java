@@ -65,6 +65,13 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** Any request to Depot, with exactly the headers given. */
+    Response send(String method, String path, Map<String, String> headers, HttpRequest.BodyPublisher body) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2)).method(method, body);
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     /** A PUT to a presigned URL, with nothing but the headers it names. */
     Response putUrl(String url, byte[] body, Map<String, String> headers) {
         var builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(2))

@@ -74,7 +74,7 @@ class AuthorizationTest extends EndToEndTest {
     }
 
     @Test
-    void everyCallWithoutAValidTokenGets401() throws Exception {
+    void everyCallWithoutAValidTokenGets401ButAnonymousDownloadsOfPrivateFilesGet404() throws Exception {
         var keys = KeyPairGenerator.getInstance("RSA");
         keys.initialize(2048);
         var claims = new JWTClaimsSet.Builder().subject("alice").issuer("depot-all-in-one")
@@ -84,7 +84,12 @@ class AuthorizationTest extends EndToEndTest {
 
         for (String token : new String[]{null, "not-a-jwt", forged.serialize()}) {
             assertUnauthorized(api.get("/v1/files/" + fileId, token));
-            assertUnauthorized(api.get("/v1/files/" + fileId + "/download", token));
+            if (token == null) {
+                // Download URLs of public files need no token; a private file does not exist for anonymous callers.
+                assertNotFound(api.get("/v1/files/" + fileId + "/download", null));
+            } else {
+                assertUnauthorized(api.get("/v1/files/" + fileId + "/download", token));
+            }
             assertUnauthorized(api.get("/v1/users/alice/files", token));
             assertUnauthorized(api.delete("/v1/files/" + fileId, token));
             assertUnauthorized(api.post("/v1/uploads/initiate", token, Map.of("filename", "x", "size", 1)));

@@ -53,7 +53,7 @@ class BadInputTest extends EndToEndTest {
 
     @Test
     void otherInvalidFields() {
-        refused(() -> initiateRaw("{\"filename\":\"../etc/passwd\",\"size\":1," + VALID_TAIL + "}"), 400, "validation-failed");
+        refused(() -> initiateRaw("{\"filename\":\"../etc/passwd\",\"size\":1," + VALID_TAIL + "}"), 400, "invalid-filename");
         refused(() -> initiateRaw("{\"filename\":\"a.bin\",\"size\":1,\"content_type\":\"nonsense\"}"), 400, "validation-failed");
         refused(() -> initiateRaw("{\"filename\":\"a.bin\",\"size\":1,\"storage_class\":\"COLD\"," + VALID_TAIL + "}"),
                 400, "validation-failed");

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 abstract class EndToEndTest {
 
     static final int MIB = 1024 * 1024;
-    private static final Path DATA_DIR = tempDir();
+    static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
     int port;
@@ -70,6 +70,17 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.schedule", () -> "off");
         registry.add("depot.reconcile.grace", () -> "0s");
         registry.add("depot.reconcile.sample-size", () -> "1000");
+        // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.
+        unlimited(registry::add);
+    }
+
+    /** Limits far above anything a test does, so the many tests calling from one address are never refused. */
+    static void unlimited(java.util.function.BiConsumer<String, java.util.function.Supplier<Object>> property) {
+        for (String operation : List.of("initiate", "part", "complete", "download")) {
+            property.accept("depot.limits." + operation + "-per-user", () -> "1000000/1m");
+            property.accept("depot.limits." + operation + "-per-address", () -> "1000000/1m");
+        }
+        property.accept("depot.limits.max-open-uploads-per-user", () -> "100000");
     }
 
     private static String sharedSchemaUrl;

@@ -17,6 +17,7 @@ import io.depot.reconcile.ObjectRecord;
 import io.depot.reconcile.ObjectRecordPage;
 import io.depot.reconcile.ObjectState;
 import io.depot.reconcile.SampleAvailableObjectsQuery;
+import io.depot.upload.CountOpenUploadsQuery;
 import io.depot.upload.UploadAbortedEvent;
 import io.depot.upload.UploadInitiatedEvent;
 import org.axonframework.config.ProcessingGroup;
@@ -35,7 +36,7 @@ import java.util.List;
 
 /**
  * The {@code object_records} read model: one document per object key with what storage should hold there. The
- * reconcile job walks it beside a bucket listing. Events of one key arrive in order, so replaying them rebuilds
+ * reconcile job walks it beside a bucket listing; the upload service counts a user's open uploads in it. Events of one key arrive in order, so replaying them rebuilds
  * the same documents.
  */
 @Component
@@ -54,7 +55,8 @@ public class ObjectRecordProjection {
     @EventHandler
     void on(UploadInitiatedEvent event) {
         set(event.objectKey(), event.initiatedAt(), Updates.set("upload_id", event.uploadId()),
-                Updates.set("file_id", event.fileId()), Updates.set("state", ObjectState.UPLOADING.name()),
+                Updates.set("file_id", event.fileId()), Updates.set("owner_id", event.ownerId()),
+                Updates.set("state", ObjectState.UPLOADING.name()),
                 Updates.set("storage_upload_id", event.storageUploadId()));
     }
 
@@ -113,6 +115,13 @@ public class ObjectRecordProjection {
         List<ObjectRecord> items = new ArrayList<>(query.limit());
         records.find(filter).sort(Sorts.ascending("_id")).limit(query.limit()).forEach(d -> items.add(record(d)));
         return new ObjectRecordPage(items);
+    }
+
+    /** Open sessions, for the per-user cap; a session is open from its initiate until it completes or aborts. */
+    @QueryHandler
+    public Long handle(CountOpenUploadsQuery query) {
+        return records.countDocuments(Filters.and(Filters.eq("owner_id", query.ownerId()),
+                Filters.eq("state", ObjectState.UPLOADING.name())));
     }
 
     @QueryHandler

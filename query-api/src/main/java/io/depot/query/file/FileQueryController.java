@@ -10,6 +10,7 @@ import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.web.ClientAddress;
 import org.axonframework.eventhandling.gateway.EventGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -37,9 +37,11 @@ class FileQueryController {
     private final ObjectStorage storage;
     private final Duration maxExpiry;
     private final Clock clock;
+    private final ClientAddress clientAddress;
 
     FileQueryController(QueryGateway queries, EventGateway events, ObjectStorage storage,
-                        StorageProperties storageProperties, Clock clock) {
+                        StorageProperties storageProperties, Clock clock, ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.queries = queries;
         this.events = events;
         this.storage = storage;
@@ -69,7 +71,8 @@ class FileQueryController {
 
     /**
      * A presigned GET for the newest downloadable version, valid for {@code expiry} seconds (capped by configuration).
-     * Every URL given out is recorded as a FileDownloaded event with who, when and from where.
+     * Every URL given out is recorded as a FileDownloaded event with who, when and from where. A public file's URL is
+     * given without a token too; a private one's only to its owner.
      */
     @GetMapping("/v1/files/{fileId}/download")
     Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
@@ -78,8 +81,9 @@ class FileQueryController {
             throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
         }
         Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
-        String client = clientAddress(exchange);
-        return readable(fileId, user.getSubject()).flatMap(file -> {
+        String client = clientAddress.of(exchange.getRequest());
+        String userId = user == null ? null : user.getSubject();
+        return readable(fileId, userId).flatMap(file -> {
             var target = file.downloadable();
             if (target == null) {
                 throw new DepotException(ErrorCode.FILE_NOT_READY, "file " + fileId + " is "
@@ -87,7 +91,7 @@ class FileQueryController {
                         + (file.failureReason() != null ? ": " + file.failureReason() : "; retry shortly"));
             }
             var url = storage.presignGet(target.objectKey(), target.filename(), target.contentType(), validity);
-            var event = new FileDownloadedEvent(file.fileId(), target.version(), user.getSubject(), client, clock.instant());
+            var event = new FileDownloadedEvent(file.fileId(), target.version(), userId, client, clock.instant());
             return Dispatch.publish(events, event)
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), target.version(), target.size()));
         });
@@ -97,10 +101,5 @@ class FileQueryController {
         return Dispatch.query(queries, new FindFileQuery(fileId), ResponseTypes.optionalInstanceOf(FileView.class))
                 .flatMap(found -> Mono.justOrEmpty(found.filter(f -> f.readableBy(userId))))
                 .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId)));
-    }
-
-    private static String clientAddress(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 }

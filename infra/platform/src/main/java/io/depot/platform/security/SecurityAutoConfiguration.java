@@ -3,9 +3,11 @@ package io.depot.platform.security;
 import io.depot.error.ErrorCode;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -15,6 +17,12 @@ import org.springframework.security.oauth2.server.resource.authentication.Reacti
 import org.springframework.security.oauth2.server.resource.authentication.ReactiveJwtGrantedAuthoritiesConverterAdapter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+
+import java.util.List;
 
 /**
  * Every {@code /v1} call needs a bearer JWT whose {@code sub} is the user; refusals are problem responses.
@@ -23,21 +31,54 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
  * Where the token's keys come from is configuration ({@code spring.security.oauth2.resourceserver.jwt.*}),
  * or a launcher's own decoder.
  */
-@AutoConfiguration(before = org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration.class)
+@AutoConfiguration(before = {org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration.class,
+        org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration.class})
 @EnableWebFluxSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
 public class SecurityAutoConfiguration {
 
     /** Paths anyone may call: health, and the all-in-one launcher's token endpoint, which guards itself. */
     public static final String[] OPEN_PATHS = {"/health", "/health/**", "/v1/dev/tokens"};
     /** The role that operates Depot: reconcile runs and their reports. */
     public static final String ADMIN = "admin";
+    /** The role that reads the download history of every file. */
+    public static final String AUDITOR = "auditor";
+    /** Download URLs of public files are given to anyone; the controller refuses private files without a token. */
+    public static final String PUBLIC_DOWNLOADS = "/v1/files/*/download";
+
+    /**
+     * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
+     * browser upload needs to send and to read, {@code ETag} among them.
+     */
+    static CorsConfigurationSource corsSource(SecurityProperties properties) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!properties.corsOrigins().isEmpty()) {
+            CorsConfiguration cors = new CorsConfiguration();
+            cors.setAllowedOrigins(properties.corsOrigins());
+            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"));
+            cors.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
+                    "RateLimit-Reset", "Idempotent-Replayed"));
+            cors.setMaxAge(3600L);
+            source.registerCorsConfiguration("/v1/**", cors);
+        }
+        return source;
+    }
+
+    /** Tokens from an identity provider, with Depot's checks rather than only Spring's defaults. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
+    ReactiveJwtDecoder jwkSetJwtDecoder(@org.springframework.beans.factory.annotation.Value(
+            "${spring.security.oauth2.resourceserver.jwt.jwk-set-uri}") String jwkSetUri, SecurityProperties properties) {
+        return TokenValidation.jwkSetDecoder(jwkSetUri, properties);
+    }
 
     @Bean
     @ConditionalOnMissingBean
-    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems,
-                                         @Value("${depot.security.roles-claim:roles}") String rolesClaim) {
+    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties) {
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName(rolesClaim);
+        roles.setAuthoritiesClaimName(properties.rolesClaim());
         roles.setAuthorityPrefix("ROLE_");
         ReactiveJwtAuthenticationConverter authentication = new ReactiveJwtAuthenticationConverter();
         authentication.setJwtGrantedAuthoritiesConverter(new ReactiveJwtGrantedAuthoritiesConverterAdapter(roles));
@@ -47,10 +88,17 @@ public class SecurityAutoConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .cors(cors -> cors.configurationSource(corsSource(properties)))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
+                        .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
                 .authorizeExchange(auth -> auth
                         .pathMatchers(OPEN_PATHS).permitAll()
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers("/v1/admin/**").hasRole(ADMIN)
+                        .pathMatchers("/v1/audit/**").hasRole(AUDITOR)
+                        .pathMatchers(HttpMethod.GET, PUBLIC_DOWNLOADS).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(authentication))

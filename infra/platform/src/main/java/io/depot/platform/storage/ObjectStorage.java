@@ -54,10 +54,34 @@ public class ObjectStorage {
     private final String bucket;
     private final AtomicBoolean partNumberMarkerUnsupported = new AtomicBoolean();
 
-    public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket) {
+    private final Encryption encryption;
+
+    public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket, Encryption encryption) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
+        this.encryption = encryption;
+    }
+
+    /**
+     * Server-side encryption of every object Depot writes: {@code AES256} (SSE-S3), {@code aws:kms} (SSE-KMS, with
+     * {@code kmsKeyId} or the account's default key), or none (null) for stores that refuse the header.
+     */
+    public record Encryption(String algorithm, String kmsKeyId) {
+
+        public static final Encryption NONE = new Encryption(null, null);
+
+        boolean on() {
+            return algorithm != null && !algorithm.isBlank();
+        }
+
+        String keyId() {
+            return on() && kmsKeyId != null && !kmsKeyId.isBlank() ? kmsKeyId : null;
+        }
+    }
+
+    private String sse() {
+        return encryption.on() ? encryption.algorithm() : null;
     }
 
     /** Creates the bucket when it does not exist yet. */
@@ -74,7 +98,7 @@ public class ObjectStorage {
 
     public Mono<String> createMultipartUpload(String key, String contentType, StorageClass storageClass) {
         return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(contentType)
-                .storageClass(storageClass.name())))
+                .storageClass(storageClass.name()).serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())))
                 .map(r -> r.uploadId());
     }
 
@@ -86,22 +110,32 @@ public class ObjectStorage {
     }
 
     /**
-     * A PUT of the whole object. The content type and length are signed, and the storage class too unless
-     * it is STANDARD: the client must send the headers {@link #putHeaders} names.
+     * A PUT of the whole object. The content type, length and encryption are signed, and the storage class too
+     * unless it is STANDARD: the client must send the headers {@link #putHeaders} names.
      */
     public PresignedUrl presignPut(String key, String contentType, long length, StorageClass storageClass,
                                    Duration expiry) {
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(expiry)
                 .putObjectRequest(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength(length)
+                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())
                         .storageClass(storageClass == StorageClass.STANDARD ? null : storageClass.name())));
         return new PresignedUrl(presigned.url().toString(), presigned.expiration());
     }
 
     /** The headers a client must send with a URL from {@link #presignPut}. */
-    public static Map<String, String> putHeaders(String contentType, StorageClass storageClass) {
-        return storageClass == StorageClass.STANDARD
-                ? Map.of("Content-Type", contentType)
-                : Map.of("Content-Type", contentType, "x-amz-storage-class", storageClass.name());
+    public Map<String, String> putHeaders(String contentType, StorageClass storageClass) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        if (storageClass != StorageClass.STANDARD) {
+            headers.put("x-amz-storage-class", storageClass.name());
+        }
+        if (encryption.on()) {
+            headers.put("x-amz-server-side-encryption", encryption.algorithm());
+            if (encryption.keyId() != null) {
+                headers.put("x-amz-server-side-encryption-aws-kms-key-id", encryption.keyId());
+            }
+        }
+        return headers;
     }
 
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
@@ -125,7 +159,8 @@ public class ObjectStorage {
     public Mono<String> putObject(String key, String contentType, StorageClass storageClass, long length,
                                   Flux<DataBuffer> content) {
         return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
-                        .storageClass(storageClass.name()).contentLength(length), body(content)))
+                        .storageClass(storageClass.name()).contentLength(length)
+                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()), body(content)))
                 .map(r -> unquote(r.eTag()));
     }
 
@@ -202,6 +237,13 @@ public class ObjectStorage {
                         e -> Mono.just(Optional.empty()));
     }
 
+    /** Reads {@code length} bytes of the object from {@code first}: a ranged GET, for sniffing its content. */
+    public Mono<byte[]> readRange(String key, long first, long length) {
+        return call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + (first + length - 1)),
+                AsyncResponseTransformer.toBytes()))
+                .map(bytes -> bytes.asByteArray());
+    }
+
     /** Reads the whole object and returns its SHA-256 as lower-case hex. */
     public Mono<String> sha256(String key) {
         return call(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toPublisher()))
@@ -249,14 +291,16 @@ public class ObjectStorage {
     public Mono<Void> copy(String sourceKey, String targetKey, long size) {
         if (size <= MAX_SINGLE_COPY) {
             return call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
-                    .destinationBucket(bucket).destinationKey(targetKey))).then();
+                    .destinationBucket(bucket).destinationKey(targetKey)
+                    .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()))).then();
         }
         return copyInParts(sourceKey, targetKey, size, COPY_PART);
     }
 
     /** Copies an object of {@code size} bytes as a multipart upload of {@code partSize} byte ranges. */
     public Mono<Void> copyInParts(String sourceKey, String targetKey, long size, long partSize) {
-        return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)))
+        return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)
+                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())))
                 .map(r -> r.uploadId())
                 .flatMap(uploadId -> Flux.range(1, (int) ((size + partSize - 1) / partSize))
                         .concatMap(part -> {

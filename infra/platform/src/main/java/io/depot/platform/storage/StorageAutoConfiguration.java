@@ -73,7 +73,8 @@ public class StorageAutoConfiguration {
 
     @Bean
     ObjectStorage objectStorage(S3AsyncClient s3, S3Presigner presigner, StorageProperties properties) {
-        return new ObjectStorage(s3, presigner, properties.bucket());
+        return new ObjectStorage(s3, presigner, properties.bucket(), new ObjectStorage.Encryption(
+                properties.serverSideEncryption(), properties.kmsKeyId()));
     }
 
     @Bean

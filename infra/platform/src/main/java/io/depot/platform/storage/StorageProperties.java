@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param pathStyle            path-style addressing, as MinIO and S3Proxy need
  * @param uploadUrlExpiry      how long presigned part URLs stay valid
  * @param maxDownloadUrlExpiry the longest validity a download URL may have
+ * @param serverSideEncryption how storage encrypts every object Depot writes: {@code AES256} (SSE-S3),
+ *                             {@code aws:kms} (SSE-KMS), or empty for none (the embedded S3Proxy stores plain files)
+ * @param kmsKeyId             the KMS key for {@code aws:kms}; empty for the account's default key
  */
 @ConfigurationProperties("depot.storage")
 public record StorageProperties(
@@ -29,5 +32,7 @@ public record StorageProperties(
         String secretKey,
         @DefaultValue("true") boolean pathStyle,
         @DefaultValue("1h") Duration uploadUrlExpiry,
-        @DefaultValue("7d") Duration maxDownloadUrlExpiry) {
+        @DefaultValue("7d") Duration maxDownloadUrlExpiry,
+        @DefaultValue("AES256") String serverSideEncryption,
+        String kmsKeyId) {
 }

@@ -7,6 +7,7 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.messaging.HandlerExecutionException;
+import io.depot.platform.limits.RateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
@@ -45,7 +46,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-        Problem problem = toProblem(unwrap(failure));
+        Throwable cause = unwrap(failure);
+        Problem problem = toProblem(cause);
+        if (cause instanceof RateLimitedException limited) {
+            limited.describe(exchange.getResponse().getHeaders());
+        }
         if (problem.status().is5xxServerError()) {
             log.warn("{} {} failed: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                     problem.detail(), failure);

@@ -2,6 +2,9 @@ package io.depot.platform.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
@@ -15,10 +18,17 @@ public class ProblemWriter {
     /** What a client told to come back later should wait, in seconds. */
     static final String RETRY_AFTER_SECONDS = "2";
 
-    private final ObjectMapper objectMapper;
+    /** Refusals, one line each: what was refused, why and from where; never a token or a request body. */
+    private static final Logger audit = LoggerFactory.getLogger("depot.audit");
 
-    public ProblemWriter(ObjectMapper objectMapper) {
+    private final ObjectMapper objectMapper;
+    private final MeterRegistry meters;
+    private final ClientAddress clientAddress;
+
+    public ProblemWriter(ObjectMapper objectMapper, MeterRegistry meters, ClientAddress clientAddress) {
         this.objectMapper = objectMapper;
+        this.meters = meters;
+        this.clientAddress = clientAddress;
     }
 
     public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
@@ -32,6 +42,7 @@ public class ProblemWriter {
         } catch (JsonProcessingException e) {
             bytes = ("{\"status\":" + problem.status().value() + "}").getBytes(StandardCharsets.UTF_8);
         }
+        record(exchange, problem);
         response.setStatusCode(problem.status());
         if (problem.status().value() == 503) {
             response.getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
@@ -39,5 +50,16 @@ public class ProblemWriter {
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(bytes.length);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
+    }
+
+    /** Counts the refusal ({@code depot.requests.refused} by code and status) and writes it to the audit log. */
+    private void record(ServerWebExchange exchange, Problem problem) {
+        meters.counter("depot.requests.refused", "code", problem.code().slug(),
+                "status", Integer.toString(problem.status().value())).increment();
+        if (problem.status().is4xxClientError()) {
+            audit.info("refused {} {} from {}: {} {} ({})", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), clientAddress.of(exchange.getRequest()),
+                    problem.status().value(), problem.code().slug(), String.valueOf(problem.detail()).replaceAll("\\p{Cntrl}", "?"));
+        }
     }
 }

@@ -1,0 +1,13 @@
+package io.depot.audit;
+
+import java.time.Instant;
+
+/**
+ * One download URL given out.
+ *
+ * @param userId        who asked, or null for an anonymous download of a public file
+ * @param clientAddress the address the request came from
+ */
+public record DownloadRecord(String eventId, String fileId, long version, String userId, String clientAddress,
+                             Instant downloadedAt) {
+}

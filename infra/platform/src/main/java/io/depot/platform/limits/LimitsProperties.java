@@ -1,0 +1,61 @@
+package io.depot.platform.limits;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+
+/**
+ * Per-user and per-client-address rate limits ({@code depot.limits.*}), each written {@code <count>/<duration>}.
+ * With {@code redis-uri} set, every instance draws from the same buckets in Redis; without it (the all-in-one
+ * default) buckets live in the process. While Redis is unreachable each instance falls back to buckets of its own.
+ *
+ * @param enabled               switches rate limits off entirely
+ * @param redisUri              where buckets are kept, e.g. {@code redis://127.0.0.1:6379}
+ * @param redisTimeout          how long a bucket operation may wait for Redis before the local fallback decides
+ * @param keyPrefix             prefix of every bucket's Redis key
+ * @param dailyBytesPerUser     bytes a user may declare in initiated uploads per day
+ * @param maxOpenUploadsPerUser upload sessions a user may have open at once
+ */
+@ConfigurationProperties("depot.limits")
+public record LimitsProperties(
+        @DefaultValue("true") boolean enabled,
+        String redisUri,
+        @DefaultValue("500ms") Duration redisTimeout,
+        @DefaultValue("depot:limits:") String keyPrefix,
+        @DefaultValue("60/1m") String initiatePerUser,
+        @DefaultValue("240/1m") String initiatePerAddress,
+        @DefaultValue("3000/1m") String partPerUser,
+        @DefaultValue("6000/1m") String partPerAddress,
+        @DefaultValue("60/1m") String completePerUser,
+        @DefaultValue("240/1m") String completePerAddress,
+        @DefaultValue("600/1m") String downloadPerUser,
+        @DefaultValue("1200/1m") String downloadPerAddress,
+        @DefaultValue("1TB") DataSize dailyBytesPerUser,
+        @DefaultValue("100") int maxOpenUploadsPerUser) {
+
+    /** The per-user and per-address limits of an operation. */
+    Limit perUser(Operation operation) {
+        return Limit.parse(switch (operation) {
+            case INITIATE -> initiatePerUser;
+            case PART -> partPerUser;
+            case COMPLETE -> completePerUser;
+            case DOWNLOAD -> downloadPerUser;
+        });
+    }
+
+    Limit perAddress(Operation operation) {
+        return Limit.parse(switch (operation) {
+            case INITIATE -> initiatePerAddress;
+            case PART -> partPerAddress;
+            case COMPLETE -> completePerAddress;
+            case DOWNLOAD -> downloadPerAddress;
+        });
+    }
+
+    /** The limited operations. */
+    public enum Operation {
+        INITIATE, PART, COMPLETE, DOWNLOAD
+    }
+}

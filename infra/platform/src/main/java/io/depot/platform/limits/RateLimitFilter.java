@@ -1,0 +1,99 @@
+package io.depot.platform.limits;
+
+import io.depot.error.ErrorCode;
+import io.depot.platform.limits.LimitsProperties.Operation;
+import io.depot.platform.web.ClientAddress;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Rate limits per user and per client address for the calls that cost the most: initiating uploads, parts,
+ * completes and download URLs. It runs after authentication, so an anonymous caller is limited by address only.
+ * Over a limit the call gets 429 with {@code Retry-After} and {@code RateLimit-*} headers; within it, the
+ * {@code RateLimit-*} headers of the tighter bucket.
+ */
+public class RateLimitFilter implements WebFilter, Ordered {
+
+    /** After Spring Security's filter chain, before the idempotency filter. */
+    public static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+    private record Route(HttpMethod method, PathPattern pattern, Operation operation) {
+    }
+
+    private static final PathPatternParser PARSER = new PathPatternParser();
+    private static final List<Route> ROUTES = List.of(
+            new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/initiate"), Operation.INITIATE),
+            new Route(HttpMethod.PUT, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
+            new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
+            new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/complete"), Operation.COMPLETE),
+            new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/download"), Operation.DOWNLOAD));
+
+    private final RateLimiter limiter;
+    private final LimitsProperties properties;
+    private final ClientAddress clientAddress;
+
+    public RateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress) {
+        this.limiter = limiter;
+        this.properties = properties;
+        this.clientAddress = clientAddress;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Operation operation = operation(exchange);
+        if (operation == null) {
+            return chain.filter(exchange);
+        }
+        String op = operation.name().toLowerCase(Locale.ROOT);
+        String address = clientAddress.of(exchange.getRequest());
+        Mono<RateLimiter.Decision> byAddress = limiter.consume(op + ":a:" + address, properties.perAddress(operation), 1);
+        Mono<RateLimiter.Decision> byUser = exchange.getPrincipal()
+                .map(Principal::getName)
+                .flatMap(user -> limiter.consume(op + ":u:" + user, properties.perUser(operation), 1));
+        return byUser.map(List::of).defaultIfEmpty(List.of())
+                .zipWith(byAddress, (user, addr) -> user.isEmpty() ? addr : tighter(user.get(0), addr))
+                .flatMap(decision -> {
+                    if (!decision.allowed()) {
+                        return Mono.error(new RateLimitedException(ErrorCode.RATE_LIMITED, "too many " + op
+                                + " requests; retry in " + RateLimitedException.retryAfterSeconds(decision) + " s", decision));
+                    }
+                    RateLimitedException.describe(exchange.getResponse().getHeaders(), decision);
+                    return chain.filter(exchange);
+                });
+    }
+
+    /** A refusal wins; otherwise the bucket with fewer tokens left. */
+    private static RateLimiter.Decision tighter(RateLimiter.Decision a, RateLimiter.Decision b) {
+        if (!a.allowed() || !b.allowed()) {
+            return a.allowed() ? b : a;
+        }
+        return a.remaining() <= b.remaining() ? a : b;
+    }
+
+    private static Operation operation(ServerWebExchange exchange) {
+        HttpMethod method = exchange.getRequest().getMethod();
+        PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+        for (Route route : ROUTES) {
+            if (route.method().equals(method) && route.pattern().matches(path)) {
+                return route.operation();
+            }
+        }
+        return null;
+    }
+}

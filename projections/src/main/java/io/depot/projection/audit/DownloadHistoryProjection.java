@@ -1,0 +1,88 @@
+package io.depot.projection.audit;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
+import io.depot.audit.DownloadPage;
+import io.depot.audit.DownloadRecord;
+import io.depot.audit.FindDownloadsQuery;
+import io.depot.file.FileDownloadedEvent;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * The {@code downloads} read model for auditors: one document per FileDownloaded event, keyed by the event's id,
+ * so a replay rebuilds the same history.
+ */
+@Component
+@ProcessingGroup(DownloadHistoryProjection.GROUP)
+public class DownloadHistoryProjection {
+
+    public static final String GROUP = "download-history";
+
+    private final MongoCollection<Document> downloads;
+
+    public DownloadHistoryProjection(MongoDatabase database) {
+        this.downloads = database.getCollection("downloads");
+        downloads.createIndex(Indexes.compoundIndex(Indexes.ascending("file_id"), Indexes.descending("at")));
+        downloads.createIndex(Indexes.compoundIndex(Indexes.ascending("user_id"), Indexes.descending("at")));
+    }
+
+    @EventHandler
+    void on(FileDownloadedEvent event, EventMessage<?> message) {
+        downloads.replaceOne(Filters.eq("_id", message.getIdentifier()), new Document("_id", message.getIdentifier())
+                .append("file_id", event.fileId())
+                .append("version", event.version())
+                .append("user_id", event.userId())
+                .append("client_address", event.clientAddress())
+                .append("at", Date.from(event.downloadedAt())), new ReplaceOptions().upsert(true));
+    }
+
+    @ResetHandler
+    void reset() {
+        downloads.deleteMany(new Document());
+    }
+
+    @QueryHandler
+    public DownloadPage handle(FindDownloadsQuery query) {
+        List<Bson> filters = new ArrayList<>();
+        if (query.fileId() != null) {
+            filters.add(Filters.eq("file_id", query.fileId()));
+        }
+        if (query.userId() != null) {
+            filters.add(Filters.eq("user_id", query.userId()));
+        }
+        if (query.from() != null) {
+            filters.add(Filters.gte("at", Date.from(query.from())));
+        }
+        if (query.to() != null) {
+            filters.add(Filters.lt("at", Date.from(query.to())));
+        }
+        List<DownloadRecord> items = new ArrayList<>(query.size() + 1);
+        downloads.find(filters.isEmpty() ? new Document() : Filters.and(filters))
+                .sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id")))
+                .skip(query.page() * query.size()).limit(query.size() + 1)
+                .forEach(d -> items.add(new DownloadRecord(d.getString("_id"), d.getString("file_id"),
+                        d.getLong("version"), d.getString("user_id"), d.getString("client_address"),
+                        d.getDate("at").toInstant())));
+        Integer next = null;
+        if (items.size() > query.size()) {
+            items.remove(items.size() - 1);
+            next = query.page() + 1;
+        }
+        return new DownloadPage(items, query.page(), query.size(), next);
+    }
+}

@@ -74,6 +74,16 @@ public class SecurityAutoConfiguration {
         return TokenValidation.jwkSetDecoder(jwkSetUri, properties);
     }
 
+    /** Tokens signed with one RSA key, given as a PEM file, with the same checks. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.public-key-location")
+    ReactiveJwtDecoder publicKeyJwtDecoder(@org.springframework.beans.factory.annotation.Value(
+            "${spring.security.oauth2.resourceserver.jwt.public-key-location}") org.springframework.core.io.Resource pem,
+                                           SecurityProperties properties) throws java.io.IOException {
+        return TokenValidation.pemDecoder(pem, properties);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties) {

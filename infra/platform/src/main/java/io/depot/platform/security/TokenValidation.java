@@ -39,14 +39,33 @@ public final class TokenValidation {
 
     /** A decoder for keys published at a JWK set URI, accepting only the configured algorithms. */
     public static ReactiveJwtDecoder jwkSetDecoder(String jwkSetUri, SecurityProperties properties) {
-        if (properties.issuer() == null || properties.issuer().isBlank()) {
-            throw new IllegalStateException("depot.security.issuer must be set with a JWK set URI");
-        }
+        requireIssuer(properties);
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
                 .jwsAlgorithms(algorithms -> properties.algorithms().forEach(a -> algorithms.add(algorithm(a))))
                 .build();
         decoder.setJwtValidator(validator(properties, properties.issuer()));
         return decoder;
+    }
+
+    /** A decoder for tokens signed with the RSA key in a PEM file ({@code -----BEGIN PUBLIC KEY-----}). */
+    public static ReactiveJwtDecoder pemDecoder(org.springframework.core.io.Resource pem, SecurityProperties properties)
+            throws java.io.IOException {
+        requireIssuer(properties);
+        String text = new String(pem.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            RSAPublicKey key = (RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(text)));
+            return publicKeyDecoder(key, properties.issuer(), properties);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("not an RSA public key: " + pem, e);
+        }
+    }
+
+    private static void requireIssuer(SecurityProperties properties) {
+        if (properties.issuer() == null || properties.issuer().isBlank()) {
+            throw new IllegalStateException("depot.security.issuer must be set with an identity provider's keys");
+        }
     }
 
     /** A decoder for tokens signed with one RSA key, such as the all-in-one launcher's own. */

@@ -58,27 +58,33 @@ class UploadQuotas {
                         ErrorCode.TOO_MANY_OPEN_UPLOADS, ownerId + " has " + count + " open uploads, the most allowed is "
                         + maxOpen + "; complete or abort one first",
                         new RateLimiter.Decision(false, maxOpen, 0, OPEN_UPLOADS_RETRY, OPEN_UPLOADS_RETRY))));
-        if (bytes > daily.capacity()) {
+        long kib = kib(bytes);
+        if (kib > daily.capacity()) {
             return open.then(Mono.error(new RateLimitedException(ErrorCode.QUOTA_EXCEEDED, "an upload of " + bytes
-                    + " bytes is larger than the daily quota of " + daily.capacity() + " bytes",
+                    + " bytes is larger than the daily quota of " + properties.dailyBytesPerUser().toBytes() + " bytes",
                     new RateLimiter.Decision(false, daily.capacity(), 0, DAY, DAY))));
         }
-        return open.then(limiter.consume(key(ownerId), daily, bytes)).flatMap(decision -> decision.allowed()
+        return open.then(limiter.consume(key(ownerId), daily, kib)).flatMap(decision -> decision.allowed()
                 ? Mono.<Void>empty()
                 : Mono.error(new RateLimitedException(ErrorCode.QUOTA_EXCEEDED, ownerId + " may upload "
-                + decision.remaining() + " more bytes today; this upload declares " + bytes, decision)));
+                + decision.remaining() + " more KiB today; this upload declares " + kib + " KiB", decision)));
     }
 
     /** Gives back what {@link #claim} took, for an initiate that failed after it. */
     Mono<Void> release(String ownerId, long bytes) {
-        if (limiter == null || bytes > dailyLimit().capacity()) {
+        if (limiter == null || kib(bytes) > dailyLimit().capacity()) {
             return Mono.empty();
         }
-        return limiter.refund(key(ownerId), dailyLimit(), bytes);
+        return limiter.refund(key(ownerId), dailyLimit(), kib(bytes));
     }
 
+    /** The quota counts KiB, so that even a quota of petabytes refills at a rate a bucket can hold. */
     private Limit dailyLimit() {
-        return new Limit(properties.dailyBytesPerUser().toBytes(), DAY);
+        return new Limit(Math.max(1, properties.dailyBytesPerUser().toBytes() / 1024), DAY);
+    }
+
+    private static long kib(long bytes) {
+        return Math.max(1, (bytes + 1023) / 1024);
     }
 
     private static String key(String ownerId) {

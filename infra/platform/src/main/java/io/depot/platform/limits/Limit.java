@@ -14,6 +14,9 @@ public record Limit(long capacity, Duration period) {
         if (capacity < 1 || period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("a limit needs a positive capacity and period");
         }
+        if ((double) capacity / period.toNanos() > 1) {
+            throw new IllegalArgumentException("a limit may refill at most one token per nanosecond: " + capacity + "/" + period);
+        }
     }
 
     /** Parses {@code <count>/<duration>}, for example {@code 600/1m} or {@code 10000/1h}. */

@@ -35,6 +35,14 @@ public record LimitsProperties(
         @DefaultValue("1TB") DataSize dailyBytesPerUser,
         @DefaultValue("100") int maxOpenUploadsPerUser) {
 
+    /** Every limit is parsed at start-up, so a mistyped one stops the service instead of failing requests. */
+    public LimitsProperties {
+        for (String limit : new String[]{initiatePerUser, initiatePerAddress, partPerUser, partPerAddress,
+                completePerUser, completePerAddress, downloadPerUser, downloadPerAddress}) {
+            Limit.parse(limit);
+        }
+    }
+
     /** The per-user and per-address limits of an operation. */
     Limit perUser(Operation operation) {
         return Limit.parse(switch (operation) {

@@ -1,0 +1,809 @@
+package io.depot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Runs every benchmark against real processes: S3Proxy on its own, the all-in-one Depot on PostgreSQL and that
+ * S3Proxy, and a bare WebFlux server for comparison. Writes {@code docs/benchmarks.md}. {@code --smoke} runs the
+ * same code with small sizes and one run each, to keep it working; its figures mean nothing.
+ */
+public final class BenchmarkRunner {
+
+    private static final long MIB = 1024 * 1024;
+    private static final String PG_URL = System.getenv().getOrDefault("DEPOT_BENCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String PG_USER = System.getenv().getOrDefault("DEPOT_BENCH_JDBC_USER", "postgres");
+
+    private final boolean smoke;
+    private final Path root;
+    private final Path work;
+    private final Processes processes = new Processes();
+    private final Map<String, List<String>> sections = new LinkedHashMap<>();
+    private final List<String[]> summary = new ArrayList<>();
+    private final Random random = new Random(42);
+
+    private int s3Port;
+    private long s3Pid;
+    private int depotPort;
+    private long depotPid;
+    private int barePort;
+    private String schema;
+    private DepotClient depot;
+    private String user;
+    private String admin;
+    private double startupSeconds;
+    private double idleRssMiB;
+
+    private BenchmarkRunner(boolean smoke, Path root) throws IOException {
+        this.smoke = smoke;
+        this.root = root;
+        this.work = Files.createTempDirectory("depot-bench-");
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = Arrays.asList(args).contains("--smoke");
+        Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
+        BenchmarkRunner runner = new BenchmarkRunner(smoke, root);
+        try {
+            runner.run();
+        } finally {
+            runner.processes.stopAll();
+            runner.dropSchema();
+        }
+    }
+
+    private int runs() {
+        return smoke ? 1 : 5;
+    }
+
+    private void run() throws Exception {
+        startStores();
+        startDepot();
+        startBare();
+        depot = new DepotClient(depotPort);
+        user = depot.token("bench");
+        admin = depot.post("/v1/dev/tokens", null, Map.of("user_id", "bench-admin", "roles", List.of("admin")))
+                .expect(200).json().get("access_token").asText();
+        Thread.sleep(smoke ? 1000 : 5000);
+        idleRssMiB = Processes.rssMiB(depotPid);
+
+        long dataSize = smoke ? 32 * MIB : 1024 * MIB;
+        long partSize = smoke ? 8 * MIB : 16 * MIB;
+        byte[] data = new byte[(int) dataSize];
+        random.nextBytes(data);
+
+        benchmarkDataPath(data, partSize);
+        benchmarkPresign();
+        benchmarkDownloadUrls();
+        benchmarkLifecycles();
+        benchmarkRetries(data, partSize);
+        benchmarkMemory(partSize);
+        benchmarkReplay();
+        write();
+    }
+
+    // ---- environment ---------------------------------------------------------------------------------------
+
+    private void startStores() throws Exception {
+        s3Port = Processes.freePort();
+        Path s3Dir = Files.createDirectories(work.resolve("s3"));
+        Path properties = work.resolve("s3proxy.conf");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + s3Port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=depot",
+                "s3proxy.credential=depot-bench-secret",
+                "jclouds.provider=filesystem",
+                "jclouds.identity=unused",
+                "jclouds.credential=unused",
+                "jclouds.filesystem.basedir=" + s3Dir) + "\n");
+        Path logback = work.resolve("s3proxy-logback.xml");
+        try (InputStream in = BenchmarkRunner.class.getResourceAsStream("/s3proxy-logback.xml")) {
+            Files.copy(in, logback);
+        }
+        Process s3 = processes.start(List.of(Processes.javaTool("java"), "-Xmx512m",
+                        "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"),
+                        "org.gaul.s3proxy.Main", "--properties", properties.toString()),
+                Map.of(), work.resolve("s3proxy.log"));
+        s3Pid = s3.pid();
+        awaitPort(s3Port, Duration.ofSeconds(60));
+
+        schema = "depot_bench_" + System.currentTimeMillis();
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, "")) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    private void startDepot() throws Exception {
+        depotPort = Processes.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", Integer.toString(depotPort));
+        env.put("DEPOT_DATA_DIR", work.resolve("depot").toString());
+        env.put("DEPOT_JDBC_URL", PG_URL + "?currentSchema=" + schema);
+        env.put("DEPOT_JDBC_USER", PG_USER);
+        env.put("DEPOT_S3_ENDPOINT", "http://127.0.0.1:" + s3Port);
+        env.put("DEPOT_S3_ACCESS_KEY", "depot");
+        env.put("DEPOT_S3_SECRET_KEY", "depot-bench-secret");
+        if (reachable(6379)) {
+            env.put("DEPOT_REDIS_URI", "redis://127.0.0.1:6379");
+            env.put("DEPOT_LIMITS_KEY_PREFIX", "depot-bench:" + System.nanoTime() + ":");
+        }
+        for (String op : List.of("INITIATE", "PART", "COMPLETE", "DOWNLOAD")) {
+            env.put("DEPOT_LIMITS_" + op + "_PER_USER", "100000000/1m");
+            env.put("DEPOT_LIMITS_" + op + "_PER_ADDRESS", "100000000/1m");
+        }
+        env.put("DEPOT_LIMITS_MAX_OPEN_UPLOADS_PER_USER", "1000000");
+        env.put("DEPOT_LIMITS_DAILY_BYTES_PER_USER", "1000TB");
+        Path jar = root.resolve("infra/all-in-one/target/depot.jar");
+        long started = System.nanoTime();
+        Process p = processes.start(List.of(Processes.javaTool("java"), "-Xmx1g", "-jar", jar.toString()), env,
+                work.resolve("depot.log"));
+        depotPid = p.pid();
+        awaitHealth("http://127.0.0.1:" + depotPort + "/health", Duration.ofMinutes(2), p);
+        startupSeconds = (System.nanoTime() - started) / 1e9;
+    }
+
+    private void startBare() throws Exception {
+        barePort = Processes.freePort();
+        Process bare = processes.start(List.of(Processes.javaTool("java"), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), BareServer.class.getName(), Integer.toString(barePort)), Map.of(),
+                work.resolve("bare.log"));
+        awaitHealth("http://127.0.0.1:" + barePort + "/bare", Duration.ofSeconds(60), bare);
+    }
+
+    private void dropSchema() {
+        if (schema == null) {
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, "")) {
+            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+        } catch (Exception e) {
+            System.err.println("could not drop " + schema + ": " + e);
+        }
+    }
+
+    // ---- a, b: the data path -------------------------------------------------------------------------------
+
+    private void benchmarkDataPath(byte[] data, long partSize) throws Exception {
+        List<String> lines = section("a, b. Data path: through the service against presigned PUTs to the same S3Proxy");
+        double gib = data.length / (double) (1024 * MIB);
+        Map<String, Stats> speed = new LinkedHashMap<>();
+        Map<String, Stats> serviceCpu = new LinkedHashMap<>();
+        Map<String, Stats> storeCpu = new LinkedHashMap<>();
+        List<Double> controlCpu = new ArrayList<>();
+        List<Double> verifyCpu = new ArrayList<>();
+        for (int parallel : new int[]{1, 4}) {
+            Map<String, List<Double>> mbs = Map.of("service", new ArrayList<>(), "presigned", new ArrayList<>());
+            Map<String, List<Double>> svc = Map.of("service", new ArrayList<>(), "presigned", new ArrayList<>());
+            Map<String, List<Double>> st = Map.of("service", new ArrayList<>(), "presigned", new ArrayList<>());
+            for (int run = 0; run < runs(); run++) {
+                for (String mode : List.of("service", "presigned")) {
+                    boolean lifecycle = mode.equals("presigned") && parallel == 4;
+                    double cpuBefore = Processes.cpuSeconds(depotPid);
+                    JsonNode upload = depot.initiate(user, "data-" + mode + "-" + parallel + "-" + run + ".bin", data.length, partSize);
+                    String uploadId = upload.get("upload_id").asText();
+                    double service0 = Processes.cpuSeconds(depotPid);
+                    double store0 = Processes.cpuSeconds(s3Pid);
+                    long t0 = System.nanoTime();
+                    uploadParts(upload, data, partSize, parallel, mode.equals("service"));
+                    long t1 = System.nanoTime();
+                    double service1 = Processes.cpuSeconds(depotPid);
+                    double store1 = Processes.cpuSeconds(s3Pid);
+                    mbs.get(mode).add(data.length / 1e6 / ((t1 - t0) / 1e9));
+                    svc.get(mode).add((service1 - service0) / gib);
+                    st.get(mode).add((store1 - store0) / gib);
+                    if (lifecycle) {
+                        String fileId = depot.post("/v1/uploads/" + uploadId + "/complete", user, null).expect(200)
+                                .json().get("file_id").asText();
+                        double completed = Processes.cpuSeconds(depotPid);
+                        controlCpu.add(completed - cpuBefore);
+                        awaitAvailable(fileId);
+                        verifyCpu.add(Processes.cpuSeconds(depotPid) - completed);
+                        depot.delete("/v1/files/" + fileId, user).expect(204);
+                    } else {
+                        depot.delete("/v1/uploads/" + uploadId, user).expect(204);
+                    }
+                }
+            }
+            for (String mode : List.of("service", "presigned")) {
+                speed.put(mode + "-" + parallel, Stats.of(mbs.get(mode)));
+                serviceCpu.put(mode + "-" + parallel, Stats.of(svc.get(mode)));
+                storeCpu.put(mode + "-" + parallel, Stats.of(st.get(mode)));
+            }
+        }
+        lines.add(String.format("%s of random bytes in %d MiB parts; each run initiates, sends every part, then aborts "
+                + "(the presigned runs with 4 at a time complete instead, for b). MB/s over the parts phase; CPU seconds "
+                + "per GiB from /proc over the same phase.", size(data.length), partSize / MIB));
+        lines.add("");
+        lines.add("| path | parts at a time | MB/s | service CPU s/GiB | S3Proxy CPU s/GiB |");
+        lines.add("|---|---|---|---|---|");
+        for (String key : speed.keySet()) {
+            String[] k = key.split("-");
+            lines.add(String.format("| %s | %s | %s | %s | %s |", k[0], k[1], speed.get(key).format("", 1),
+                    serviceCpu.get(key).format("", 2), storeCpu.get(key).format("", 2)));
+        }
+        for (int parallel : new int[]{1, 4}) {
+            double ratio = speed.get("service-" + parallel).median() / speed.get("presigned-" + parallel).median();
+            boolean cpuBelow = serviceCpu.get("service-" + parallel).median() < storeCpu.get("service-" + parallel).median();
+            summary.add(row("a", "through the service / presigned, " + parallel + " at a time",
+                    String.format("%.2f (%.0f / %.0f MB/s); service %.2f vs S3Proxy %.2f CPU s/GiB", ratio,
+                            speed.get("service-" + parallel).median(), speed.get("presigned-" + parallel).median(),
+                            serviceCpu.get("service-" + parallel).median(), storeCpu.get("service-" + parallel).median()),
+                    ">= 0.9; service CPU below the store's", ratio >= 0.9 && cpuBelow));
+        }
+        Stats control = Stats.of(controlCpu);
+        Stats verify = Stats.of(verifyCpu);
+        lines.add("");
+        lines.add("b. A presigned multipart upload, 4 parts at a time, from initiate to the completed response: the service "
+                + "spent " + control.format("CPU s", 3) + ". Verifying the new version afterwards (the worker reads the "
+                + "object to compute its SHA-256, `depot.finalize.compute-sha256`) spent " + verify.format("CPU s", 2) + ".");
+        summary.add(row("b", "service CPU for a presigned " + size(data.length) + " upload (initiate to complete)",
+                String.format("%.3f s (+ %.2f s SHA-256 verification)", control.median(), verify.median()), "<= 0.2 s",
+                control.median() <= 0.2));
+    }
+
+    private void uploadParts(JsonNode upload, byte[] data, long partSize, int parallel, boolean throughService)
+            throws Exception {
+        String uploadId = upload.get("upload_id").asText();
+        int parts = upload.get("part_count").asInt();
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int part = 1; part <= parts; part++) {
+                int number = part;
+                int offset = (int) ((number - 1) * partSize);
+                int length = (int) Math.min(partSize, data.length - offset);
+                sent.add(pool.submit(() -> {
+                    if (throughService) {
+                        depot.put("/v1/uploads/" + uploadId + "/parts/" + number, user, data, offset, length).expect(200);
+                    } else {
+                        String url = upload.get("presigned_urls").get(number - 1).asText();
+                        String etag = depot.putUrl(depot.http, url, data, offset, length, Map.of());
+                        depot.post("/v1/uploads/" + uploadId + "/parts/" + number, user, Map.of("etag", etag)).expect(200);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    // ---- c: presigning -------------------------------------------------------------------------------------
+
+    private void benchmarkPresign() throws Exception {
+        List<String> lines = section("c. Presigned URLs");
+        var options = new OptionsBuilder().include(PresignBenchmark.class.getName()).forks(1)
+                .warmupIterations(smoke ? 1 : 3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(smoke ? 1 : 5).measurementTime(TimeValue.seconds(smoke ? 1 : 2))
+                .jvmArgs("-Xmx512m").build();
+        RunResult result = new Runner(options).runSingle();
+        double micros = result.getPrimaryResult().getScore();
+        double error = result.getPrimaryResult().getScoreError();
+        lines.add(String.format("JMH (`PresignBenchmark`, 1 fork, %d measurement iterations): %.2f ± %.2f µs per presigned part URL.",
+                smoke ? 1 : 5, micros, Double.isNaN(error) ? 0 : error));
+        summary.add(row("c", "one presigned part URL (JMH)", String.format("%.2f µs", micros), "<= 20 µs", micros <= 20));
+
+        int parts = smoke ? 1000 : 10_000;
+        List<Double> seconds = new ArrayList<>();
+        for (int run = 0; run < runs(); run++) {
+            long t0 = System.nanoTime();
+            JsonNode upload = depot.initiate(user, "many-parts-" + run + ".bin", parts * 5 * MIB, 5 * MIB);
+            seconds.add((System.nanoTime() - t0) / 1e9);
+            if (upload.get("presigned_urls").size() != parts) {
+                throw new IllegalStateException("expected " + parts + " URLs");
+            }
+            depot.delete("/v1/uploads/" + upload.get("upload_id").asText(), user).expect(204);
+        }
+        Stats initiate = Stats.of(seconds);
+        lines.add("Initiating an upload of " + parts + " parts of 5 MiB, answered with every part's URL: " + initiate.format("s", 3) + ".");
+        summary.add(row("c", "initiate a " + parts + "-part upload", String.format("%.3f s", initiate.median()), "<= 0.5 s",
+                initiate.median() <= 0.5));
+    }
+
+    // ---- d: download URLs ------------------------------------------------------------------------------------
+
+    private void benchmarkDownloadUrls() throws Exception {
+        List<String> lines = section("d. Download-URL endpoint against a bare WebFlux endpoint");
+        String fileId = smallFile("hot.bin");
+        String depotUrl = depot.base + "/v1/files/" + fileId + "/download?expiry=60";
+        String bareUrl = "http://127.0.0.1:" + barePort + "/bare";
+        Duration duration = Duration.ofSeconds(smoke ? 2 : 10);
+        lines.add("Closed loop: N client threads each send the next request when the last is answered, for "
+                + duration.toSeconds() + " s after 2 s of warm-up; the client runs on the same 2 cores as the servers.");
+        lines.add("");
+        lines.add("| endpoint | clients | req/s | p50 ms | p99 ms |");
+        lines.add("|---|---|---|---|---|");
+        for (int clients : new int[]{16, 64}) {
+            List<Load> depotRuns = new ArrayList<>();
+            List<Load> bareRuns = new ArrayList<>();
+            for (int run = 0; run < runs(); run++) {
+                depotRuns.add(load(depotUrl, user, clients, duration));
+                bareRuns.add(load(bareUrl, null, clients, duration));
+            }
+            Load d = Load.median(depotRuns);
+            Load b = Load.median(bareRuns);
+            lines.add(String.format("| Depot download URL | %d | %s | %.2f | %.2f |", clients,
+                    Stats.of(depotRuns.stream().map(Load::perSecond).toList()).format("", 0), d.p50(), d.p99()));
+            lines.add(String.format("| bare WebFlux | %d | %s | %.2f | %.2f |", clients,
+                    Stats.of(bareRuns.stream().map(Load::perSecond).toList()).format("", 0), b.p50(), b.p99()));
+            summary.add(row("d", "download URLs, " + clients + " clients",
+                    String.format("%.0f req/s, p99 %.1f ms (bare: %.0f req/s, p99 %.1f ms)", d.perSecond(), d.p99(),
+                            b.perSecond(), b.p99()), ">= 5,000 req/s, p99 <= 10 ms", d.perSecond() >= 5000 && d.p99() <= 10));
+        }
+        long target = smoke ? 2_000 : 100_000;
+        long recorded = downloadsOf(fileId);
+        while (recorded < target) {
+            load(depotUrl, user, 64, Duration.ofSeconds(5));
+            recorded = downloadsOf(fileId);
+        }
+        List<Load> after = new ArrayList<>();
+        for (int run = 0; run < runs(); run++) {
+            after.add(load(depotUrl, user, 64, duration));
+        }
+        Load a = Load.median(after);
+        lines.add(String.format("| Depot, file with %,d earlier downloads | 64 | %s | %.2f | %.2f |", recorded,
+                Stats.of(after.stream().map(Load::perSecond).toList()).format("", 0), a.p50(), a.p99()));
+        summary.add(row("d", String.format("download URLs after %,d downloads of the file", recorded),
+                String.format("%.0f req/s, p99 %.1f ms", a.perSecond(), a.p99()), "flat", true));
+    }
+
+    private long downloadsOf(String fileId) throws Exception {
+        try (Connection c = DriverManager.getConnection(PG_URL + "?currentSchema=" + schema, PG_USER, "")) {
+            var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM domainevententry WHERE payloadtype = "
+                    + "'io.depot.file.FileDownloadedEvent'");
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    record Load(double perSecond, double p50, double p99, long errors) {
+        static Load median(List<Load> runs) {
+            List<Load> sorted = new ArrayList<>(runs);
+            sorted.sort((x, y) -> Double.compare(x.perSecond(), y.perSecond()));
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+
+    private Load load(String url, String token, int clients, Duration duration) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger errors = new AtomicInteger();
+        List<long[]> latencies = new ArrayList<>();
+        List<int[]> counts = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            long[] samples = new long[2_000_000 / clients];
+            int[] count = new int[1];
+            latencies.add(samples);
+            counts.add(count);
+            workers.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    if (measuring.get() && count[0] < samples.length) {
+                        samples[count[0]++] = System.nanoTime() - t0;
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(2000);
+        measuring.set(true);
+        long t0 = System.nanoTime();
+        Thread.sleep(duration.toMillis());
+        measuring.set(false);
+        long elapsed = System.nanoTime() - t0;
+        stop.set(true);
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        pool.shutdown();
+        int total = counts.stream().mapToInt(c -> c[0]).sum();
+        long[] all = new long[total];
+        int at = 0;
+        for (int i = 0; i < clients; i++) {
+            System.arraycopy(latencies.get(i), 0, all, at, counts.get(i)[0]);
+            at += counts.get(i)[0];
+        }
+        Arrays.sort(all);
+        if (errors.get() > 0) {
+            System.err.println(url + ": " + errors.get() + " failed requests");
+        }
+        return new Load(total / (elapsed / 1e9), Stats.percentile(all, 50), Stats.percentile(all, 99), errors.get());
+    }
+
+    // ---- e: whole lifecycles ---------------------------------------------------------------------------------
+
+    private void benchmarkLifecycles() throws Exception {
+        List<String> lines = section("e. Upload lifecycles and the lag until the query side shows the file");
+        int clients = 8;
+        Duration duration = Duration.ofSeconds(smoke ? 2 : 10);
+        List<Double> rates = new ArrayList<>();
+        List<Double> p99s = new ArrayList<>();
+        List<Double> p50s = new ArrayList<>();
+        byte[] body = new byte[1024];
+        random.nextBytes(body);
+        for (int run = 0; run < runs(); run++) {
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Long> lags = java.util.Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger done = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<?>> workers = new ArrayList<>();
+            int runNumber = run;
+            for (int i = 0; i < clients; i++) {
+                int worker = i;
+                workers.add(pool.submit(() -> {
+                    int n = 0;
+                    while (!stop.get()) {
+                        JsonNode upload = depot.post("/v1/uploads/initiate", user, Map.of("filename",
+                                "life-" + runNumber + "-" + worker + "-" + n++ + ".bin", "content_type",
+                                "application/octet-stream", "size", body.length)).expect(201).json();
+                        Map<String, String> headers = new HashMap<>();
+                        upload.get("upload_headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+                        depot.putUrl(depot.http, upload.get("presigned_url").asText(), body, 0, body.length, headers);
+                        JsonNode completed = depot.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete",
+                                user, null).expect(200).json();
+                        long t0 = System.nanoTime();
+                        String path = "/v1/files/" + completed.get("file_id").asText();
+                        while (depot.get(path, user).status() != 200) {
+                            Thread.sleep(2); // polling harder would take the CPU the projection needs
+                        }
+                        lags.add(System.nanoTime() - t0);
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            long t0 = System.nanoTime();
+            Thread.sleep(duration.toMillis());
+            stop.set(true);
+            for (Future<?> w : workers) {
+                w.get();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+            rates.add(done.get() / elapsed);
+            p50s.add(Stats.percentile(sorted, 50));
+            p99s.add(Stats.percentile(sorted, 99));
+        }
+        Stats rate = Stats.of(rates);
+        Stats p99 = Stats.of(p99s);
+        lines.add(clients + " clients in a closed loop: initiate a 1 KiB upload, PUT it to its presigned URL, complete "
+                + "it, then read `GET /v1/files/{id}` until it answers 200. Lifecycles: " + rate.format("per s", 1)
+                + "; lag from the complete's answer to the file's visibility, p50 " + Stats.of(p50s).format("ms", 1)
+                + ", p99 " + p99.format("ms", 1) + ".");
+        summary.add(row("e", "upload lifecycles; lag until visible, p99", String.format("%.0f per s; %.1f ms",
+                rate.median(), p99.median()), ">= 500 per s; <= 100 ms", rate.median() >= 500 && p99.median() <= 100));
+    }
+
+    // ---- g: retries ------------------------------------------------------------------------------------------
+
+    private void benchmarkRetries(byte[] data, long partSize) throws Exception {
+        List<String> lines = section("g. An upload over a network that cuts 20% of part uploads");
+        List<Double> ratios = new ArrayList<>();
+        List<Integer> retries = new ArrayList<>();
+        try (LossyProxy proxy = new LossyProxy(s3Port)) {
+            proxy.cut(0.2, partSize);
+            for (int run = 0; run < runs(); run++) {
+                JsonNode upload = depot.initiate(user, "lossy-" + run + ".bin", data.length, partSize);
+                String uploadId = upload.get("upload_id").asText();
+                long before = proxy.forwardedBytes();
+                int attempts = 0;
+                for (int part = 1; part <= upload.get("part_count").asInt(); part++) {
+                    int offset = (int) ((part - 1) * partSize);
+                    int length = (int) Math.min(partSize, data.length - offset);
+                    String url = upload.get("presigned_urls").get(part - 1).asText();
+                    String viaProxy = url.replace("127.0.0.1:" + s3Port, "127.0.0.1:" + proxy.port());
+                    String etag = null;
+                    while (etag == null) {
+                        attempts++;
+                        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                        try {
+                            etag = depot.putUrl(fresh, viaProxy, data, offset, length, Map.of("Host", "127.0.0.1:" + s3Port));
+                        } catch (RuntimeException cut) {
+                            // the network cut it: send the part again
+                        }
+                    }
+                    depot.post("/v1/uploads/" + uploadId + "/parts/" + part, user, Map.of("etag", etag)).expect(200);
+                }
+                ratios.add((proxy.forwardedBytes() - before) / (double) data.length);
+                retries.add(attempts - upload.get("part_count").asInt());
+                depot.delete("/v1/uploads/" + uploadId, user).expect(204);
+            }
+        }
+        Stats ratio = Stats.of(ratios);
+        lines.add(String.format("%s in %d MiB presigned parts; a TCP proxy in front of S3Proxy cuts each connection "
+                + "with probability 0.2 at a uniformly random byte of the part; the client sends a cut part again on "
+                + "a new connection. Bytes the proxy passed on / file size: %s; parts sent again per run: %s.",
+                size(data.length), partSize / MIB, ratio.format("", 3), retries));
+        summary.add(row("g", "bytes sent / file size with 20% of parts cut", String.format("%.3f", ratio.median()),
+                "<= 1.25", ratio.median() <= 1.25));
+    }
+
+    // ---- i: memory and start-up ------------------------------------------------------------------------------
+
+    private void benchmarkMemory(long partSize) throws Exception {
+        List<String> lines = section("i. Memory and start-up of the all-in-one service");
+        long size = smoke ? 64 * MIB : 2048 * MIB;
+        byte[] part = new byte[(int) partSize];
+        random.nextBytes(part);
+        double idleHeap = Processes.heapUsedMiB(depotPid);
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        double[] peak = {idleHeap};
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                peak[0] = Math.max(peak[0], Processes.heapUsedMiB(depotPid));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        JsonNode upload = depot.initiate(user, "memory.bin", size, partSize);
+        String uploadId = upload.get("upload_id").asText();
+        int parts = upload.get("part_count").asInt();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int n = 1; n <= parts; n++) {
+            int number = n;
+            int length = (int) Math.min(partSize, size - (number - 1) * partSize);
+            sent.add(pool.submit(() -> depot.put("/v1/uploads/" + uploadId + "/parts/" + number, user, part, 0, length).expect(200)));
+        }
+        for (Future<?> f : sent) {
+            f.get();
+        }
+        pool.shutdown();
+        sampling.set(false);
+        sampler.join();
+        depot.delete("/v1/uploads/" + uploadId, user).expect(204);
+        double rise = peak[0] - idleHeap;
+        lines.add(String.format("Idle RSS after start-up %.0f MiB; start-up to a healthy `/health` %.1f s (JVM start "
+                + "included, on PostgreSQL and the external S3Proxy). During a %s upload through the service, 4 parts "
+                + "at a time, heap in use (young and old generations, `jstat -gc` every 100 ms, `-Xmx1g`) peaked at "
+                + "%.0f MiB against %.0f MiB idle: %.0f MiB above idle. Heap in use counts garbage not yet collected, so "
+                + "this bounds what the upload retains from above.", idleRssMiB, startupSeconds, size(size), peak[0],
+                idleHeap, rise));
+        summary.add(row("i", "heap above idle during a " + size(size) + " upload through the service",
+                String.format("%.0f MiB", rise), "<= 64 MiB", rise <= 64));
+        summary.add(row("i", "idle RSS; start-up time", String.format("%.0f MiB; %.1f s", idleRssMiB, startupSeconds),
+                "report", true));
+    }
+
+    // ---- f: replay -------------------------------------------------------------------------------------------
+
+    private void benchmarkReplay() throws Exception {
+        List<String> lines = section("f. Replay: a projection rebuilt from the event store");
+        int events = smoke ? 10_000 : 1_000_000;
+        String fileId = smallFile("replayed.bin");
+        try (Connection c = DriverManager.getConnection(PG_URL + "?currentSchema=" + schema, PG_USER, "")) {
+            c.createStatement().execute("INSERT INTO domainevententry (eventidentifier, aggregateidentifier, "
+                    + "sequencenumber, type, timestamp, payloadtype, payloadrevision, payload, metadata) "
+                    + "SELECT gen_random_uuid()::text, gen_random_uuid()::text, 0, NULL, '" + Instant.now() + "', "
+                    + "'io.depot.file.FileDownloadedEvent', NULL, convert_to(format('{\"fileId\":\"%s\",\"version\":1,"
+                    + "\"userId\":\"reader-%s\",\"clientAddress\":\"10.0.%s.%s\",\"downloadedAt\":\"" + Instant.now()
+                    + "\"}', '" + fileId + "', i % 1000, (i / 256) % 256, i % 256), 'UTF8'), "
+                    + "convert_to('{}', 'UTF8') FROM generate_series(1, " + events + ") AS i");
+        }
+        awaitCaughtUp("download-history", Duration.ofMinutes(30));
+        long head = depot.get("/v1/admin/projections/download-history", admin).expect(200).json().get("head").asLong();
+        List<Double> rates = new ArrayList<>();
+        for (int run = 0; run < runs(); run++) {
+            long t0 = System.nanoTime();
+            depot.post("/v1/admin/projections/download-history/replay", admin, null).expect(202);
+            awaitCaughtUp("download-history", Duration.ofMinutes(30));
+            rates.add((head + 1) / ((System.nanoTime() - t0) / 1e9));
+        }
+        Stats rate = Stats.of(rates);
+        lines.add(String.format("%,d FileDownloaded events were appended to the event store (with the events of the "
+                + "other benchmarks: %,d in all), then the `download-history` projection (one MongoDB document per "
+                + "download, in the all-in-one's embedded mongo-java-server) was reset through "
+                + "`POST /v1/admin/projections/download-history/replay` and timed until it reached the head again: %s.",
+                events, head + 1, rate.format("events/s", 0)));
+        summary.add(row("f", "replay of a projection from " + String.format("%,d", head + 1) + " events",
+                String.format("%.0f events/s", rate.median()), ">= 20,000 events/s", rate.median() >= 20_000));
+    }
+
+    private void awaitCaughtUp(String processor, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = depot.get("/v1/admin/projections/" + processor, admin).expect(200).json();
+            if (status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(processor + " did not catch up within " + timeout);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    private String smallFile(String name) throws InterruptedException {
+        byte[] body = new byte[1024];
+        random.nextBytes(body);
+        JsonNode upload = depot.post("/v1/uploads/initiate", user, Map.of("filename", name, "content_type",
+                "application/octet-stream", "size", body.length)).expect(201).json();
+        Map<String, String> headers = new HashMap<>();
+        upload.get("upload_headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+        depot.putUrl(depot.http, upload.get("presigned_url").asText(), body, 0, body.length, headers);
+        String fileId = depot.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", user, null)
+                .expect(200).json().get("file_id").asText();
+        awaitAvailable(fileId);
+        return fileId;
+    }
+
+    private void awaitAvailable(String fileId) throws InterruptedException {
+        for (int i = 0; i < 6000; i++) {
+            DepotClient.Reply r = depot.get("/v1/files/" + fileId, user);
+            if (r.status() == 200 && r.json().get("upload_status").asText().equals("available")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("file " + fileId + " did not become available");
+    }
+
+    private List<String> section(String title) {
+        List<String> lines = new ArrayList<>();
+        sections.put(title, lines);
+        System.out.println("== " + title);
+        return lines;
+    }
+
+    private static String[] row(String id, String what, String measured, String target, boolean met) {
+        System.out.println(id + " " + what + ": " + measured + " (target " + target + ")");
+        return new String[]{id, what, measured, target, met ? "met" : "**missed**"};
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1024 * MIB ? (bytes / (1024 * MIB)) + " GiB" : (bytes / MIB) + " MiB";
+    }
+
+    private static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void awaitPort(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reachable(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nothing listens on " + port);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void awaitHealth(String url, Duration timeout, Process process) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("the process behind " + url + " exited; see its log in " + work);
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(url + " did not answer within " + timeout);
+    }
+
+    private void write() throws IOException {
+        List<String> out = new ArrayList<>();
+        out.add("# Depot benchmarks");
+        out.add("");
+        out.add(smoke ? "**Smoke run: sizes and durations are cut down; these figures mean nothing.**" : "");
+        out.add("");
+        out.add("- Date: " + Instant.now());
+        out.add("- Commit: " + command("git", "rev-parse", "--short", "HEAD"));
+        out.add("- Command: `benchmarks/run" + (smoke ? " --smoke" : "") + "`");
+        out.add("- Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + command("sh", "-c", "awk '/MemTotal/ {printf \"%.0f GiB\", $2/1048576}' /proc/meminfo") + " RAM, "
+                + command("uname", "-sr") + ", Java " + System.getProperty("java.version") + "; "
+                + command("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim());
+        out.add("- Servers: the all-in-one Depot (`-Xmx1g`) on PostgreSQL (event store), its embedded mongo-java-server "
+                + "(read models), Redis (rate limits) and S3Proxy " + "(filesystem backend, its own JVM); a bare WebFlux server "
+                + "for comparison. Client and servers share the machine.");
+        out.add("- Each figure: median of " + runs() + " runs, with min and max. Shared machines are noisy: read ratios "
+                + "within one run, not absolute times across runs.");
+        out.add("");
+        out.add("## Summary");
+        out.add("");
+        out.add("| # | what | measured | target | |");
+        out.add("|---|---|---|---|---|");
+        for (String[] r : summary) {
+            out.add("| " + String.join(" | ", r) + " |");
+        }
+        for (var section : sections.entrySet()) {
+            out.add("");
+            out.add("## " + section.getKey());
+            out.add("");
+            out.addAll(section.getValue());
+        }
+        Path analysis = root.resolve("benchmarks/analysis.md");
+        if (!smoke && Files.exists(analysis)) {
+            out.add("");
+            out.addAll(Files.readAllLines(analysis));
+        }
+        Path target = root.resolve(smoke ? "benchmarks/target/benchmarks-smoke.md" : "docs/benchmarks.md");
+        Files.createDirectories(target.getParent());
+        Files.write(target, out);
+        System.out.println("wrote " + target);
+    }
+
+    private static String command(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+}

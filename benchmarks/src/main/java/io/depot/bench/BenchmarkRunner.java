@@ -75,12 +75,18 @@ public final class BenchmarkRunner {
         boolean smoke = Arrays.asList(args).contains("--smoke");
         Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
         BenchmarkRunner runner = new BenchmarkRunner(smoke, root);
+        int status = 1;
         try {
             runner.run();
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
         } finally {
             runner.processes.stopAll();
             runner.dropSchema();
         }
+        // Client pools of the load driver may still hold threads: the run is over either way.
+        System.exit(status);
     }
 
     private int runs() {
@@ -400,8 +406,12 @@ public final class BenchmarkRunner {
     }
 
     private Load load(String url, String token, int clients, Duration duration) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).build();
+        ExecutorService clientThreads = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "load-client");
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
@@ -448,6 +458,7 @@ public final class BenchmarkRunner {
             w.get();
         }
         pool.shutdown();
+        clientThreads.shutdown();
         int total = counts.stream().mapToInt(c -> c[0]).sum();
         long[] all = new long[total];
         int at = 0;

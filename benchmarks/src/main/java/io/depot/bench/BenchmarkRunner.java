@@ -317,12 +317,20 @@ public final class BenchmarkRunner {
                 .warmupIterations(smoke ? 1 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(smoke ? 1 : 5).measurementTime(TimeValue.seconds(smoke ? 1 : 2))
                 .jvmArgs("-Xmx512m").build();
-        RunResult result = new Runner(options).runSingle();
-        double micros = result.getPrimaryResult().getScore();
-        double error = result.getPrimaryResult().getScoreError();
-        lines.add(String.format("JMH (`PresignBenchmark`, 1 fork, %d measurement iterations): %.2f ± %.2f µs per presigned part URL.",
-                smoke ? 1 : 5, micros, Double.isNaN(error) ? 0 : error));
-        summary.add(row("c", "one presigned part URL (JMH)", String.format("%.2f µs", micros), "<= 20 µs", micros <= 20));
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        for (RunResult result : new Runner(options).run()) {
+            String name = result.getParams().getBenchmark();
+            scores.put(name.substring(name.lastIndexOf('.') + 1), new double[]{result.getPrimaryResult().getScore(),
+                    result.getPrimaryResult().getScoreError()});
+        }
+        double[] depotScore = scores.get("depotSigner");
+        double[] sdkScore = scores.get("sdkPresigner");
+        lines.add(String.format("JMH (`PresignBenchmark`, 1 fork, %d measurement iterations), µs per presigned part URL: "
+                        + "Depot's signer %.2f ± %.2f; the AWS SDK's presigner %.2f ± %.2f.", smoke ? 1 : 5,
+                depotScore[0], Double.isNaN(depotScore[1]) ? 0 : depotScore[1], sdkScore[0],
+                Double.isNaN(sdkScore[1]) ? 0 : sdkScore[1]));
+        summary.add(row("c", "one presigned part URL (JMH)", String.format("%.2f µs (SDK presigner: %.2f µs)",
+                depotScore[0], sdkScore[0]), "<= 20 µs", depotScore[0] <= 20));
 
         int parts = smoke ? 1000 : 10_000;
         List<Double> seconds = new ArrayList<>();

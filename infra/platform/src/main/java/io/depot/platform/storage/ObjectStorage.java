@@ -56,11 +56,19 @@ public class ObjectStorage {
 
     private final Encryption encryption;
 
+    private final QuerySigner signer;
+
     public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket, Encryption encryption) {
+        this(s3, presigner, bucket, encryption, null);
+    }
+
+    /** With a {@code signer}, presigned URLs are signed by it rather than by the SDK's presigner. */
+    ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket, Encryption encryption, QuerySigner signer) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
         this.encryption = encryption;
+        this.signer = signer;
     }
 
     /**
@@ -103,6 +111,10 @@ public class ObjectStorage {
     }
 
     public PresignedUrl presignPart(String key, String storageUploadId, int partNumber, long length, Duration expiry) {
+        if (signer != null) {
+            return signer.sign("PUT", key, Map.of("partNumber", Integer.toString(partNumber), "uploadId", storageUploadId),
+                    Map.of("content-length", Long.toString(length)), expiry);
+        }
         var presigned = presigner.presignUploadPart(p -> p.signatureDuration(expiry)
                 .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumber(partNumber).contentLength(length)));
@@ -115,6 +127,12 @@ public class ObjectStorage {
      */
     public PresignedUrl presignPut(String key, String contentType, long length, StorageClass storageClass,
                                    Duration expiry) {
+        if (signer != null) {
+            Map<String, String> headers = new java.util.HashMap<>();
+            putHeaders(contentType, storageClass).forEach((name, value) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), value));
+            headers.put("content-length", Long.toString(length));
+            return signer.sign("PUT", key, Map.of(), headers, expiry);
+        }
         var presigned = presigner.presignPutObject(p -> p.signatureDuration(expiry)
                 .putObjectRequest(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength(length)
                         .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())
@@ -141,6 +159,10 @@ public class ObjectStorage {
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
         String disposition = "attachment; filename*=UTF-8''"
                 + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+        if (signer != null) {
+            return signer.sign("GET", key, Map.of("response-content-disposition", disposition,
+                    "response-content-type", contentType), Map.of(), expiry);
+        }
         var presigned = presigner.presignGetObject(p -> p.signatureDuration(expiry)
                 .getObjectRequest(r -> r.bucket(bucket).key(key)
                         .responseContentDisposition(disposition).responseContentType(contentType)));

@@ -72,9 +72,16 @@ public class StorageAutoConfiguration {
     }
 
     @Bean
-    ObjectStorage objectStorage(S3AsyncClient s3, S3Presigner presigner, StorageProperties properties) {
+    ObjectStorage objectStorage(S3AsyncClient s3, S3Presigner presigner, StorageProperties properties,
+                                StorageEndpoint endpoint, java.time.Clock clock) {
+        // Path-style stores at a known endpoint get Depot's own query signer; AWS's virtual-hosted endpoints keep
+        // the SDK's presigner, which resolves them.
+        QuerySigner signer = properties.pathStyle() && endpoint.presignEndpoint() != null
+                ? new QuerySigner(endpoint.presignEndpoint(), properties.bucket(), properties.region(),
+                credentials(endpoint), clock)
+                : null;
         return new ObjectStorage(s3, presigner, properties.bucket(), new ObjectStorage.Encryption(
-                properties.serverSideEncryption(), properties.kmsKeyId()));
+                properties.serverSideEncryption(), properties.kmsKeyId()), signer);
     }
 
     @Bean

@@ -380,10 +380,10 @@ public final class BenchmarkRunner {
                             b.perSecond(), b.p99()), ">= 5,000 req/s, p99 <= 10 ms", d.perSecond() >= 5000 && d.p99() <= 10));
         }
         long target = smoke ? 2_000 : 100_000;
-        long recorded = downloadsOf(fileId);
+        long recorded = downloadsRecorded();
         while (recorded < target) {
             load(depotUrl, user, 64, Duration.ofSeconds(5));
-            recorded = downloadsOf(fileId);
+            recorded = downloadsRecorded();
         }
         List<Load> after = new ArrayList<>();
         for (int run = 0; run < runs(); run++) {
@@ -396,7 +396,8 @@ public final class BenchmarkRunner {
                 String.format("%.0f req/s, p99 %.1f ms", a.perSecond(), a.p99()), "flat", true));
     }
 
-    private long downloadsOf(String fileId) throws Exception {
+    /** FileDownloaded events in the store: before the replay benchmark, all of them are the hot file's. */
+    private long downloadsRecorded() throws Exception {
         try (Connection c = DriverManager.getConnection(PG_URL + "?currentSchema=" + schema, PG_USER, "")) {
             var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM domainevententry WHERE payloadtype = "
                     + "'io.depot.file.FileDownloadedEvent'");

@@ -131,7 +131,7 @@ class ReconcileTest extends EndToEndTest {
     }
 
     @Test
-    void objectsTooLargeForOneCopyAreQuarantinedPartByPart() {
+    void aCopyMadePartByPartKeepsEveryByteAndLeavesNoUpload() {
         byte[] data = randomBytes(11 * MIB, 97);
         String source = "objects/" + UUID.randomUUID() + "/" + UUID.randomUUID();
         put(source, data);

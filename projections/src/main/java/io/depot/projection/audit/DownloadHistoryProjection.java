@@ -10,6 +10,7 @@ import io.depot.audit.DownloadPage;
 import io.depot.audit.DownloadRecord;
 import io.depot.audit.FindDownloadsQuery;
 import io.depot.file.FileDownloadedEvent;
+import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
@@ -71,18 +72,10 @@ public class DownloadHistoryProjection {
         if (query.to() != null) {
             filters.add(Filters.lt("at", Date.from(query.to())));
         }
-        List<DownloadRecord> items = new ArrayList<>(query.size() + 1);
-        downloads.find(filters.isEmpty() ? new Document() : Filters.and(filters))
-                .sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id")))
-                .skip(query.page() * query.size()).limit(query.size() + 1)
-                .forEach(d -> items.add(new DownloadRecord(d.getString("_id"), d.getString("file_id"),
-                        d.getLong("version"), d.getString("user_id"), d.getString("client_address"),
-                        d.getDate("at").toInstant())));
-        Integer next = null;
-        if (items.size() > query.size()) {
-            items.remove(items.size() - 1);
-            next = query.page() + 1;
-        }
-        return new DownloadPage(items, query.page(), query.size(), next);
+        var slice = Pages.read(downloads.find(filters.isEmpty() ? new Document() : Filters.and(filters))
+                        .sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id"))), query.page(), query.size(),
+                d -> new DownloadRecord(d.getString("_id"), d.getString("file_id"), d.getLong("version"),
+                        d.getString("user_id"), d.getString("client_address"), d.getDate("at").toInstant()));
+        return new DownloadPage(slice.items(), query.page(), query.size(), slice.nextPage());
     }
 }

@@ -19,6 +19,7 @@ import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -27,7 +28,6 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -138,18 +138,9 @@ public class FileProjection {
         if (query.publicOnly()) {
             filter = Filters.and(filter, Filters.eq("visibility", Visibility.PUBLIC.name()));
         }
-        List<FileView> items = new ArrayList<>(query.size() + 1);
-        files.find(filter)
-                .sort(Sorts.orderBy(Sorts.descending("created_at"), Sorts.descending("_id")))
-                .skip(query.page() * query.size())
-                .limit(query.size() + 1)
-                .forEach(d -> items.add(view(d)));
-        Integer next = null;
-        if (items.size() > query.size()) {
-            items.remove(items.size() - 1);
-            next = query.page() + 1;
-        }
-        return new FilePage(items, query.page(), query.size(), next);
+        var slice = Pages.read(files.find(filter).sort(Sorts.orderBy(Sorts.descending("created_at"), Sorts.descending("_id"))),
+                query.page(), query.size(), FileProjection::view);
+        return new FilePage(slice.items(), query.page(), query.size(), slice.nextPage());
     }
 
     private static FileView view(Document d) {

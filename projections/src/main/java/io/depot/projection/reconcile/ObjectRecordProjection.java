@@ -23,7 +23,6 @@ import io.depot.upload.UploadInitiatedEvent;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
-import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -73,7 +72,7 @@ public class ObjectRecordProjection {
     }
 
     @EventHandler
-    void on(FileVersionVerifiedEvent event, @Timestamp Instant at) {
+    void on(FileVersionVerifiedEvent event) {
         if (event.sha256() != null) {
             records.updateMany(Filters.and(Filters.eq("file_id", event.fileId()), Filters.eq("version", event.version())),
                     Updates.set("sha256", event.sha256()));

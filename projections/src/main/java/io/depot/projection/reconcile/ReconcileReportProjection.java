@@ -7,6 +7,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import io.depot.projection.Pages;
 import io.depot.reconcile.FindReconcileRunQuery;
 import io.depot.reconcile.FindingKind;
 import io.depot.reconcile.FindingOutcome;
@@ -132,16 +133,9 @@ public class ReconcileReportProjection {
 
     @QueryHandler
     public ReconcileRunPage handle(ListReconcileRunsQuery query) {
-        List<ReconcileRunView> items = new ArrayList<>(query.size() + 1);
-        runs.find().sort(Sorts.orderBy(Sorts.descending("started_at"), Sorts.descending("_id")))
-                .skip(query.page() * query.size()).limit(query.size() + 1)
-                .forEach(d -> items.add(view(d, null, List.of())));
-        Integer next = null;
-        if (items.size() > query.size()) {
-            items.remove(items.size() - 1);
-            next = query.page() + 1;
-        }
-        return new ReconcileRunPage(items, query.page(), query.size(), next);
+        var slice = Pages.read(runs.find().sort(Sorts.orderBy(Sorts.descending("started_at"), Sorts.descending("_id"))),
+                query.page(), query.size(), d -> view(d, null, List.of()));
+        return new ReconcileRunPage(slice.items(), query.page(), query.size(), slice.nextPage());
     }
 
     private static ReconcileRunView view(Document run, Map<FindingKind, Long> counts, List<ReconcileFinding> listed) {

@@ -3,6 +3,7 @@ package io.depot.query.admin;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.web.Paging;
 import io.depot.reconcile.FindReconcileRunQuery;
 import io.depot.reconcile.ListReconcileRunsQuery;
 import io.depot.reconcile.ReconcileRunPage;
@@ -41,10 +42,7 @@ class ReconcileReportController {
 
     @GetMapping("/v1/admin/reconcile-runs")
     Mono<ReconcileRunPage> runs(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "20") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED,
-                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        Paging.check(page, size, MAX_PAGE_SIZE);
         return Dispatch.query(queries, new ListReconcileRunsQuery(page, size), ResponseTypes.instanceOf(ReconcileRunPage.class));
     }
 }

@@ -5,6 +5,7 @@ import io.depot.audit.FindDownloadsQuery;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.web.Paging;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,10 +35,7 @@ class DownloadAuditController {
                                  @RequestParam(required = false) String to,
                                  @RequestParam(defaultValue = "0") int page,
                                  @RequestParam(defaultValue = "50") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED,
-                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        Paging.check(page, size, MAX_PAGE_SIZE);
         var query = new FindDownloadsQuery(fileId, userId, instant("from", from), instant("to", to), page, size);
         return Dispatch.query(queries, query, ResponseTypes.instanceOf(DownloadPage.class));
     }

@@ -8,6 +8,7 @@ import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.web.ClientAddress;
@@ -58,10 +59,7 @@ class FileQueryController {
     Mono<FilePageResponse> list(@AuthenticationPrincipal Jwt user, @PathVariable String userId,
                                 @RequestParam(defaultValue = "0") int page,
                                 @RequestParam(defaultValue = "20") int size) {
-        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED,
-                    "page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
-        }
+        Paging.check(page, size, MAX_PAGE_SIZE);
         boolean publicOnly = !userId.equals(user.getSubject());
         return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size),
                         ResponseTypes.instanceOf(FilePage.class))

@@ -78,7 +78,9 @@ class EventStoreFacts {
             return Session.NONE;
         }
         Session session = Session.NONE;
+        boolean recorded = false;
         for (Iterator<? extends DomainEventMessage<?>> it = eventStore.readEvents(ids.get()[1], 0).asStream().iterator(); it.hasNext(); ) {
+            recorded = true;
             Object event = it.next().getPayload();
             if (event instanceof UploadInitiatedEvent i) {
                 boolean owns = i.objectKey().equals(objectKey)
@@ -89,7 +91,7 @@ class EventStoreFacts {
                 session = Session.ENDED;
             }
         }
-        if (session == Session.NONE && storageUploadId != null && eventStore.readEvents(ids.get()[1], 0).hasNext()) {
+        if (session == Session.NONE && storageUploadId != null && recorded) {
             return Session.ENDED; // the session exists but never owned this multipart upload: nothing will finish it
         }
         return session;

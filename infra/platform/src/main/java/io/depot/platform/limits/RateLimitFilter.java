@@ -14,7 +14,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 import java.security.Principal;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -40,13 +42,17 @@ public class RateLimitFilter implements WebFilter, Ordered {
             new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/download"), Operation.DOWNLOAD));
 
     private final RateLimiter limiter;
-    private final LimitsProperties properties;
     private final ClientAddress clientAddress;
+    private final Map<Operation, Limit> perUser = new EnumMap<>(Operation.class);
+    private final Map<Operation, Limit> perAddress = new EnumMap<>(Operation.class);
 
     public RateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress) {
         this.limiter = limiter;
-        this.properties = properties;
         this.clientAddress = clientAddress;
+        for (Operation operation : Operation.values()) {
+            perUser.put(operation, properties.perUser(operation));
+            perAddress.put(operation, properties.perAddress(operation));
+        }
     }
 
     @Override
@@ -62,12 +68,12 @@ public class RateLimitFilter implements WebFilter, Ordered {
         }
         String op = operation.name().toLowerCase(Locale.ROOT);
         String address = clientAddress.of(exchange.getRequest());
-        Mono<RateLimiter.Decision> byAddress = limiter.consume(op + ":a:" + address, properties.perAddress(operation), 1);
-        Mono<RateLimiter.Decision> byUser = exchange.getPrincipal()
+        Mono<RateLimiter.Decision> byAddress = limiter.consume(op + ":a:" + address, perAddress.get(operation), 1);
+        return exchange.getPrincipal()
                 .map(Principal::getName)
-                .flatMap(user -> limiter.consume(op + ":u:" + user, properties.perUser(operation), 1));
-        return byUser.map(List::of).defaultIfEmpty(List.of())
-                .zipWith(byAddress, (user, addr) -> user.isEmpty() ? addr : tighter(user.get(0), addr))
+                .flatMap(user -> limiter.consume(op + ":u:" + user, perUser.get(operation), 1)
+                        .zipWith(byAddress, RateLimitFilter::tighter))
+                .switchIfEmpty(byAddress)
                 .flatMap(decision -> {
                     if (!decision.allowed()) {
                         return Mono.error(new RateLimitedException(ErrorCode.RATE_LIMITED, "too many " + op

@@ -9,6 +9,8 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Token buckets (Bucket4j), in Redis when one is configured so that every instance draws from the same bucket,
@@ -43,6 +46,8 @@ public class RateLimiter implements AutoCloseable {
     private final Clock clock;
     private final Counter fallbacks;
     private final RedisClient redisClient;
+    private final RedisURI redisUri;
+    private final AtomicBoolean connecting = new AtomicBoolean();
     private final Map<String, Bucket> local = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
@@ -60,8 +65,20 @@ public class RateLimiter implements AutoCloseable {
         this.fallbacks = Counter.builder("depot.limits.redis.fallbacks")
                 .description("Rate-limit decisions made by a local bucket because Redis failed")
                 .register(meters);
-        this.redisClient = properties.redisUri() == null || properties.redisUri().isBlank() ? null
-                : RedisClient.create(properties.redisUri());
+        if (properties.redisUri() == null || properties.redisUri().isBlank()) {
+            this.redisClient = null;
+            this.redisUri = null;
+            return;
+        }
+        this.redisUri = RedisURI.create(properties.redisUri());
+        this.redisUri.setTimeout(properties.redisTimeout());
+        this.redisClient = RedisClient.create();
+        // While Redis is away, commands fail at once rather than queue up behind a reconnect.
+        redisClient.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(properties.redisTimeout()).build())
+                .build());
+        redis(); // connect now, so the first requests already share buckets
     }
 
     /** What a bucket said to a request. */
@@ -70,6 +87,10 @@ public class RateLimiter implements AutoCloseable {
 
     /** Takes {@code tokens} from the bucket {@code key}, if it holds them. */
     public Mono<Decision> consume(String key, Limit limit, long tokens) {
+        return Mono.defer(() -> consumeNow(key, limit, tokens));
+    }
+
+    private Mono<Decision> consumeNow(String key, Limit limit, long tokens) {
         AsyncProxyManager<byte[]> shared = redis();
         if (shared == null) {
             return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
@@ -88,6 +109,10 @@ public class RateLimiter implements AutoCloseable {
 
     /** Gives tokens back, for a request that was refused after it took them. */
     public Mono<Void> refund(String key, Limit limit, long tokens) {
+        return Mono.defer(() -> refundNow(key, limit, tokens));
+    }
+
+    private Mono<Void> refundNow(String key, Limit limit, long tokens) {
         AsyncProxyManager<byte[]> shared = redis();
         if (shared == null) {
             localBucket(key, limit).addTokens(tokens);
@@ -104,34 +129,33 @@ public class RateLimiter implements AutoCloseable {
                 });
     }
 
+    /**
+     * The shared buckets, or null while there is no connection to Redis. Connecting never blocks the caller (a
+     * request on an event-loop thread): it runs in the background, at most every {@link #RECONNECT_EVERY}, and
+     * until it succeeds decisions fall back to this instance's buckets.
+     */
     private AsyncProxyManager<byte[]> redis() {
-        if (redisClient == null) {
-            return null;
-        }
-        if (redis != null) {
+        if (redisClient == null || redis != null) {
             return redis;
         }
-        synchronized (this) {
-            Instant now = clock.instant();
-            if (redis == null && now.isAfter(nextConnectAttempt)) {
-                nextConnectAttempt = now.plus(RECONNECT_EVERY);
-                try {
-                    redisClient.setDefaultTimeout(properties.redisTimeout());
-                    // While Redis is away, commands fail at once rather than queue up behind a reconnect.
-                    redisClient.setOptions(ClientOptions.builder().autoReconnect(true)
-                            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-                    connection = redisClient.connect(ByteArrayCodec.INSTANCE);
-                    redis = Bucket4jLettuce.casBasedBuilder(connection)
+        Instant now = clock.instant();
+        if (now.isAfter(nextConnectAttempt) && connecting.compareAndSet(false, true)) {
+            nextConnectAttempt = now.plus(RECONNECT_EVERY);
+            redisClient.connectAsync(ByteArrayCodec.INSTANCE, redisUri).whenComplete((opened, failure) -> {
+                if (failure != null) {
+                    fellBack(failure);
+                } else {
+                    connection = opened;
+                    redis = Bucket4jLettuce.casBasedBuilder(opened)
                             .expirationAfterWrite(ExpirationAfterWriteStrategy
                                     .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                             .build()
                             .asAsync();
-                } catch (RuntimeException e) {
-                    fellBack(e);
                 }
-            }
-            return redis;
+                connecting.set(false);
+            });
         }
+        return redis;
     }
 
     private void fellBack(Throwable e) {

@@ -3,12 +3,14 @@ package io.depot.platform.security;
 import io.depot.error.ErrorCode;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -22,6 +24,7 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -69,7 +72,7 @@ public class SecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
-    ReactiveJwtDecoder jwkSetJwtDecoder(@org.springframework.beans.factory.annotation.Value(
+    ReactiveJwtDecoder jwkSetJwtDecoder(@Value(
             "${spring.security.oauth2.resourceserver.jwt.jwk-set-uri}") String jwkSetUri, SecurityProperties properties) {
         return TokenValidation.jwkSetDecoder(jwkSetUri, properties);
     }
@@ -78,9 +81,9 @@ public class SecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.public-key-location")
-    ReactiveJwtDecoder publicKeyJwtDecoder(@org.springframework.beans.factory.annotation.Value(
-            "${spring.security.oauth2.resourceserver.jwt.public-key-location}") org.springframework.core.io.Resource pem,
-                                           SecurityProperties properties) throws java.io.IOException {
+    ReactiveJwtDecoder publicKeyJwtDecoder(@Value(
+            "${spring.security.oauth2.resourceserver.jwt.public-key-location}") Resource pem,
+                                           SecurityProperties properties) throws IOException {
         return TokenValidation.pemDecoder(pem, properties);
     }
 

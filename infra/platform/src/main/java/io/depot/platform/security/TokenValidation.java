@@ -11,9 +11,16 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.core.io.Resource;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 
@@ -48,16 +55,15 @@ public final class TokenValidation {
     }
 
     /** A decoder for tokens signed with the RSA key in a PEM file ({@code -----BEGIN PUBLIC KEY-----}). */
-    public static ReactiveJwtDecoder pemDecoder(org.springframework.core.io.Resource pem, SecurityProperties properties)
-            throws java.io.IOException {
+    public static ReactiveJwtDecoder pemDecoder(Resource pem, SecurityProperties properties) throws IOException {
         requireIssuer(properties);
-        String text = new String(pem.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+        String text = new String(pem.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         try {
-            RSAPublicKey key = (RSAPublicKey) java.security.KeyFactory.getInstance("RSA")
-                    .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(text)));
+            RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(text)));
             return publicKeyDecoder(key, properties.issuer(), properties);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("not an RSA public key: " + pem, e);
         }
     }

@@ -54,6 +54,37 @@ class AuditTest extends EndToEndTest {
     }
 
     @Test
+    void concurrentDownloadsAreEachRecordedOnce() throws Exception {
+        String owner = api.token("rita");
+        String auditor = api.token("audrey", "auditor");
+        JsonNode upload = api.post("/v1/uploads/initiate", owner, Map.of("filename", uniqueName("busy"),
+                "content_type", "application/octet-stream", "size", 256)).json();
+        putSingle(upload, randomBytes(256, 402));
+        String fileId = complete(owner, upload.get("upload_id").asText()).get("file_id").asText();
+        awaitFile(owner, fileId, 1);
+
+        int downloads = 40;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < downloads; i++) {
+                answers.add(pool.submit(() -> api.get("/v1/files/" + fileId + "/download", owner).status()));
+            }
+            for (var answer : answers) {
+                assertThat(answer.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // Downloads that arrive together are appended together; each is still its own event, stored once.
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/audit/downloads?size=100&file_id=" + fileId,
+                auditor).json().get("items").size() == downloads);
+        JsonNode items = api.get("/v1/audit/downloads?size=100&file_id=" + fileId, auditor).json().get("items");
+        assertThat(java.util.stream.StreamSupport.stream(items.spliterator(), false)
+                .map(item -> item.get("event_id").asText()).distinct().count()).isEqualTo(downloads);
+    }
+
+    @Test
     void refusalsAreCountedAndAuditedWithoutTheToken(CapturedOutput output) {
         String token = api.token("rene");
         double before = refused("invalid-filename");

@@ -2,7 +2,10 @@ package io.depot.projection.audit;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
@@ -15,6 +18,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -34,27 +38,43 @@ public class DownloadHistoryProjection {
 
     public static final String GROUP = "download-history";
 
+    private static final String BATCH = DownloadHistoryProjection.class.getName() + ".batch";
+
     private final MongoCollection<Document> downloads;
 
     public DownloadHistoryProjection(MongoDatabase database) {
         this.downloads = database.getCollection("downloads");
+        createIndexes();
+    }
+
+    private void createIndexes() {
         downloads.createIndex(Indexes.compoundIndex(Indexes.ascending("file_id"), Indexes.descending("at")));
         downloads.createIndex(Indexes.compoundIndex(Indexes.ascending("user_id"), Indexes.descending("at")));
     }
 
+    /**
+     * Downloads come in bursts and replays bring millions: the documents of one batch of events are written together
+     * in one bulk write when the batch commits, before its token is stored.
+     */
     @EventHandler
-    void on(FileDownloadedEvent event, EventMessage<?> message) {
-        downloads.replaceOne(Filters.eq("_id", message.getIdentifier()), new Document("_id", message.getIdentifier())
+    void on(FileDownloadedEvent event, EventMessage<?> message, UnitOfWork<?> unitOfWork) {
+        List<WriteModel<Document>> batch = unitOfWork.root().getOrComputeResource(BATCH, k -> {
+            List<WriteModel<Document>> writes = new ArrayList<>();
+            unitOfWork.root().onPrepareCommit(u -> downloads.bulkWrite(writes, new BulkWriteOptions().ordered(false)));
+            return writes;
+        });
+        batch.add(new ReplaceOneModel<>(Filters.eq("_id", message.getIdentifier()), new Document("_id", message.getIdentifier())
                 .append("file_id", event.fileId())
                 .append("version", event.version())
                 .append("user_id", event.userId())
                 .append("client_address", event.clientAddress())
-                .append("at", Date.from(event.downloadedAt())), new ReplaceOptions().upsert(true));
+                .append("at", Date.from(event.downloadedAt())), new ReplaceOptions().upsert(true)));
     }
 
     @ResetHandler
     void reset() {
-        downloads.deleteMany(new Document());
+        downloads.drop();
+        createIndexes();
     }
 
     @QueryHandler

@@ -12,7 +12,6 @@ import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.web.ClientAddress;
-import org.axonframework.eventhandling.gateway.EventGateway;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -34,17 +33,17 @@ class FileQueryController {
     static final int MAX_PAGE_SIZE = 100;
 
     private final QueryGateway queries;
-    private final EventGateway events;
+    private final DownloadLog downloads;
     private final ObjectStorage storage;
     private final Duration maxExpiry;
     private final Clock clock;
     private final ClientAddress clientAddress;
 
-    FileQueryController(QueryGateway queries, EventGateway events, ObjectStorage storage,
+    FileQueryController(QueryGateway queries, DownloadLog downloads, ObjectStorage storage,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress) {
         this.clientAddress = clientAddress;
         this.queries = queries;
-        this.events = events;
+        this.downloads = downloads;
         this.storage = storage;
         this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -90,7 +89,7 @@ class FileQueryController {
             }
             var url = storage.presignGet(target.objectKey(), target.filename(), target.contentType(), validity);
             var event = new FileDownloadedEvent(file.fileId(), target.version(), userId, client, clock.instant());
-            return Dispatch.publish(events, event)
+            return downloads.record(event)
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), target.version(), target.size()));
         });
     }

@@ -11,6 +11,7 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
@@ -111,6 +112,23 @@ public class AxonStoresAutoConfiguration {
     ConfigurerModule retryFailedEventHandling() {
         return configurer -> configurer.eventProcessing()
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+    }
+
+    /**
+     * The projections take up to {@code depot.processing.batch-size} events at a time, in one unit of work with one
+     * token update (and, where a projection collects them, one bulk write): a burst of downloads or a replay costs a
+     * store round trip per batch, not per event. A failure retries the whole batch; projection handlers are
+     * idempotent. Sagas and workers keep batches of one: their handlers call storage and may run long, and a batch
+     * holds its token claim until it commits.
+     */
+    @Bean
+    ConfigurerModule batchedProjections(
+            @Value("${depot.processing.batch-size:500}") int batchSize,
+            @Value("${depot.processing.batched:files,object-records,reconcile-reports,download-history}")
+            java.util.List<String> batched) {
+        return configurer -> batched.forEach(name -> configurer.eventProcessing()
+                .registerTrackingEventProcessorConfiguration(name, c ->
+                        TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(batchSize)));
     }
 
     @Bean

@@ -1,7 +1,6 @@
 package io.depot.platform.axon;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.eventhandling.gateway.EventGateway;
 import org.axonframework.messaging.responsetypes.ResponseType;
 import org.axonframework.queryhandling.QueryGateway;
 import reactor.core.publisher.Mono;
@@ -23,11 +22,6 @@ public final class Dispatch {
 
     public static <R> Mono<R> query(QueryGateway gateway, Object query, ResponseType<R> responseType) {
         return Mono.defer(() -> Mono.fromFuture(gateway.query(query, responseType)))
-                .subscribeOn(Schedulers.boundedElastic());
-    }
-
-    public static Mono<Void> publish(EventGateway gateway, Object event) {
-        return Mono.<Void>fromRunnable(() -> gateway.publish(event))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 }

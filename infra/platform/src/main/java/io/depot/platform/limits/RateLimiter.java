@@ -5,7 +5,9 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -54,6 +56,17 @@ public class RateLimiter implements AutoCloseable {
             return size() > LOCAL_BUCKETS;
         }
     });
+    /**
+     * One proxy per shared bucket, reused by every request for it: Bucket4j's batching then folds concurrent
+     * requests for a hot bucket into one compare-and-swap instead of letting each retry against the others.
+     */
+    private final Map<String, AsyncBucketProxy> sharedBuckets = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
+                    return size() > LOCAL_BUCKETS;
+                }
+            });
     private volatile AsyncProxyManager<byte[]> redis;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile Instant nextConnectAttempt = Instant.MIN;
@@ -95,9 +108,7 @@ public class RateLimiter implements AutoCloseable {
         if (shared == null) {
             return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
         }
-        CompletableFuture<ConsumptionProbe> probe = shared.builder()
-                .build(redisKey(key), () -> CompletableFuture.completedFuture(configuration(limit)))
-                .tryConsumeAndReturnRemaining(tokens);
+        CompletableFuture<ConsumptionProbe> probe = sharedBucket(shared, key, limit).tryConsumeAndReturnRemaining(tokens);
         return Mono.fromFuture(probe)
                 .timeout(properties.redisTimeout())
                 .map(p -> decision(limit, p))
@@ -118,9 +129,7 @@ public class RateLimiter implements AutoCloseable {
             localBucket(key, limit).addTokens(tokens);
             return Mono.empty();
         }
-        return Mono.fromFuture(shared.builder()
-                        .build(redisKey(key), () -> CompletableFuture.completedFuture(configuration(limit)))
-                        .addTokens(tokens))
+        return Mono.fromFuture(sharedBucket(shared, key, limit).addTokens(tokens))
                 .timeout(properties.redisTimeout())
                 .onErrorResume(e -> {
                     fellBack(e);
@@ -156,6 +165,12 @@ public class RateLimiter implements AutoCloseable {
             });
         }
         return redis;
+    }
+
+    private AsyncBucketProxy sharedBucket(AsyncProxyManager<byte[]> manager, String key, Limit limit) {
+        return sharedBuckets.computeIfAbsent(key + "|" + limit, k -> manager.builder()
+                .withOptimization(Optimizations.batching())
+                .build(redisKey(key), () -> CompletableFuture.completedFuture(configuration(limit))));
     }
 
     private void fellBack(Throwable e) {

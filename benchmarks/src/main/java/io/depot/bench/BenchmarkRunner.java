@@ -46,6 +46,7 @@ public final class BenchmarkRunner {
     private static final String PG_USER = System.getenv().getOrDefault("DEPOT_BENCH_JDBC_USER", "postgres");
 
     private final boolean smoke;
+    private final String only;
     private final Path root;
     private final Path work;
     private final Processes processes = new Processes();
@@ -65,16 +66,20 @@ public final class BenchmarkRunner {
     private double startupSeconds;
     private double idleRssMiB;
 
-    private BenchmarkRunner(boolean smoke, Path root) throws IOException {
+    private BenchmarkRunner(boolean smoke, String only, Path root) throws IOException {
         this.smoke = smoke;
+        this.only = only;
         this.root = root;
         this.work = Files.createTempDirectory("depot-bench-");
     }
 
     public static void main(String[] args) throws Exception {
         boolean smoke = Arrays.asList(args).contains("--smoke");
+        // --only=dg runs benchmarks d and g alone, to profile or tune them; it writes no report.
+        String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst()
+                .orElse(null);
         Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
-        BenchmarkRunner runner = new BenchmarkRunner(smoke, root);
+        BenchmarkRunner runner = new BenchmarkRunner(smoke, only, root);
         int status = 1;
         try {
             runner.run();
@@ -109,14 +114,37 @@ public final class BenchmarkRunner {
         byte[] data = new byte[(int) dataSize];
         random.nextBytes(data);
 
-        benchmarkDataPath(data, partSize);
-        benchmarkPresign();
-        benchmarkDownloadUrls();
-        benchmarkLifecycles();
-        benchmarkRetries(data, partSize);
-        benchmarkMemory(partSize);
-        benchmarkReplay();
-        write();
+        if (wanted("ab")) {
+            benchmarkDataPath(data, partSize);
+        }
+        if (wanted("c")) {
+            benchmarkPresign();
+        }
+        if (wanted("d")) {
+            benchmarkDownloadUrls();
+        }
+        if (wanted("e")) {
+            benchmarkLifecycles();
+        }
+        if (wanted("g")) {
+            benchmarkRetries(data, partSize);
+        }
+        if (wanted("h")) {
+            benchmarkPeer(data, partSize);
+        }
+        if (wanted("i")) {
+            benchmarkMemory(partSize);
+        }
+        if (wanted("f")) {
+            benchmarkReplay();
+        }
+        if (only == null) {
+            write();
+        }
+    }
+
+    private boolean wanted(String letters) {
+        return only == null || letters.chars().anyMatch(c -> only.indexOf(c) >= 0);
     }
 
     // ---- environment ---------------------------------------------------------------------------------------
@@ -173,8 +201,14 @@ public final class BenchmarkRunner {
         env.put("DEPOT_LIMITS_DAILY_BYTES_PER_USER", "1000TB");
         Path jar = root.resolve("infra/all-in-one/target/depot.jar");
         long started = System.nanoTime();
-        Process p = processes.start(List.of(Processes.javaTool("java"), "-Xmx1g", "-jar", jar.toString()), env,
-                work.resolve("depot.log"));
+        List<String> command = new ArrayList<>(List.of(Processes.javaTool("java"), "-Xmx1g"));
+        String recording = System.getenv("DEPOT_BENCH_JFR");
+        if (recording != null && !recording.isBlank()) {
+            // A flight recording of the service for the whole run, to find where its time goes.
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(recording).toAbsolutePath());
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        Process p = processes.start(command, env, work.resolve("depot.log"));
         depotPid = p.pid();
         awaitHealth("http://127.0.0.1:" + depotPort + "/health", Duration.ofMinutes(2), p);
         startupSeconds = (System.nanoTime() - started) / 1e9;
@@ -591,6 +625,76 @@ public final class BenchmarkRunner {
                 "<= 1.25", ratio.median() <= 1.25));
     }
 
+    // ---- h: a peer ------------------------------------------------------------------------------------------
+
+    /**
+     * The tus peer (benchmarks/tus: @tus/server with @tus/s3-store, Node) on the same S3Proxy, against Depot's upload
+     * through the service. tus sends one upload's PATCHes one after another, so the like-for-like comparison is
+     * Depot with one part at a time of the same size; tus in a single PATCH is its best case, shown beside it.
+     */
+    private void benchmarkPeer(byte[] data, long partSize) throws Exception {
+        List<String> lines = section("h. A peer: tus (@tus/server with @tus/s3-store) on the same S3Proxy");
+        int tusPort = Processes.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("TUS_PORT", Integer.toString(tusPort));
+        env.put("TUS_S3_ENDPOINT", "http://127.0.0.1:" + s3Port);
+        env.put("TUS_S3_BUCKET", "tus-peer");
+        env.put("TUS_S3_ACCESS_KEY", "depot");
+        env.put("TUS_S3_SECRET_KEY", "depot-bench-secret");
+        env.put("TUS_PART_SIZE", Long.toString(partSize));
+        Process tus = processes.start(List.of("node", root.resolve("benchmarks/tus/server.mjs").toString()), env,
+                work.resolve("tus.log"));
+        awaitPort(tusPort, Duration.ofSeconds(60));
+        URI endpoint = URI.create("http://127.0.0.1:" + tusPort + "/files/");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, List<Double>> mbs = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (String mode : List.of("depot", "tus-chunks", "tus-one-patch")) {
+            mbs.put(mode, new ArrayList<>());
+            cpu.put(mode, new ArrayList<>());
+        }
+        double gib = data.length / (double) (1024 * MIB);
+        for (int run = 0; run < runs(); run++) {
+            for (String mode : mbs.keySet()) {
+                long pid = mode.equals("depot") ? depotPid : tus.pid();
+                JsonNode upload = mode.equals("depot") ? depot.initiate(user, "peer-" + run + ".bin", data.length, partSize) : null;
+                double cpu0 = Processes.cpuSeconds(pid);
+                long t0 = System.nanoTime();
+                switch (mode) {
+                    case "depot" -> uploadParts(upload, data, partSize, 1, true);
+                    case "tus-chunks" -> TusClient.upload(http, endpoint, data, 0, data.length, partSize);
+                    default -> TusClient.upload(http, endpoint, data, 0, data.length, data.length);
+                }
+                long t1 = System.nanoTime();
+                mbs.get(mode).add(data.length / 1e6 / ((t1 - t0) / 1e9));
+                cpu.get(mode).add((Processes.cpuSeconds(pid) - cpu0) / gib);
+                if (upload != null) {
+                    depot.delete("/v1/uploads/" + upload.get("upload_id").asText(), user).expect(204);
+                }
+            }
+        }
+        lines.add(String.format("%s of random bytes. Depot: through the service, %d MiB parts one at a time (as in a). "
+                + "tus: the creation request, then PATCHes of %d MiB one after another, or the whole file in one "
+                + "PATCH; the store writes %d MiB S3 parts. CPU seconds per GiB are the server process's own (Depot's "
+                + "JVM, or Node).", size(data.length), partSize / MIB, partSize / MIB, partSize / MIB));
+        lines.add("");
+        lines.add("| server | requests | MB/s | server CPU s/GiB |");
+        lines.add("|---|---|---|---|");
+        Map<String, String> labels = Map.of("depot", "Depot | " + (partSize / MIB) + " MiB parts",
+                "tus-chunks", "tus | " + (partSize / MIB) + " MiB PATCHes", "tus-one-patch", "tus | one PATCH");
+        for (String mode : mbs.keySet()) {
+            lines.add(String.format("| %s | %s | %s |", labels.get(mode), Stats.of(mbs.get(mode)).format("", 1),
+                    Stats.of(cpu.get(mode)).format("", 2)));
+        }
+        double depotSpeed = Stats.of(mbs.get("depot")).median();
+        double chunks = Stats.of(mbs.get("tus-chunks")).median();
+        double single = Stats.of(mbs.get("tus-one-patch")).median();
+        summary.add(row("h", "Depot / tus, same part size, one at a time", String.format("%.2f (%.0f / %.0f MB/s); "
+                + "against tus in one PATCH %.2f", depotSpeed / chunks, depotSpeed, chunks, depotSpeed / single),
+                "Depot/peer >= 1.0", depotSpeed / chunks >= 1.0));
+        tus.destroy();
+    }
+
     // ---- i: memory and start-up ------------------------------------------------------------------------------
 
     private void benchmarkMemory(long partSize) throws Exception {
@@ -657,7 +761,10 @@ public final class BenchmarkRunner {
                     + "\"}', '" + fileId + "', i % 1000, (i / 256) % 256, i % 256), 'UTF8'), "
                     + "convert_to('{}', 'UTF8') FROM generate_series(1, " + events + ") AS i");
         }
-        awaitCaughtUp("download-history", Duration.ofMinutes(30));
+        // Every processor reads the new events once; the replays are timed only after all have, alone on the machine.
+        long caughtUp0 = System.nanoTime();
+        awaitAllCaughtUp(Duration.ofMinutes(60));
+        double catchUpSeconds = (System.nanoTime() - caughtUp0) / 1e9;
         long head = depot.get("/v1/admin/projections/download-history", admin).expect(200).json().get("head").asLong();
         List<Double> rates = new ArrayList<>();
         for (int run = 0; run < runs(); run++) {
@@ -670,10 +777,30 @@ public final class BenchmarkRunner {
         lines.add(String.format("%,d FileDownloaded events were appended to the event store (with the events of the "
                 + "other benchmarks: %,d in all), then the `download-history` projection (one MongoDB document per "
                 + "download, in the all-in-one's embedded mongo-java-server) was reset through "
-                + "`POST /v1/admin/projections/download-history/replay` and timed until it reached the head again: %s.",
-                events, head + 1, rate.format("events/s", 0)));
+                + "`POST /v1/admin/projections/download-history/replay` and timed until it reached the head again: %s. "
+                + "Before the replays, all %d event processors read the new events once, which took %.0f s.",
+                events, head + 1, rate.format("events/s", 0), processorCount(), catchUpSeconds));
         summary.add(row("f", "replay of a projection from " + String.format("%,d", head + 1) + " events",
                 String.format("%.0f events/s", rate.median()), ">= 20,000 events/s", rate.median() >= 20_000));
+    }
+
+    private void awaitAllCaughtUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (JsonNode status : depot.get("/v1/admin/projections", admin).expect(200).json()) {
+                all &= status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean();
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the event processors did not catch up within " + timeout);
+    }
+
+    private int processorCount() {
+        return depot.get("/v1/admin/projections", admin).expect(200).json().size();
     }
 
     private void awaitCaughtUp(String processor, Duration timeout) throws InterruptedException {

@@ -45,9 +45,11 @@ public class FileProjection {
     static final String COLLECTION = "files";
 
     private final MongoCollection<Document> files;
+    private final FileViewCache cache;
 
-    public FileProjection(MongoDatabase database) {
+    public FileProjection(MongoDatabase database, FileViewCache cache) {
         this.files = database.getCollection(COLLECTION);
+        this.cache = cache;
         files.createIndex(Indexes.compoundIndex(Indexes.ascending("owner_id"), Indexes.descending("created_at")));
     }
 
@@ -77,12 +79,14 @@ public class FileProjection {
                 .append("downloadable", current != null ? current.get("downloadable", Document.class) : null)
                 .append("deleted", false);
         files.replaceOne(Filters.eq("_id", event.fileId()), document, new ReplaceOptions().upsert(true));
+        refresh(event.fileId());
     }
 
     @EventHandler
     void on(FileVersionVerifiedEvent event) {
         if (event.sha256() != null) {
             files.updateOne(newest(event.fileId(), event.version()), Updates.set("sha256", event.sha256()));
+            refresh(event.fileId());
         }
     }
 
@@ -99,6 +103,7 @@ public class FileProjection {
                 .append("content_type", current.getString("content_type"));
         files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
                 Updates.set("status", FileStatus.AVAILABLE.name()), Updates.set("downloadable", downloadable)));
+        refresh(event.fileId());
     }
 
     @EventHandler
@@ -108,6 +113,7 @@ public class FileProjection {
         // A version that was downloadable and failed later (its object went missing or corrupt) is not served.
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.eq("downloadable.version", event.version())),
                 Updates.set("downloadable", null));
+        refresh(event.fileId());
     }
 
     /** Only the newest version's outcome changes the file's status. */
@@ -119,6 +125,13 @@ public class FileProjection {
     void on(FileDeletedEvent event) {
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lte("version", event.lastVersion())),
                 Updates.combine(Updates.set("deleted", true), Updates.set("updated_at", Date.from(event.deletedAt()))));
+        refresh(event.fileId());
+    }
+
+    /** Writes the file's view as it now is to the metadata cache, or a tombstone once the file is deleted. */
+    private void refresh(String fileId) {
+        Document current = files.find(Filters.eq("_id", fileId)).first();
+        cache.put(fileId, current == null || current.getBoolean("deleted", false) ? null : view(current));
     }
 
     @ResetHandler

@@ -8,6 +8,7 @@ import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
+import io.depot.projection.file.FileViewCache;
 import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StorageProperties;
@@ -34,16 +35,18 @@ class FileQueryController {
 
     private final QueryGateway queries;
     private final DownloadLog downloads;
+    private final FileViewCache cache;
     private final ObjectStorage storage;
     private final Duration maxExpiry;
     private final Clock clock;
     private final ClientAddress clientAddress;
 
-    FileQueryController(QueryGateway queries, DownloadLog downloads, ObjectStorage storage,
+    FileQueryController(QueryGateway queries, DownloadLog downloads, FileViewCache cache, ObjectStorage storage,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress) {
         this.clientAddress = clientAddress;
         this.queries = queries;
         this.downloads = downloads;
+        this.cache = cache;
         this.storage = storage;
         this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -94,8 +97,11 @@ class FileQueryController {
         });
     }
 
+    /** The file from the metadata cache, or from the read model (filling the cache) when the cache lacks it. */
     private Mono<FileView> readable(String fileId, String userId) {
-        return Dispatch.query(queries, new FindFileQuery(fileId), ResponseTypes.optionalInstanceOf(FileView.class))
+        return cache.get(fileId)
+                .switchIfEmpty(Dispatch.query(queries, new FindFileQuery(fileId), ResponseTypes.optionalInstanceOf(FileView.class))
+                        .doOnNext(found -> found.ifPresent(cache::offer)))
                 .flatMap(found -> Mono.justOrEmpty(found.filter(f -> f.readableBy(userId))))
                 .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId)));
     }

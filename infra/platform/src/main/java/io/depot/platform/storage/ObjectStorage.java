@@ -188,11 +188,13 @@ public class ObjectStorage {
 
     /** Every part storage holds for a multipart upload, in part order. */
     public Mono<List<StoredPart>> listParts(String key, String storageUploadId) {
-        // A listing is read-only, so it is retried; S3-compatible stores can fail one that races a part upload.
+        // A listing is read-only, so it is retried. S3-compatible stores can fail one that races a part upload:
+        // S3Proxy's filesystem store answers 400 while another part of the same upload is still being written (it
+        // sees the part's temporary file), which can last as long as a large part takes to write.
         return Flux.from(s3.listPartsPaginator(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)).parts())
                 .map(ObjectStorage::storedPart)
                 .collectList()
-                .retryWhen(Retry.backoff(3, Duration.ofMillis(50))
+                .retryWhen(Retry.backoff(8, Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1))
                         .filter(e -> !isNotFound(unwrap(e)))
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
                 .onErrorMap(ObjectStorage::translate);
@@ -216,8 +218,12 @@ public class ObjectStorage {
                 : Mono.fromFuture(() -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumberMarker(partNumber - 1).maxParts(1)))
                 .map(r -> r.parts().stream().map(ObjectStorage::storedPart).toList())
-                .onErrorResume(e -> unwrap(e) instanceof S3Exception s && s.statusCode() == 501, e -> {
-                    partNumberMarkerUnsupported.set(true);
+                .onErrorResume(e -> unwrap(e) instanceof S3Exception s && (s.statusCode() == 501 || s.statusCode() == 400), e -> {
+                    // 501: the store lacks the marker. 400: S3Proxy's listing raced a part being written (see listParts).
+                    // Either way the whole listing answers the same question.
+                    if (((S3Exception) unwrap(e)).statusCode() == 501) {
+                        partNumberMarkerUnsupported.set(true);
+                    }
                     return listParts(key, storageUploadId);
                 })
                 .onErrorMap(ObjectStorage::translate);
@@ -396,7 +402,7 @@ public class ObjectStorage {
         }
         if (e instanceof S3Exception s3 && s3.statusCode() == 400) {
             return new DepotException(ErrorCode.VALIDATION_FAILED, "storage refused the request: "
-                    + s3.awsErrorDetails().errorMessage(), s3);
+                    + s3.awsErrorDetails().errorCode() + " " + s3.awsErrorDetails().errorMessage(), s3);
         }
         if (e instanceof SdkClientException || e instanceof S3Exception) {
             log.warn("object storage call failed: {}", e.toString());

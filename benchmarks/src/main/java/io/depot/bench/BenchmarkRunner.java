@@ -53,12 +53,14 @@ public final class BenchmarkRunner {
     private final Map<String, List<String>> sections = new LinkedHashMap<>();
     private final List<String[]> summary = new ArrayList<>();
     private final Random random = new Random(42);
+    private boolean failed;
 
     private int s3Port;
     private long s3Pid;
     private int depotPort;
     private long depotPid;
     private int barePort;
+    private int mongoPort;
     private String schema;
     private DepotClient depot;
     private String user;
@@ -114,32 +116,37 @@ public final class BenchmarkRunner {
         byte[] data = new byte[(int) dataSize];
         random.nextBytes(data);
 
-        if (wanted("ab")) {
-            benchmarkDataPath(data, partSize);
-        }
-        if (wanted("c")) {
-            benchmarkPresign();
-        }
-        if (wanted("d")) {
-            benchmarkDownloadUrls();
-        }
-        if (wanted("e")) {
-            benchmarkLifecycles();
-        }
-        if (wanted("g")) {
-            benchmarkRetries(data, partSize);
-        }
-        if (wanted("h")) {
-            benchmarkPeer(data, partSize);
-        }
-        if (wanted("i")) {
-            benchmarkMemory(partSize);
-        }
-        if (wanted("f")) {
-            benchmarkReplay();
-        }
+        attempt("ab", () -> benchmarkDataPath(data, partSize));
+        attempt("c", this::benchmarkPresign);
+        attempt("d", this::benchmarkDownloadUrls);
+        attempt("e", this::benchmarkLifecycles);
+        attempt("g", () -> benchmarkRetries(data, partSize));
+        attempt("h", () -> benchmarkPeer(data, partSize));
+        attempt("i", () -> benchmarkMemory(partSize));
+        attempt("f", this::benchmarkReplay);
         if (only == null) {
             write();
+        }
+        if (failed) {
+            throw new IllegalStateException("a benchmark failed; see above");
+        }
+    }
+
+    interface Benchmark {
+        void run() throws Exception;
+    }
+
+    /** Runs one benchmark; a failure is reported in place of its figures, and the others still run. */
+    private void attempt(String letters, Benchmark benchmark) {
+        if (!wanted(letters)) {
+            return;
+        }
+        try {
+            benchmark.run();
+        } catch (Exception e) {
+            failed = true;
+            e.printStackTrace();
+            summary.add(row(letters, "benchmark " + letters, "failed: " + e, "", false));
         }
     }
 
@@ -173,6 +180,11 @@ public final class BenchmarkRunner {
         s3Pid = s3.pid();
         awaitPort(s3Port, Duration.ofSeconds(60));
 
+        mongoPort = Processes.freePort();
+        processes.start(List.of(Processes.javaTool("java"), "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                ReadModelStore.class.getName(), Integer.toString(mongoPort)), Map.of(), work.resolve("mongo.log"));
+        awaitPort(mongoPort, Duration.ofSeconds(60));
+
         schema = "depot_bench_" + System.currentTimeMillis();
         try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, "")) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
@@ -187,6 +199,7 @@ public final class BenchmarkRunner {
         env.put("DEPOT_JDBC_URL", PG_URL + "?currentSchema=" + schema);
         env.put("DEPOT_JDBC_USER", PG_USER);
         env.put("DEPOT_S3_ENDPOINT", "http://127.0.0.1:" + s3Port);
+        env.put("DEPOT_MONGO_URI", "mongodb://127.0.0.1:" + mongoPort);
         env.put("DEPOT_S3_ACCESS_KEY", "depot");
         env.put("DEPOT_S3_SECRET_KEY", "depot-bench-secret");
         if (reachable(6379)) {
@@ -750,7 +763,8 @@ public final class BenchmarkRunner {
 
     private void benchmarkReplay() throws Exception {
         List<String> lines = section("f. Replay: a projection rebuilt from the event store");
-        int events = smoke ? 10_000 : 1_000_000;
+        int events = Integer.parseInt(System.getenv().getOrDefault("DEPOT_BENCH_REPLAY_EVENTS",
+                smoke ? "10000" : "1000000"));
         String fileId = smallFile("replayed.bin");
         try (Connection c = DriverManager.getConnection(PG_URL + "?currentSchema=" + schema, PG_USER, "")) {
             c.createStatement().execute("INSERT INTO domainevententry (eventidentifier, aggregateidentifier, "
@@ -787,9 +801,12 @@ public final class BenchmarkRunner {
     private void awaitAllCaughtUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (JsonNode status : depot.get("/v1/admin/projections", admin).expect(200).json()) {
-                all &= status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean();
+            DepotClient.Reply reply = depot.get("/v1/admin/projections", admin);
+            boolean all = reply.status() == 200; // a busy service may answer 503 now and then: ask again
+            if (all) {
+                for (JsonNode status : reply.json()) {
+                    all &= status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean();
+                }
             }
             if (all) {
                 return;
@@ -806,8 +823,9 @@ public final class BenchmarkRunner {
     private void awaitCaughtUp(String processor, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode status = depot.get("/v1/admin/projections/" + processor, admin).expect(200).json();
-            if (status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean()) {
+            DepotClient.Reply reply = depot.get("/v1/admin/projections/" + processor, admin);
+            if (reply.status() == 200 && reply.json().get("caught_up").asBoolean()
+                    && !reply.json().get("replaying").asBoolean()) {
                 return;
             }
             Thread.sleep(100);

@@ -1,13 +1,13 @@
 package io.depot.projection.audit;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import io.depot.audit.DownloadPage;
 import io.depot.audit.DownloadRecord;
@@ -53,22 +53,36 @@ public class DownloadHistoryProjection {
     }
 
     /**
-     * Downloads come in bursts and replays bring millions: the documents of one batch of events are written together
-     * in one bulk write when the batch commits, before its token is stored.
+     * Downloads come in bursts and replays bring millions: the documents of one batch of events are inserted together
+     * in one unordered bulk write when the batch commits, before its token is stored. A document is keyed by its
+     * event's id, so an event handled again (a batch retried after a failure) is a duplicate key, skipped; inserts
+     * need no lookup, where upserts would search the collection first.
      */
     @EventHandler
     void on(FileDownloadedEvent event, EventMessage<?> message, UnitOfWork<?> unitOfWork) {
-        List<WriteModel<Document>> batch = unitOfWork.root().getOrComputeResource(BATCH, k -> {
-            List<WriteModel<Document>> writes = new ArrayList<>();
-            unitOfWork.root().onPrepareCommit(u -> downloads.bulkWrite(writes, new BulkWriteOptions().ordered(false)));
-            return writes;
+        List<InsertOneModel<Document>> batch = unitOfWork.root().getOrComputeResource(BATCH, k -> {
+            List<InsertOneModel<Document>> inserts = new ArrayList<>();
+            unitOfWork.root().onPrepareCommit(u -> insert(inserts));
+            return inserts;
         });
-        batch.add(new ReplaceOneModel<>(Filters.eq("_id", message.getIdentifier()), new Document("_id", message.getIdentifier())
+        batch.add(new InsertOneModel<>(new Document("_id", message.getIdentifier())
                 .append("file_id", event.fileId())
                 .append("version", event.version())
                 .append("user_id", event.userId())
                 .append("client_address", event.clientAddress())
-                .append("at", Date.from(event.downloadedAt())), new ReplaceOptions().upsert(true)));
+                .append("at", Date.from(event.downloadedAt()))));
+    }
+
+    private void insert(List<InsertOneModel<Document>> inserts) {
+        try {
+            downloads.bulkWrite(inserts, new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            boolean onlyDuplicates = e.getWriteConcernError() == null && e.getWriteErrors().stream()
+                    .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+            if (!onlyDuplicates) {
+                throw e;
+            }
+        }
     }
 
     @ResetHandler

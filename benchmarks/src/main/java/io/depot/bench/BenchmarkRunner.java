@@ -824,8 +824,8 @@ public final class BenchmarkRunner {
     private void awaitAllCaughtUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            DepotClient.Reply reply = depot.get("/v1/admin/projections", admin);
-            boolean all = reply.status() == 200; // a busy service may answer 503 now and then: ask again
+            DepotClient.Reply reply = statusOrNull("/v1/admin/projections");
+            boolean all = reply != null && reply.status() == 200; // a busy service may answer late or 503: ask again
             if (all) {
                 for (JsonNode status : reply.json()) {
                     all &= status.get("caught_up").asBoolean() && !status.get("replaying").asBoolean();
@@ -839,6 +839,15 @@ public final class BenchmarkRunner {
         throw new IllegalStateException("the event processors did not catch up within " + timeout);
     }
 
+    /** A processor status, or null when the service, busy catching up, did not answer in time. */
+    private DepotClient.Reply statusOrNull(String path) {
+        try {
+            return depot.get(path, admin);
+        } catch (java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     private int processorCount() {
         return depot.get("/v1/admin/projections", admin).expect(200).json().size();
     }
@@ -846,8 +855,8 @@ public final class BenchmarkRunner {
     private void awaitCaughtUp(String processor, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            DepotClient.Reply reply = depot.get("/v1/admin/projections/" + processor, admin);
-            if (reply.status() == 200 && reply.json().get("caught_up").asBoolean()
+            DepotClient.Reply reply = statusOrNull("/v1/admin/projections/" + processor);
+            if (reply != null && reply.status() == 200 && reply.json().get("caught_up").asBoolean()
                     && !reply.json().get("replaying").asBoolean()) {
                 return;
             }
@@ -951,7 +960,7 @@ public final class BenchmarkRunner {
                 + command("sh", "-c", "awk '/MemTotal/ {printf \"%.0f GiB\", $2/1048576}' /proc/meminfo") + " RAM, "
                 + command("uname", "-sr") + ", Java " + System.getProperty("java.version") + "; "
                 + command("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim());
-        out.add("- Servers: the all-in-one Depot (`-Xmx1g`) on PostgreSQL (event store), its embedded mongo-java-server "
+        out.add("- Servers: the all-in-one Depot (`-Xmx1g`) on PostgreSQL (event store), mongo-java-server in memory, in a process of its own "
                 + "(read models), Redis (rate limits) and S3Proxy " + "(filesystem backend, its own JVM); a bare WebFlux server "
                 + "for comparison. Client and servers share the machine.");
         out.add("- Each figure: median of " + runs() + " runs, with min and max. Shared machines are noisy: read ratios "

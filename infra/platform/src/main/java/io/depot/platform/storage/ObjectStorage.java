@@ -221,9 +221,7 @@ public class ObjectStorage {
                 .onErrorResume(e -> unwrap(e) instanceof S3Exception s && (s.statusCode() == 501 || s.statusCode() == 400), e -> {
                     // 501: the store lacks the marker. 400: S3Proxy's listing raced a part being written (see listParts).
                     // Either way the whole listing answers the same question.
-                    if (((S3Exception) unwrap(e)).statusCode() == 501) {
-                        partNumberMarkerUnsupported.set(true);
-                    }
+                    partNumberMarkerUnsupported.compareAndSet(false, ((S3Exception) unwrap(e)).statusCode() == 501);
                     return listParts(key, storageUploadId);
                 })
                 .onErrorMap(ObjectStorage::translate);
@@ -401,8 +399,10 @@ public class ObjectStorage {
             return new DepotException(ErrorCode.NOT_FOUND, "storage does not hold it", s3);
         }
         if (e instanceof S3Exception s3 && s3.statusCode() == 400) {
-            return new DepotException(ErrorCode.VALIDATION_FAILED, "storage refused the request: "
-                    + s3.awsErrorDetails().errorCode() + " " + s3.awsErrorDetails().errorMessage(), s3);
+            var details = s3.awsErrorDetails();
+            String reason = details.errorCode() == null ? "no reason given"
+                    : details.errorCode() + (details.errorMessage() == null ? "" : ": " + details.errorMessage());
+            return new DepotException(ErrorCode.VALIDATION_FAILED, "storage refused the request: " + reason, s3);
         }
         if (e instanceof SdkClientException || e instanceof S3Exception) {
             log.warn("object storage call failed: {}", e.toString());

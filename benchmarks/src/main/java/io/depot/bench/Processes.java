@@ -11,7 +11,7 @@ import java.util.Map;
 /** Child processes of a benchmark run, and what Linux says they cost. */
 final class Processes {
 
-    private static final long TICKS_PER_SECOND = ticks();
+    static final long TICKS_PER_SECOND = ticks();
     private final List<Process> started = new ArrayList<>();
 
     Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
@@ -46,6 +46,43 @@ final class Processes {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * CPU seconds the process's JIT compiler threads have used so far. A fresh JVM compiles for minutes after it
+     * starts (one C1 and one C2 thread on two cores, working through a queue), which is a cost of starting, not of
+     * the work measured meanwhile; figures are given with and without it.
+     */
+    static double jitSeconds(long pid) {
+        long ticks = threadTicks(pid).entrySet().stream()
+                .filter(e -> e.getKey().substring(e.getKey().indexOf(' ') + 1).matches("C[12] CompilerThre.*"))
+                .mapToLong(Map.Entry::getValue).sum();
+        return ticks / (double) TICKS_PER_SECOND;
+    }
+
+    /** User plus system CPU ticks of each live thread of the process, keyed by thread id and name. */
+    static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName() + " " + name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return ticks;
+    }
+
+    /** CPU seconds used so far, without the JIT compiler threads' ({@link #jitSeconds}). */
+    static double workSeconds(long pid) {
+        return cpuSeconds(pid) - jitSeconds(pid);
     }
 
     /** Resident set size in MiB. */

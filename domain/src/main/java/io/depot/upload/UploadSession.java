@@ -55,21 +55,38 @@ public class UploadSession {
     public void handle(RecordPartCommand command) {
         requireOwner(command.requesterId());
         requireInProgress();
-        if (!plan.hasPart(command.partNumber())) {
+        UploadedPart part = new UploadedPart(command.partNumber(), command.etag(), command.size(), command.uploadedAt());
+        checkPart(part);
+        recordPart(part);
+    }
+
+    @CommandHandler
+    public void handle(RecordPartsCommand command) {
+        requireOwner(command.requesterId());
+        requireInProgress();
+        command.parts().forEach(this::checkPart);
+        command.parts().forEach(this::recordPart);
+    }
+
+    private void checkPart(UploadedPart part) {
+        if (!plan.hasPart(part.partNumber())) {
             throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
-                    "part_number must be between 1 and " + plan.partCount() + ", was " + command.partNumber());
+                    "part_number must be between 1 and " + plan.partCount() + ", was " + part.partNumber());
         }
-        long expected = plan.partLength(command.partNumber());
-        if (command.size() != expected) {
-            throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + command.partNumber()
-                    + " must be " + expected + " bytes, storage holds " + command.size());
+        long expected = plan.partLength(part.partNumber());
+        if (part.size() != expected) {
+            throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + part.partNumber()
+                    + " must be " + expected + " bytes, storage holds " + part.size());
         }
-        UploadedPart recorded = parts.get(command.partNumber());
-        if (recorded != null && recorded.etag().equals(command.etag())) {
+    }
+
+    /** A part already recorded with the same ETag changes nothing; a new ETag replaces it. */
+    private void recordPart(UploadedPart part) {
+        UploadedPart recorded = parts.get(part.partNumber());
+        if (recorded != null && recorded.etag().equals(part.etag())) {
             return;
         }
-        apply(new PartUploadedEvent(uploadId, command.partNumber(), command.etag(), command.size(),
-                command.uploadedAt()));
+        apply(new PartUploadedEvent(uploadId, part.partNumber(), part.etag(), part.size(), part.uploadedAt()));
     }
 
     @CommandHandler

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static io.depot.upload.UploadPlan.MIB;
 
@@ -82,6 +83,31 @@ class UploadSessionTest {
         fixture.given(initiated())
                 .when(new RecordPartCommand(UPLOAD, OWNER, 1, "etag-1", 4 * MIB, T0))
                 .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.PART_SIZE_MISMATCH)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void canRecordSeveralPartsInOneStep() {
+        fixture.given(initiated(), part(1))
+                .when(new RecordPartsCommand(UPLOAD, OWNER, List.of(new UploadedPart(1, "etag-1", 5 * MIB, T0),
+                        new UploadedPart(2, "etag-2", 5 * MIB, T0), new UploadedPart(3, "etag-3", 2 * MIB, T0))))
+                .expectEvents(part(2), part(3));
+    }
+
+    @Test
+    void oneInvalidPartRecordsNoneOfTheOthers() {
+        fixture.given(initiated())
+                .when(new RecordPartsCommand(UPLOAD, OWNER, List.of(new UploadedPart(1, "etag-1", 5 * MIB, T0),
+                        new UploadedPart(3, "etag-3", 5 * MIB, T0))))
+                .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.PART_SIZE_MISMATCH)))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anotherUserCannotRecordParts() {
+        fixture.given(initiated())
+                .when(new RecordPartsCommand(UPLOAD, "mallory", List.of(new UploadedPart(1, "etag-1", 5 * MIB, T0))))
+                .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.UPLOAD_NOT_FOUND)))
                 .expectNoEvents();
     }
 

@@ -17,6 +17,7 @@ import io.depot.upload.AbortUploadCommand;
 import io.depot.upload.CompleteUploadCommand;
 import io.depot.upload.InitiateUploadCommand;
 import io.depot.upload.RecordPartCommand;
+import io.depot.upload.RecordPartsCommand;
 import io.depot.upload.UploadCompletion;
 import io.depot.upload.UploadMode;
 import io.depot.upload.UploadPlan;
@@ -330,10 +331,14 @@ class UploadService {
     private Mono<Void> recordMissing(UploadSessionView view, List<StoredPart> parts) {
         Map<Integer, String> recorded = view.parts().stream()
                 .collect(Collectors.toMap(UploadedPart::partNumber, UploadedPart::etag));
-        return Flux.fromIterable(parts)
+        Instant now = clock.instant();
+        List<UploadedPart> missing = parts.stream()
                 .filter(p -> !p.etag().equals(recorded.get(p.partNumber())))
-                .concatMap(p -> record(view, p.partNumber(), p.etag(), p.size()))
-                .then();
+                .map(p -> new UploadedPart(p.partNumber(), p.etag(), p.size(), now))
+                .toList();
+        // One command for all of them: one event-store transaction, however many parts went unreported.
+        return missing.isEmpty() ? Mono.empty()
+                : Dispatch.command(commands, new RecordPartsCommand(view.uploadId(), view.ownerId(), missing)).then();
     }
 
     /**

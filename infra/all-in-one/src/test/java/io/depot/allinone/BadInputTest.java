@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -92,6 +93,23 @@ class BadInputTest extends EndToEndTest {
         }
         JsonNode problem = refused(() -> api.post("/v1/uploads/" + uploadId + "/complete", alice, null), 400, "parts-missing");
         assertThat(problem.get("detail").asText()).contains("[2]");
+        assertThat(api.get("/v1/uploads/" + uploadId, alice).json().get("status").asText()).isEqualTo("in_progress");
+    }
+
+    @Test
+    void completeWithAPartListThatStorageContradictsRecordsNothing() {
+        byte[] data = randomBytes(12 * MIB, 22);
+        JsonNode upload = initiate(alice, uniqueName("claimed"), data.length, 5L * MIB, null);
+        String uploadId = upload.get("upload_id").asText();
+        List<Map<String, Object>> parts = new java.util.ArrayList<>();
+        for (int part = 1; part <= 3; part++) {
+            String etag = putPresigned(upload.get("presigned_urls").get(part - 1).asText(), slice(data, 5L * MIB, part));
+            parts.add(Map.of("part_number", part, "etag", part == 3 ? "0123456789abcdef0123456789abcdef" : etag));
+        }
+        JsonNode problem = refused(() -> api.post("/v1/uploads/" + uploadId + "/complete", alice, Map.of("parts", parts)),
+                400, "part-not-stored");
+        assertThat(problem.get("detail").asText()).contains("part 3");
+        assertThat(eventTypes(uploadId)).containsExactly("UploadInitiatedEvent");
         assertThat(api.get("/v1/uploads/" + uploadId, alice).json().get("status").asText()).isEqualTo("in_progress");
     }
 

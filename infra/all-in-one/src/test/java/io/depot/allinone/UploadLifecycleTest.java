@@ -47,6 +47,37 @@ class UploadLifecycleTest extends EndToEndTest {
     }
 
     @Test
+    void completesWithThePartListAloneAsS3ClientsDo() {
+        String alice = api.token("alice");
+        byte[] data = randomBytes(12 * MIB, 3);
+        JsonNode upload = initiate(alice, uniqueName("s3-style"), data.length, PART, null);
+        String uploadId = upload.get("upload_id").asText();
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (int part = 1; part <= 3; part++) {
+            String etag = putPresigned(upload.get("presigned_urls").get(part - 1).asText(), slice(data, PART, part));
+            parts.add(Map.of("part_number", part, "etag", etag));
+            if (part == 2) {
+                report(alice, uploadId, part, etag); // a client may report some parts and not others
+            }
+        }
+        Api.Response r = api.post("/v1/uploads/" + uploadId + "/complete", alice, Map.of("parts", parts));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+
+        String fileId = r.json().get("file_id").asText();
+        awaitFile(alice, fileId, 1);
+        assertThat(sha256(download(alice, fileId))).isEqualTo(sha256(data));
+        assertThat(eventTypes(uploadId)).containsExactly("UploadInitiatedEvent", "PartUploadedEvent",
+                "PartUploadedEvent", "PartUploadedEvent", "UploadCompletedEvent");
+        assertThat(jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE aggregateIdentifier = ? AND "
+                        + "payloadType LIKE '%PartUploadedEvent' ORDER BY sequenceNumber", byte[].class, uploadId).stream()
+                .map(payload -> new String(payload, java.nio.charset.StandardCharsets.UTF_8)))
+                .as("part 2 as reported, then the unreported parts 1 and 3")
+                .satisfiesExactly(p2 -> assertThat(p2).contains("\"partNumber\":2"),
+                        p1 -> assertThat(p1).contains("\"partNumber\":1"),
+                        p3 -> assertThat(p3).contains("\"partNumber\":3"));
+    }
+
+    @Test
     void everyDownloadUrlIsRecordedWithoutGrowingTheFilesHistory() {
         String alice = api.token("alice");
         byte[] data = randomBytes(100, 8);

@@ -521,8 +521,8 @@ public final class BenchmarkRunner {
         lines.add("Closed loop: N client threads each send the next request when the last is answered, for "
                 + duration.toSeconds() + " s after 2 s of warm-up; the client runs on the same 2 cores as the servers.");
         lines.add("");
-        lines.add("| endpoint | clients | req/s | p50 ms | p99 ms | server CPU ms per request |");
-        lines.add("|---|---|---|---|---|---|");
+        lines.add("| endpoint | clients | req/s | p50 ms | p99 ms | server CPU ms per request | machine CPU busy |");
+        lines.add("|---|---|---|---|---|---|---|");
         List<String> profile = List.of();
         for (int clients : new int[]{16, 64}) {
             List<Load> depotRuns = new ArrayList<>();
@@ -539,12 +539,14 @@ public final class BenchmarkRunner {
             }
             Load d = Load.median(depotRuns);
             Load b = Load.median(bareRuns);
-            lines.add(String.format("| Depot download URL | %d | %s | %.2f | %.2f | %s |", clients,
+            lines.add(String.format("| Depot download URL | %d | %s | %.2f | %.2f | %s | %.0f%% |", clients,
                     Stats.of(depotRuns.stream().map(Load::perSecond).toList()).format("", 0), d.p50(), d.p99(),
-                    Stats.of(depotRuns.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3)));
-            lines.add(String.format("| bare WebFlux | %d | %s | %.2f | %.2f | %s |", clients,
+                    Stats.of(depotRuns.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3),
+                    d.machineBusy() * 100));
+            lines.add(String.format("| bare WebFlux | %d | %s | %.2f | %.2f | %s | %.0f%% |", clients,
                     Stats.of(bareRuns.stream().map(Load::perSecond).toList()).format("", 0), b.p50(), b.p99(),
-                    Stats.of(bareRuns.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3)));
+                    Stats.of(bareRuns.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3),
+                    b.machineBusy() * 100));
             summary.add(row("d", "download URLs, " + clients + " clients",
                     String.format("%.0f req/s, p99 %.1f ms (bare: %.0f req/s, p99 %.1f ms)", d.perSecond(), d.p99(),
                             b.perSecond(), b.p99()), ">= 5,000 req/s, p99 <= 10 ms", d.perSecond() >= 5000 && d.p99() <= 10));
@@ -560,13 +562,15 @@ public final class BenchmarkRunner {
             after.add(load(depotUrl, user, 64, duration, depotPid));
         }
         Load a = Load.median(after);
-        lines.add(String.format("| Depot, file with %,d earlier downloads | 64 | %s | %.2f | %.2f | %s |", recorded,
-                Stats.of(after.stream().map(Load::perSecond).toList()).format("", 0), a.p50(), a.p99(),
-                Stats.of(after.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3)));
+        lines.add(String.format("| Depot, file with %,d earlier downloads | 64 | %s | %.2f | %.2f | %s | %.0f%% |",
+                recorded, Stats.of(after.stream().map(Load::perSecond).toList()).format("", 0), a.p50(), a.p99(),
+                Stats.of(after.stream().map(Load::cpuMillisPerRequest).toList()).format("", 3), a.machineBusy() * 100));
         lines.add("");
         lines.add("Server CPU per request: the server process's user and system CPU over the measured seconds, without "
                 + "its JIT compiler threads, divided by the requests answered in them (Depot's includes the "
-                + "download-history projection and other background work running meanwhile).");
+                + "download-history projection and other background work running meanwhile). Machine CPU busy: the "
+                + "share of all cores busy over the same seconds (the median run's), whatever ran on them: the load "
+                + "driver, the server, and for Depot also PostgreSQL, Redis and the read-model store.");
         lines.add("");
         lines.addAll(profile);
         summary.add(row("d", String.format("download URLs after %,d downloads of the file", recorded),
@@ -583,7 +587,7 @@ public final class BenchmarkRunner {
         }
     }
 
-    record Load(double perSecond, double p50, double p99, long errors, double cpuMillisPerRequest) {
+    record Load(double perSecond, double p50, double p99, long errors, double cpuMillisPerRequest, double machineBusy) {
         static Load median(List<Load> runs) {
             List<Load> sorted = new ArrayList<>(runs);
             sorted.sort((x, y) -> Double.compare(x.perSecond(), y.perSecond()));
@@ -635,12 +639,14 @@ public final class BenchmarkRunner {
         }
         Thread.sleep(2000);
         double cpu0 = Processes.workSeconds(serverPid);
+        double machine0 = Processes.machineBusySeconds();
         measuring.set(true);
         long t0 = System.nanoTime();
         Thread.sleep(duration.toMillis());
         measuring.set(false);
         long elapsed = System.nanoTime() - t0;
         double cpu = Processes.workSeconds(serverPid) - cpu0;
+        double machine = Processes.machineBusySeconds() - machine0;
         stop.set(true);
         for (Future<?> w : workers) {
             w.get();
@@ -659,7 +665,7 @@ public final class BenchmarkRunner {
             System.err.println(url + ": " + errors.get() + " failed requests");
         }
         return new Load(total / (elapsed / 1e9), Stats.percentile(all, 50), Stats.percentile(all, 99), errors.get(),
-                total == 0 ? 0 : cpu * 1000 / total);
+                total == 0 ? 0 : cpu * 1000 / total, machine / (elapsed / 1e9) / Runtime.getRuntime().availableProcessors());
     }
 
     // ---- e: whole lifecycles ---------------------------------------------------------------------------------

@@ -80,6 +80,22 @@ final class Processes {
         return ticks;
     }
 
+    /** CPU seconds the whole machine has spent busy so far (all processes, all cores; from /proc/stat). */
+    static double machineBusySeconds() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle and iowait
+                    busy += Long.parseLong(fields[i]);
+                }
+            }
+            return busy / (double) TICKS_PER_SECOND;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** CPU seconds used so far, without the JIT compiler threads' ({@link #jitSeconds}). */
     static double workSeconds(long pid) {
         return cpuSeconds(pid) - jitSeconds(pid);

@@ -60,6 +60,7 @@ public final class BenchmarkRunner {
     private long s3Pid;
     private int depotPort;
     private long depotPid;
+    private Process depotProcess;
     private Profiler profiler;
     private int barePort;
     private long barePid;
@@ -217,7 +218,10 @@ public final class BenchmarkRunner {
         long started = System.nanoTime();
         // Deep stacks, so that a profile sample reaches from the innermost call out to the library that made it.
         List<String> command = new ArrayList<>(List.of(Processes.javaTool("java"), "-Xmx1g",
-                "-XX:FlightRecorderOptions=stackdepth=512"));
+                "-XX:FlightRecorderOptions=stackdepth=512",
+                // A service out of memory is a finding: keep the heap, and stop rather than limp on without threads.
+                "-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + work.resolve("depot.hprof"),
+                "-XX:+ExitOnOutOfMemoryError"));
         String recording = System.getenv("DEPOT_BENCH_JFR");
         if (recording != null && !recording.isBlank()) {
             // A flight recording of the service for the whole run, to find where its time goes.
@@ -226,6 +230,7 @@ public final class BenchmarkRunner {
         command.addAll(List.of("-jar", jar.toString()));
         Process p = processes.start(command, env, work.resolve("depot.log"));
         depotPid = p.pid();
+        depotProcess = p;
         profiler = new Profiler(depotPid, root.resolve("benchmarks/target/profiles"));
         awaitHealth("http://127.0.0.1:" + depotPort + "/health", Duration.ofMinutes(2), p);
         startupSeconds = (System.nanoTime() - started) / 1e9;
@@ -989,6 +994,9 @@ public final class BenchmarkRunner {
 
     /** A processor status, or null when the service, busy catching up, did not answer in time. */
     private DepotClient.Reply statusOrNull(String path) {
+        if (!depotProcess.isAlive()) {
+            throw new IllegalStateException("the service exited (" + depotProcess.exitValue() + "); see " + work);
+        }
         try {
             return depot.get(path, admin);
         } catch (java.io.UncheckedIOException e) {

@@ -13,7 +13,10 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
@@ -101,6 +104,26 @@ public class AxonStoresAutoConfiguration {
                 .connectionProvider(new SpringDataSourceConnectionProvider(dataSource))
                 .transactionManager(transactionManager)
                 .batchSize(batchSize)
+                .build();
+    }
+
+    /**
+     * The event store in front of the relational engine. Its processors share one reader of new events, which keeps
+     * the last {@code depot.event-store.cached-events} in memory; a processor further behind reads on its own. Each
+     * read runs at most {@code depot.event-store.max-events-per-read} events ({@link BoundedReadsStorageEngine}):
+     * the shared reader keeps all it read in one pass in memory until the pass ends.
+     */
+    @Bean("eventBus")
+    @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
+                                  org.axonframework.config.Configuration configuration,
+                                  @Value("${depot.event-store.cached-events:10000}") int cachedEvents,
+                                  @Value("${depot.event-store.max-events-per-read:10000}") int maxEventsPerRead) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(new BoundedReadsStorageEngine(storageEngine, maxEventsPerRead))
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .cachedEvents(cachedEvents)
                 .build();
     }
 

@@ -964,7 +964,7 @@ public final class BenchmarkRunner {
         Stats rate = Stats.of(rates);
         lines.add(String.format("%,d FileDownloaded events were appended to the event store (with the events of the "
                 + "other benchmarks: %,d in all), then the `download-history` projection (one MongoDB document per "
-                + "download, in the all-in-one's embedded mongo-java-server) was reset through "
+                + "download, in the read-model store) was reset through "
                 + "`POST /v1/admin/projections/download-history/replay` and timed until it reached the head again: %s. "
                 + "Before the replays, all %d event processors read the new events once, which took %.0f s.",
                 events, head + 1, rate.format("events/s", 0), processorCount(), catchUpSeconds));

@@ -36,8 +36,8 @@ public final class BoundedReadsStorageEngine implements EventStorageEngine {
 
     @Override
     public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
-        Stream<? extends TrackedEventMessage<?>> events = delegate.readEvents(trackingToken, mayBlock);
-        return events.limit(maxEvents).onClose(events::close);
+        // Closing the limited stream closes the delegate's: close handlers belong to the whole pipeline.
+        return delegate.readEvents(trackingToken, mayBlock).limit(maxEvents);
     }
 
     @Override

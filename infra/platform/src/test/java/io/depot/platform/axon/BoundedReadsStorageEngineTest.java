@@ -81,6 +81,20 @@ class BoundedReadsStorageEngineTest {
     }
 
     @Test
+    void closingABoundedReadClosesTheDelegatesStream() {
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        org.axonframework.eventsourcing.eventstore.EventStorageEngine closing = new InMemoryEventStorageEngine() {
+            @Override
+            public java.util.stream.Stream<? extends TrackedEventMessage<?>> readEvents(
+                    org.axonframework.eventhandling.TrackingToken token, boolean mayBlock) {
+                return super.readEvents(token, mayBlock).onClose(() -> closed.set(true));
+            }
+        };
+        new BoundedReadsStorageEngine(closing, 10).readEvents(null, false).close();
+        assertThat(closed).isTrue();
+    }
+
+    @Test
     void refusesALimitBelowOne() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BoundedReadsStorageEngine(storage, 0))
                 .isInstanceOf(IllegalArgumentException.class);

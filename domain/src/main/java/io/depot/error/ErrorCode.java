@@ -37,6 +37,7 @@ public enum ErrorCode {
     QUOTA_EXCEEDED(ErrorKind.TOO_MANY_REQUESTS, "Daily upload quota exceeded"),
     TOO_MANY_OPEN_UPLOADS(ErrorKind.TOO_MANY_REQUESTS, "Too many open uploads"),
     STORAGE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Object storage unavailable"),
+    STORAGE_ERROR(ErrorKind.BAD_GATEWAY, "Object storage refused the request"),
     SERVICE_UNAVAILABLE(ErrorKind.UNAVAILABLE, "Service unavailable"),
     INTERNAL_ERROR(ErrorKind.INTERNAL, "Internal error");
 

@@ -14,5 +14,7 @@ public enum ErrorKind {
     UNSUPPORTED_MEDIA_TYPE,
     TOO_MANY_REQUESTS,
     UNAVAILABLE,
+    /** A store Depot depends on refused a request Depot made: neither the client's fault nor an outage. */
+    BAD_GATEWAY,
     INTERNAL
 }

@@ -14,6 +14,14 @@ public enum StorageClass {
     GLACIER,
     DEEP_ARCHIVE;
 
+    /**
+     * Whether objects in this class can be read only after a restore. Depot reads every new version (to assemble,
+     * verify and scan it), so uploads never go straight to an archive class; files reach one by lifecycle rules.
+     */
+    public boolean archive() {
+        return this == GLACIER || this == DEEP_ARCHIVE;
+    }
+
     /** Parses a storage class name case-insensitively. */
     public static Optional<StorageClass> parse(String name) {
         return Arrays.stream(values())

@@ -19,7 +19,7 @@ public final class Pages {
 
     public static <T> Slice<T> read(FindIterable<Document> sorted, int page, int size, Function<Document, T> view) {
         List<T> items = new ArrayList<>(size + 1);
-        sorted.skip(page * size).limit(size + 1).forEach(d -> items.add(view.apply(d)));
+        sorted.skip(Math.toIntExact((long) page * size)).limit(size + 1).forEach(d -> items.add(view.apply(d)));
         if (items.size() <= size) {
             return new Slice<>(items, null);
         }

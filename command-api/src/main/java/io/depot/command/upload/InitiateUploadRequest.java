@@ -19,7 +19,8 @@ import jakarta.validation.constraints.Size;
  */
 record InitiateUploadRequest(
         @NotBlank String filename,
-        @NotBlank @Size(max = 255) @Pattern(regexp = "[\\w.+-]+/[\\w.+-]+(\\s*;.*)?", message = "must be a media type such as image/png")
+        @NotBlank @Size(max = 255) @Pattern(regexp = MediaTypes.GRAMMAR, message = "must be a media type such as image/png "
+                + "or text/plain; charset=utf-8 (RFC 9110), with no control characters")
         String contentType,
         @NotNull Long size,
         String storageClass,

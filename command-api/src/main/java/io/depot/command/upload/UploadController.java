@@ -2,6 +2,7 @@ package io.depot.command.upload;
 
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
+import io.depot.platform.idempotency.IdempotencyFilter;
 import io.depot.upload.UploadPlan;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpHeaders;
@@ -40,8 +41,10 @@ class UploadController {
 
     @PostMapping(path = "/initiate", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<InitiateUploadResponse>> initiate(@AuthenticationPrincipal Jwt user,
-                                                          @Valid @RequestBody InitiateUploadRequest request) {
-        return uploads.initiate(user.getSubject(), request)
+                                                          @Valid @RequestBody InitiateUploadRequest request,
+                                                          @RequestHeader(name = IdempotencyFilter.HEADER, required = false)
+                                                          String idempotencyKey) {
+        return uploads.initiate(user.getSubject(), request, idempotencyKey)
                 .map(response -> ResponseEntity.created(URI.create("/v1/uploads/" + response.uploadId()))
                         .body(response));
     }

@@ -33,6 +33,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +82,12 @@ class UploadService {
         this.clock = clock;
     }
 
-    Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request) {
+    /**
+     * Opens an upload. With an {@code idempotencyKey} the upload's id follows from the user and the key, so a
+     * retry that finds the key's first answer lost (its process died before storing it) still cannot open a second
+     * upload: it finds the first one and answers with it.
+     */
+    Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
         String filename = Filenames.normalize(request.filename());
         content.checkDeclared(filename, request.contentType());
         UploadPlan plan = UploadPlan.of(request.size(),
@@ -89,36 +95,69 @@ class UploadService {
         StorageClass storageClass = request.storageClass() == null ? StorageClass.STANDARD
                 : StorageClass.parse(request.storageClass()).orElseThrow(() -> new DepotException(
                 ErrorCode.VALIDATION_FAILED, "storage_class must be one of " + List.of(StorageClass.values())));
+        if (storageClass.archive()) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "storage_class " + storageClass + " is an archive "
+                    + "class: its objects cannot be read until restored, and a new version must be read to be verified; "
+                    + "upload in another class and let lifecycle rules archive it");
+        }
         Visibility visibility = Boolean.TRUE.equals(request.publicFile()) ? Visibility.PUBLIC : Visibility.PRIVATE;
         String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(Locale.ROOT);
-        String uploadId = UUID.randomUUID().toString();
+        String uploadId = idempotencyKey == null ? UUID.randomUUID().toString()
+                : UUID.nameUUIDFromBytes(("initiate\0" + ownerId + "\0" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+                .toString();
         String fileId = FileIds.of(ownerId, filename);
         String key = "objects/" + fileId + "/" + uploadId;
         Instant now = clock.instant();
 
-        Mono<String> storageUpload = plan.mode() == UploadMode.MULTIPART
-                ? storage.createMultipartUpload(key, request.contentType(), storageClass)
-                : Mono.just("");
-        Mono<InitiateUploadResponse> initiated = storageUpload.flatMap(storageUploadId -> {
-            String multipartId = storageUploadId.isEmpty() ? null : storageUploadId;
+        // Every upload, one part or many, is a multipart upload in storage: its part URLs stop working once it is
+        // completed or aborted, so no URL Depot handed out can change or add an object afterwards.
+        Mono<InitiateUploadResponse> initiated = storage.createMultipartUpload(key, request.contentType(), storageClass)
+                .flatMap(multipartId -> {
             var command = new InitiateUploadCommand(uploadId, fileId, ownerId, filename,
                     request.contentType(), plan, storageClass, visibility, sha256, key, multipartId, now,
                     now.plus(properties.sessionTtl()));
             return Dispatch.command(commands, command)
                     .onErrorResume(e -> releaseStorage(key, multipartId).then(Mono.error(e)))
-                    .then(Mono.fromCallable(() -> initiateResponse(command)).subscribeOn(Schedulers.boundedElastic()));
+                    .then(Mono.fromCallable(() -> initiateResponse(command)).subscribeOn(Schedulers.boundedElastic()))
+                    .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e));
         });
         return quotas.claim(ownerId, plan.size())
                 .then(initiated.onErrorResume(e -> quotas.release(ownerId, plan.size()).then(Mono.error(e))));
     }
 
+    /**
+     * The answer for a retried initiate whose upload exists already: the same upload, with fresh URLs, when it is
+     * still open and was asked for with the same parameters; else the original failure, or the key's reuse.
+     */
+    private Mono<InitiateUploadResponse> alreadyInitiated(InitiateUploadCommand retried, Throwable failure) {
+        return sessions.find(retried.uploadId(), retried.ownerId())
+                .onErrorResume(e -> Mono.error(failure))
+                .map(existing -> {
+                    if (existing.status() != UploadStatus.IN_PROGRESS || !sameRequest(existing, retried)) {
+                        throw new DepotException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                                "this Idempotency-Key was used for another upload");
+                    }
+                    return initiateResponse(new InitiateUploadCommand(existing.uploadId(), existing.fileId(),
+                            existing.ownerId(), existing.filename(), existing.contentType(), existing.plan(),
+                            existing.storageClass(), existing.visibility(), existing.sha256(), existing.objectKey(),
+                            existing.storageUploadId(), existing.initiatedAt(), existing.expiresAt()));
+                });
+    }
+
+    private static boolean sameRequest(UploadSessionView existing, InitiateUploadCommand retried) {
+        return existing.fileId().equals(retried.fileId()) && existing.plan().equals(retried.plan())
+                && existing.contentType().equals(retried.contentType())
+                && existing.storageClass() == retried.storageClass() && existing.visibility() == retried.visibility()
+                && java.util.Objects.equals(existing.sha256(), retried.sha256());
+    }
+
     private InitiateUploadResponse initiateResponse(InitiateUploadCommand command) {
         UploadPlan plan = command.plan();
         if (plan.mode() == UploadMode.SINGLE) {
-            PresignedUrl url = storage.presignPut(command.objectKey(), command.contentType(), plan.size(),
-                    command.storageClass(), urlExpiry);
+            PresignedUrl url = storage.presignPart(command.objectKey(), command.storageUploadId(), 1, plan.size(),
+                    urlExpiry);
             return new InitiateUploadResponse(command.uploadId(), command.fileId(), null, 1, null, url.url(),
-                    storage.putHeaders(command.contentType(), command.storageClass()), url.expiresAt());
+                    Map.of(), url.expiresAt());
         }
         List<String> urls = new ArrayList<>(plan.partCount());
         Instant expiresAt = null;
@@ -154,16 +193,11 @@ class UploadService {
         return new UploadStateResponse(view.uploadId(), view.fileId(), lower(view.status()),
                 view.abortReason() == null ? null : lower(view.abortReason()), view.filename(), view.contentType(),
                 view.plan().size(), view.plan().partSize(), view.plan().partCount(), view.bytesUploaded(), parts,
-                missing, urls, view.plan().mode() == UploadMode.SINGLE && !urls.isEmpty()
-                        ? storage.putHeaders(view.contentType(), view.storageClass()) : null,
+                missing, urls, view.plan().mode() == UploadMode.SINGLE && !urls.isEmpty() ? Map.of() : null,
                 view.version(), view.initiatedAt(), view.expiresAt(), urlsExpireAt);
     }
 
     private PresignedUrl presign(UploadSessionView view, int part) {
-        if (view.plan().mode() == UploadMode.SINGLE) {
-            return storage.presignPut(view.objectKey(), view.contentType(), view.plan().size(), view.storageClass(),
-                    urlExpiry);
-        }
         return storage.presignPart(view.objectKey(), view.storageUploadId(), part, view.plan().partLength(part),
                 urlExpiry);
     }
@@ -196,10 +230,8 @@ class UploadService {
                 throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + partNumber + " must be "
                         + expected + " bytes, Content-Length is " + contentLength);
             }
-            Mono<String> stored = view.plan().mode() == UploadMode.SINGLE
-                    ? storage.putObject(view.objectKey(), view.contentType(), view.storageClass(), expected, body)
-                    : storage.uploadPart(view.objectKey(), view.storageUploadId(), partNumber, expected, body);
-            return stored.flatMap(etag -> record(view, partNumber, etag, expected));
+            return storage.uploadPart(view.objectKey(), view.storageUploadId(), partNumber, expected, body)
+                    .flatMap(etag -> record(view, partNumber, etag, expected));
         });
     }
 
@@ -221,10 +253,6 @@ class UploadService {
     }
 
     private Mono<Optional<StoredPart>> storedPart(UploadSessionView view, int partNumber) {
-        if (view.plan().mode() == UploadMode.SINGLE) {
-            return storage.head(view.objectKey())
-                    .map(o -> o.map(object -> new StoredPart(1, object.etag(), object.size())));
-        }
         return storage.findPart(view.objectKey(), view.storageUploadId(), partNumber);
     }
 
@@ -270,12 +298,6 @@ class UploadService {
         Map<Integer, String> claimed = request == null || request.parts() == null ? Map.of()
                 : request.parts().stream().collect(Collectors.toMap(CompleteUploadRequest.ClientPart::partNumber,
                 CompleteUploadRequest.ClientPart::etag, (a, b) -> b));
-        if (view.plan().mode() == UploadMode.SINGLE) {
-            return storedPart(view, 1).flatMap(found -> {
-                List<StoredPart> parts = found.map(List::of).orElse(List.of());
-                return recordMissing(view, checkParts(view, parts, claimed));
-            });
-        }
         // Storage forgets a multipart upload once it is assembled: when a retry finds no parts but the whole
         // object, an earlier attempt assembled it and verification takes over.
         return storage.listParts(view.objectKey(), view.storageUploadId())

@@ -41,6 +41,7 @@ class EmbeddedStores {
     @ConditionalOnExpression("'${depot.storage.endpoint:}'.isEmpty()")
     EmbeddedObjectStore embeddedObjectStore(EmbeddedProperties properties) throws Exception {
         Path dir = Files.createDirectories(properties.dataDir().resolve("objects"));
+        EmbeddedBlobStore.removeUnfinishedWrites(dir);
         Properties jclouds = new Properties();
         jclouds.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
@@ -48,7 +49,7 @@ class EmbeddedStores {
                 .overrides(jclouds)
                 .buildView(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
+                .blobStore(new EmbeddedBlobStore(context.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:" + properties.s3Port()))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, properties.s3AccessKey(), properties.s3SecretKey())
                 .build();

@@ -123,8 +123,6 @@ class AttackCorpusTest extends EndToEndTest {
         storageCase(add, "part 2's URL used for part 1", () -> api.putUrl(otherPart, part, Map.of()));
         storageCase(add, "URL pointed at another key", () -> api.putUrl(otherKey, part, Map.of()));
         String singleUrl = single.get("presigned_url").asText();
-        storageCase(add, "single PUT with another content type", () -> api.putUrl(singleUrl, new byte[4096],
-                Map.of("Content-Type", "text/html")));
         storageCase(add, "single PUT of more bytes than signed", () -> api.putUrl(singleUrl, new byte[8192],
                 Map.of("Content-Type", "application/octet-stream")));
         storageCase(add, "URL without its signature", () -> api.putUrl(singleUrl.substring(0, singleUrl.indexOf('?')),
@@ -191,6 +189,41 @@ class AttackCorpusTest extends EndToEndTest {
                 413, "payload-too-large");
         add.accept(new Case("a body that is not JSON", () -> Response.of(api.postRaw("/v1/uploads/initiate", mallory,
                 "text/plain", "filename=a.bin")), 415, "unsupported-media-type", List.of()));
+
+        // ---- header-bound values ---------------------------------------------------------------------------
+        for (String type : List.of("text/plain\r\n;x", "text/plain\r\nX-Injected: 1", "text/plain; charset=\"a\r\nb\"",
+                "text/plain\u0000", "text/pla in", "text/plain; charset=", "tëxt/plain")) {
+            String escaped = type.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\u0000").replace("\"", "\\\"");
+            for (long size : List.of(10L, 12L * MIB)) {
+                jsonCase(add, mallory, "content type " + type.replace("\r", "CR").replace("\n", "LF").replace("\u0000", "NUL")
+                        + " (" + (size == 10 ? "one part" : "multipart") + ")",
+                        "{\"filename\":\"a.txt\",\"content_type\":\"" + escaped + "\",\"size\":" + size + "}",
+                        400, "validation-failed");
+            }
+        }
+
+        // ---- storage classes ---------------------------------------------------------------------------------
+        for (String archive : List.of("GLACIER", "DEEP_ARCHIVE", "deep_archive")) {
+            add.accept(new Case("storage class " + archive, () -> Response.of(api.post("/v1/uploads/initiate", mallory,
+                    Map.of("filename", "a.bin", "content_type", "application/octet-stream", "size", 10,
+                            "storage_class", archive))), 400, "validation-failed", List.of()));
+        }
+
+        // ---- paging ------------------------------------------------------------------------------------------
+        for (String query : List.of("page=21474837&size=100", "page=2147483647&size=100", "page=10001&size=100")) {
+            add.accept(new Case("listing " + query, () -> Response.of(api.get(PROBE + "?" + query, mallory)),
+                    400, "validation-failed", List.of()));
+            add.accept(new Case("download history " + query, () -> Response.of(api.get("/v1/audit/downloads?" + query,
+                    api.token("auditor-1", "auditor"))), 400, "validation-failed", List.of()));
+        }
+
+        // ---- development tokens --------------------------------------------------------------------------------
+        for (String header : DevTokenController.PROXY_HEADERS) {
+            String value = header.equals("Forwarded") ? "for=203.0.113.7" : header.equals("Via") ? "1.1 proxy" : "203.0.113.7";
+            add.accept(new Case("dev token through a proxy (" + header + ")", () -> Response.of(api.post("/v1/dev/tokens",
+                    null, Map.of("user_id", "mallory", "roles", List.of("admin")), Map.of(header, value))),
+                    403, "forbidden", List.of()));
+        }
 
         assertThat(cases).hasSizeGreaterThanOrEqualTo(50);
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 
 /** Idempotency keys for POST commands, kept in MongoDB for {@code depot.idempotency.retention} (24h). */
 @AutoConfiguration(after = MongoAutoConfiguration.class)
@@ -17,8 +18,9 @@ public class IdempotencyAutoConfiguration {
     IdempotencyFilter idempotencyFilter(MongoClient mongoClient,
                                         @Value("${spring.data.mongodb.database}") String database,
                                         @Value("${depot.idempotency.retention:24h}") Duration retention,
+                                        @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBody,
                                         Clock clock) {
         var keys = mongoClient.getDatabase(database).getCollection("idempotency_keys");
-        return new IdempotencyFilter(new MongoIdempotencyStore(keys, retention, clock));
+        return new IdempotencyFilter(new MongoIdempotencyStore(keys, retention, clock), Math.toIntExact(maxBody.toBytes()));
     }
 }

@@ -20,12 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Idempotency keys in MongoDB, shared by every instance of a service: the unique {@code _id} decides which
  * of two racing requests runs. Keys expire after {@code retention} (a TTL index on MongoDB; expired keys
- * are also ignored on read, for stores without TTL indexes).
+ * are also ignored on read, for stores without TTL indexes). A claim in progress holds until {@code lease_until},
+ * which the running request keeps pushing forward; past it, the request died with its process and the key is free.
  */
 public class MongoIdempotencyStore implements IdempotencyFilter.IdempotencyStore {
-
-    /** Longer than any request may take: a claim this old belongs to a request that will not finish. */
-    static final Duration ABANDONED = Duration.ofMinutes(5);
 
     private final MongoCollection<Document> keys;
     private final Duration retention;
@@ -50,11 +48,11 @@ public class MongoIdempotencyStore implements IdempotencyFilter.IdempotencyStore
             // A key past its retention, or held by a request that died mid-way, is free again.
             keys.deleteOne(Filters.and(Filters.eq("_id", id), Filters.or(
                     Filters.lt("created_at", Date.from(clock.instant().minus(retention))),
-                    Filters.and(Filters.eq("in_progress", true),
-                            Filters.lt("created_at", Date.from(clock.instant().minus(ABANDONED)))))));
+                    Filters.and(Filters.eq("in_progress", true), Filters.lt("lease_until", now)))));
             try {
                 keys.insertOne(new Document("_id", id).append("fingerprint", fingerprint)
-                        .append("in_progress", true).append("created_at", now));
+                        .append("in_progress", true).append("created_at", now)
+                        .append("lease_until", Date.from(now.toInstant().plus(LEASE))));
                 return Optional.empty();
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -69,6 +67,13 @@ public class MongoIdempotencyStore implements IdempotencyFilter.IdempotencyStore
             }
             // Forgotten between our insert and our read (the other request failed): claim it again.
         }
+    }
+
+    @Override
+    public Mono<Void> renew(String id) {
+        return Mono.<Void>fromRunnable(() -> keys.updateOne(Filters.and(Filters.eq("_id", id), Filters.eq("in_progress", true)),
+                        Updates.set("lease_until", Date.from(clock.instant().plus(LEASE)))))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @Override

@@ -121,41 +121,6 @@ public class ObjectStorage {
         return new PresignedUrl(presigned.url().toString(), presigned.expiration());
     }
 
-    /**
-     * A PUT of the whole object. The content type, length and encryption are signed, and the storage class too
-     * unless it is STANDARD: the client must send the headers {@link #putHeaders} names.
-     */
-    public PresignedUrl presignPut(String key, String contentType, long length, StorageClass storageClass,
-                                   Duration expiry) {
-        if (signer != null) {
-            Map<String, String> headers = new java.util.HashMap<>();
-            putHeaders(contentType, storageClass).forEach((name, value) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), value));
-            headers.put("content-length", Long.toString(length));
-            return signer.sign("PUT", key, Map.of(), headers, expiry);
-        }
-        var presigned = presigner.presignPutObject(p -> p.signatureDuration(expiry)
-                .putObjectRequest(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength(length)
-                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())
-                        .storageClass(storageClass == StorageClass.STANDARD ? null : storageClass.name())));
-        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
-    }
-
-    /** The headers a client must send with a URL from {@link #presignPut}. */
-    public Map<String, String> putHeaders(String contentType, StorageClass storageClass) {
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put("Content-Type", contentType);
-        if (storageClass != StorageClass.STANDARD) {
-            headers.put("x-amz-storage-class", storageClass.name());
-        }
-        if (encryption.on()) {
-            headers.put("x-amz-server-side-encryption", encryption.algorithm());
-            if (encryption.keyId() != null) {
-                headers.put("x-amz-server-side-encryption-aws-kms-key-id", encryption.keyId());
-            }
-        }
-        return headers;
-    }
-
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
         String disposition = "attachment; filename*=UTF-8''"
                 + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
@@ -174,15 +139,6 @@ public class ObjectStorage {
                                    Flux<DataBuffer> content) {
         return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumber(partNumber).contentLength(length), body(content)))
-                .map(r -> unquote(r.eTag()));
-    }
-
-    /** Streams a whole object to storage; returns its ETag, unquoted. */
-    public Mono<String> putObject(String key, String contentType, StorageClass storageClass, long length,
-                                  Flux<DataBuffer> content) {
-        return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
-                        .storageClass(storageClass.name()).contentLength(length)
-                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()), body(content)))
                 .map(r -> unquote(r.eTag()));
     }
 
@@ -399,10 +355,12 @@ public class ObjectStorage {
             return new DepotException(ErrorCode.NOT_FOUND, "storage does not hold it", s3);
         }
         if (e instanceof S3Exception s3 && s3.statusCode() == 400) {
+            // Depot builds every storage request itself from what it already checked: a refusal is storage's
+            // answer to Depot, never the client's mistake, so it is not the client's 400.
             var details = s3.awsErrorDetails();
-            String reason = details.errorCode() == null ? "no reason given"
-                    : details.errorCode() + (details.errorMessage() == null ? "" : ": " + details.errorMessage());
-            return new DepotException(ErrorCode.VALIDATION_FAILED, "storage refused the request: " + reason, s3);
+            String reason = details.errorCode() == null ? "no reason given" : details.errorCode();
+            log.warn("object storage refused a request: {}", e.toString());
+            return new DepotException(ErrorCode.STORAGE_ERROR, "storage refused the request (" + reason + ")", s3);
         }
         if (e instanceof SdkClientException || e instanceof S3Exception) {
             log.warn("object storage call failed: {}", e.toString());

@@ -37,6 +37,7 @@ public record Problem(HttpStatus status, ErrorCode code, String detail, Map<Stri
             case UNSUPPORTED_MEDIA_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case TOO_MANY_REQUESTS -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case BAD_GATEWAY -> HttpStatus.BAD_GATEWAY;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
     }

@@ -1,0 +1,153 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The all-in-one on its embedded default (event store, read models and object store all in its own process) is
+ * killed with SIGKILL while parts of two uploads stream through it. After the restart one upload is resumed and
+ * completed whole, and the other is aborted with its storage released: the half-written parts left nothing behind
+ * that breaks the upload or holds storage.
+ */
+class EmbeddedKillDuringPartTest {
+
+    private static final int PART = 5 * EndToEndTest.MIB;
+
+    private Process depot;
+    private int port;
+
+    @AfterEach
+    void stopDepot() {
+        if (depot != null) {
+            depot.destroyForcibly();
+        }
+    }
+
+    @Test
+    void uploadsCutByAKillResumeOrAbortCleanly() throws Exception {
+        Path dataDir = Files.createTempDirectory("depot-embedded-kill-");
+        Api api = start(dataDir);
+        String token = api.token("hal");
+        byte[] data = EndToEndTest.randomBytes(2 * PART, 601);
+        String resumed = initiate(api, token, "resumed.bin", data);
+        String aborted = initiate(api, token, "aborted.bin", data);
+        for (String upload : List.of(resumed, aborted)) {
+            Api.Response first = api.put("/v1/uploads/" + upload + "/parts/1", token, EndToEndTest.slice(data, PART, 1));
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+        }
+
+        // Half of each second part reaches storage; then the whole process dies.
+        List<Socket> streams = new ArrayList<>();
+        for (String upload : List.of(resumed, aborted)) {
+            streams.add(halfPart(port, token, upload, EndToEndTest.slice(data, PART, 2)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> unfinishedWrites(dataDir) >= 2);
+        depot.destroyForcibly().waitFor();
+        for (Socket stream : streams) {
+            stream.close();
+        }
+
+        api = start(dataDir);
+        token = api.token("hal");
+        JsonNode state = api.get("/v1/uploads/" + resumed, token).json();
+        assertThat(state.get("status").asText()).isEqualTo("in_progress");
+        assertThat(state.get("missing_parts")).hasSize(1);
+        assertThat(state.get("missing_parts").get(0).asInt()).isEqualTo(2);
+        Api.Response second = api.put("/v1/uploads/" + resumed + "/parts/2", token, EndToEndTest.slice(data, PART, 2));
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        Api.Response completed = api.post("/v1/uploads/" + resumed + "/complete", token, null);
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        String fileId = completed.json().get("file_id").asText();
+        Api client = api;
+        String reader = token;
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Api.Response file = client.get("/v1/files/" + fileId, reader);
+            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
+        });
+        String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
+        assertThat(EndToEndTest.sha256(api.getUrl(url, Map.of()).body())).isEqualTo(EndToEndTest.sha256(data));
+
+        Api.Response abort = api.delete("/v1/uploads/" + aborted, token);
+        assertThat(abort.status()).as(abort.body()).isEqualTo(204);
+        assertThat(unfinishedWrites(dataDir)).isZero();
+        // The aborted upload's parts are gone from storage; what remains is the completed file's object.
+        assertThat(storedFiles(dataDir)).noneMatch(f -> f.contains(".mpus-")).noneMatch(f -> f.contains(aborted));
+    }
+
+    private static String initiate(Api api, String token, String filename, byte[] data) {
+        Api.Response r = api.post("/v1/uploads/initiate", token, Map.of("filename", filename,
+                "content_type", "application/octet-stream", "size", data.length, "part_size", PART));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("upload_id").asText();
+    }
+
+    /** Starts streaming {@code part} as part 2 and sends only its first half. */
+    private static Socket halfPart(int port, String token, String uploadId, byte[] part) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        OutputStream out = socket.getOutputStream();
+        out.write(("PUT /v1/uploads/" + uploadId + "/parts/2 HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + token + "\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: " + part.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(part, 0, part.length / 2);
+        out.flush();
+        return socket;
+    }
+
+    /** The object store's temporary files: writes in progress, or cut short. */
+    private static long unfinishedWrites(Path dataDir) throws IOException {
+        return storedFiles(dataDir).stream()
+                .map(f -> Path.of(f).getFileName().toString())
+                .filter(name -> name.matches(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
+                .count();
+    }
+
+    private static List<String> storedFiles(Path dataDir) throws IOException {
+        Path objects = dataDir.resolve("objects");
+        if (!Files.isDirectory(objects)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(objects)) {
+            return files.filter(Files::isRegularFile).map(f -> objects.relativize(f).toString()).toList();
+        }
+    }
+
+    private Api start(Path dataDir) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), DepotApplication.class.getName(),
+                "--server.port=" + port, "--depot.embedded.data-dir=" + dataDir);
+        File log = dataDir.resolve("depot-" + System.nanoTime() + ".log").toFile();
+        depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        Api api = new Api(port);
+        await().atMost(Duration.ofSeconds(120)).until(() -> {
+            assertThat(depot.isAlive()).as("Depot exited; see " + log).isTrue();
+            try {
+                return api.get("/health", null).status() == 200;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        return api;
+    }
+}

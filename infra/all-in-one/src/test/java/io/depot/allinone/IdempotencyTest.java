@@ -1,0 +1,153 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Idempotency keys hold from the first request on: an answer a client received is always replayed, a client that
+ * leaves early does not leave its key stuck, a claim left by a dead process runs out, a lost answer never makes a
+ * second upload, and the body of a keyed request is read only up to the JSON limit.
+ */
+class IdempotencyTest extends EndToEndTest {
+
+    @Test
+    void everyAnswerAClientReceivedIsReplayedAtOnce() throws Exception {
+        String token = api.token("kim");
+        for (int i = 0; i < 20; i++) {
+            String key = UUID.randomUUID().toString();
+            String body = Api.write(Map.of("filename", uniqueName("replayed"), "content_type", "text/plain", "size", 10));
+            // The client reads its answer and hangs up at once, as a client with Connection: close does.
+            String first = raw(key, token, body, true);
+            assertThat(first).startsWith("HTTP/1.1 201");
+            Api.Response retry = api.post("/v1/uploads/initiate", token, Api.JSON.readTree(body), Map.of("Idempotency-Key", key));
+            assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+            assertThat(retry.headers()).containsKey("idempotent-replayed");
+            assertThat(first).contains(retry.json().get("upload_id").asText());
+        }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsAnswerFindsItOnRetry() throws Exception {
+        String token = api.token("kim");
+        String key = UUID.randomUUID().toString();
+        String filename = uniqueName("left-early");
+        String body = Api.write(Map.of("filename", filename, "content_type", "text/plain", "size", 10));
+        long before = initiatedEvents();
+        raw(key, token, body, false);
+
+        Api.Response[] retry = new Api.Response[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            retry[0] = api.post("/v1/uploads/initiate", token, Api.JSON.readTree(body), Map.of("Idempotency-Key", key));
+            return retry[0].status() != 409;
+        });
+        assertThat(retry[0].status()).as(retry[0].body()).isEqualTo(201);
+        assertThat(retry[0].headers()).containsKey("idempotent-replayed");
+        assertThat(initiatedEvents()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aClaimLeftByADeadProcessRunsOut() {
+        String token = api.token("kim");
+        String key = UUID.randomUUID().toString();
+        var body = Map.of("filename", uniqueName("orphaned-claim"), "content_type", "text/plain", "size", 10);
+        // What a process killed mid-request leaves: a claim in progress whose lease nobody renews any more.
+        Instant past = Instant.now().minusSeconds(5);
+        readModels.getCollection("idempotency_keys").insertOne(new Document("_id", "kim:/v1/uploads/initiate:" + key)
+                .append("fingerprint", "unknown").append("in_progress", true).append("created_at", Date.from(past))
+                .append("lease_until", Date.from(past)));
+
+        Api.Response r = api.post("/v1/uploads/initiate", token, body, Map.of("Idempotency-Key", key));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
+    @Test
+    void aLostAnswerNeverMakesASecondUpload() {
+        String token = api.token("kim");
+        String key = UUID.randomUUID().toString();
+        var body = Map.of("filename", uniqueName("lost-answer"), "content_type", "text/plain", "size", 10);
+        Api.Response first = api.post("/v1/uploads/initiate", token, body, Map.of("Idempotency-Key", key));
+        assertThat(first.status()).isEqualTo(201);
+        // The process died after the command and before it stored the answer; the claim's lease ran out.
+        readModels.getCollection("idempotency_keys").deleteOne(Filters.eq("_id", "kim:/v1/uploads/initiate:" + key));
+        long before = initiatedEvents();
+
+        Api.Response retry = api.post("/v1/uploads/initiate", token, body, Map.of("Idempotency-Key", key));
+        assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+        assertThat(retry.json().get("upload_id")).isEqualTo(first.json().get("upload_id"));
+        assertThat(initiatedEvents()).isEqualTo(before);
+
+        readModels.getCollection("idempotency_keys").deleteOne(Filters.eq("_id", "kim:/v1/uploads/initiate:" + key));
+        Api.Response other = api.post("/v1/uploads/initiate", token, Map.of("filename", uniqueName("other"),
+                "content_type", "text/plain", "size", 10), Map.of("Idempotency-Key", key));
+        assertThat(other.status()).as(other.body()).isEqualTo(409);
+        assertThat(other.json().get("code").asText()).isEqualTo("idempotency-key-reused");
+    }
+
+    @Test
+    void aKeyedBodyIsReadOnlyUpToTheJsonLimit() {
+        String token = api.token("kim");
+        Stored before = stored();
+        String big = "{\"filename\":\"" + "a".repeat(2 * MIB) + "\"}";
+        Api.Response declared = api.post("/v1/uploads/initiate", token, Map.of("filename", "a".repeat(2 * MIB)),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.json().get("code").asText()).isEqualTo("payload-too-large");
+
+        Api.Response chunked = api.send("POST", "/v1/uploads/initiate", Map.of("Authorization", "Bearer " + token,
+                        "Content-Type", "application/json", "Idempotency-Key", UUID.randomUUID().toString()),
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8))));
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(chunked.json().get("code").asText()).isEqualTo("payload-too-large");
+        assertThat(stored().events()).isEqualTo(before.events());
+    }
+
+    private long initiatedEvents() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry WHERE payloadType LIKE '%UploadInitiatedEvent'",
+                Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /**
+     * A keyed initiate over a socket of its own. With {@code readAnswer} the answer is read whole and the socket closed
+     * at once; without, the socket is closed as soon as the request is sent.
+     */
+    private String raw(String key, String token, String body, boolean readAnswer) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/uploads/initiate HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
+                    + "Idempotency-Key: " + key + "\r\nContent-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            if (!readAnswer) {
+                return "";
+            }
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

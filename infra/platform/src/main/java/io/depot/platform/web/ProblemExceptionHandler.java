@@ -14,6 +14,7 @@ import org.springframework.core.codec.DecodingException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -92,6 +93,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         if (failure instanceof ServerWebInputException input) {
             return Problem.of(ErrorCode.MALFORMED_REQUEST, inputDetail(input));
         }
+        if (failure instanceof ServerExchangeRejectedException rejected) {
+            return Problem.of(ErrorCode.REQUEST_REJECTED, rejectedDetail(rejected));
+        }
         if (failure instanceof PayloadTooLargeException) {
             return Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
         }
@@ -154,5 +158,15 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             return "request body cannot be read";
         }
         return input.getReason() != null ? input.getReason() : "request cannot be read";
+    }
+
+    /** Spring Security's reason, in the client's terms: "the URL contained a potentially malicious String "//"". */
+    private static String rejectedDetail(ServerExchangeRejectedException rejected) {
+        String reason = String.valueOf(rejected.getMessage());
+        int because = reason.indexOf(" rejected because ");
+        if (because >= 0) {
+            reason = reason.substring(because + " rejected because ".length());
+        }
+        return "request refused: " + reason;
     }
 }

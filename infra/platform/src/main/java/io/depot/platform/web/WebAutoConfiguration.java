@@ -7,10 +7,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.web.reactive.error.ErrorWebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 
 import java.time.Clock;
 import java.util.List;
@@ -59,5 +63,23 @@ public class WebAutoConfiguration {
     @Order(-2)
     ProblemExceptionHandler problemExceptionHandler(ProblemWriter problemWriter) {
         return new ProblemExceptionHandler(problemWriter);
+    }
+
+    /** Requests Spring Security's firewall turns away (an empty path segment, an encoded NUL) get a problem too. */
+    @Bean
+    ServerExchangeRejectedHandler problemForRejectedExchange(ProblemWriter problemWriter) {
+        return (exchange, rejected) -> problemWriter.write(exchange, ProblemExceptionHandler.toProblem(rejected));
+    }
+
+    /** Refusals made by the HTTP server itself, before a request reaches Spring, as problems. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+    static class ServerLayer {
+
+        @Bean
+        ServerLayerCustomizer depotServerLayer(ProblemWriter problemWriter) {
+            return new ServerLayerCustomizer(problemWriter);
+        }
     }
 }

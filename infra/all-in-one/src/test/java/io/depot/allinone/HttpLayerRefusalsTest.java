@@ -1,0 +1,183 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Requests refused before they reach a controller, sent byte for byte over a plain socket: every refusal the HTTP
+ * server makes by itself is a problem like Depot's own.
+ */
+class HttpLayerRefusalsTest extends EndToEndTest {
+
+    private String alice;
+
+    @BeforeEach
+    void token() {
+        alice = api.token("alice");
+    }
+
+    // ---- refusals by the HTTP server ------------------------------------------------------------------------
+
+    static Stream<Arguments> serverLayerRefusals() {
+        return Stream.of(
+                arguments("an empty path segment", "GET //v1/files/x HTTP/1.1\r\nHost: depot\r\n\r\n",
+                        400, "request-rejected"),
+                arguments("an encoded NUL in the path", "GET /v1/files/a%00b HTTP/1.1\r\nHost: depot\r\n\r\n",
+                        400, "request-rejected"),
+                arguments("a 5,000-character id", "GET /v1/files/" + "a".repeat(5000) + " HTTP/1.1\r\nHost: depot\r\n\r\n",
+                        414, "uri-too-long"),
+                arguments("a 20 KB header", "GET /health HTTP/1.1\r\nHost: depot\r\nX-Padding: " + "a".repeat(20_000)
+                        + "\r\n\r\n", 431, "headers-too-large"),
+                arguments("a request line that is not HTTP", "GARBAGE\r\n\r\n", 400, "malformed-request"),
+                arguments("a header line without a colon", "GET /health HTTP/1.1\r\nHost: depot\r\nno colon\r\n\r\n",
+                        400, "malformed-request"),
+                arguments("a Content-Length that is not a number", "POST /v1/uploads/initiate HTTP/1.1\r\nHost: depot\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: two\r\n\r\n{}", 400, "malformed-request"),
+                arguments("a JSON body over 256 KiB", "POST /v1/uploads/initiate HTTP/1.1\r\nHost: depot\r\n"
+                        + "Authorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: 300000\r\n\r\n"
+                        + "{\"filename\":\"" + "a".repeat(300_000 - 14) + "\"}", 413, "payload-too-large"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverLayerRefusals")
+    void everyRefusalOfTheHttpServerIsAProblem(String name, String request, int status, String code) {
+        // The server may keep the connection: closing it from this side ends the exchange without a wait.
+        String closing = request.replace("Host: depot\r\n", "Host: depot\r\nConnection: close\r\n");
+        Exchange exchange = send(closing.replace("{token}", alice));
+
+        assertThat(exchange.responses()).as(exchange.text()).hasSize(1);
+        JsonNode problem = assertProblem(exchange.responses().get(0), status, code);
+        assertNoInternals(problem.get("detail").asText());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static JsonNode assertProblem(Response response, int status, String code) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.header("content-type")).as(response.toString()).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("type").asText()).isEqualTo("urn:depot:problem:" + code);
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("detail").asText()).isNotBlank();
+        assertThat(problem.get("code").asText()).isEqualTo(code);
+        return problem;
+    }
+
+    private static void assertNoInternals(String detail) {
+        assertThat(detail).doesNotContainPattern("[a-z]+\\.[a-z]+\\.[A-Z]")
+                .doesNotContain("java.", "com.fasterxml", "io.depot", "io.netty", "reactor.", "StreamReadConstraints",
+                        "StreamReadFeature", "JsonToken", "`");
+    }
+
+    /** Everything one connection received, and whether the server closed it. */
+    private record Exchange(byte[] received, boolean closed) {
+
+        String text() {
+            return new String(received, StandardCharsets.ISO_8859_1);
+        }
+
+        List<Response> responses() {
+            List<Response> responses = complete(received);
+            int parsed = responses.stream().mapToInt(Response::length).sum();
+            if (parsed < received.length) {
+                throw new AssertionError("incomplete response: " + text().substring(parsed));
+            }
+            return responses;
+        }
+
+        /** The whole responses at the start of what was received. */
+        static List<Response> complete(byte[] received) {
+            String text = new String(received, StandardCharsets.ISO_8859_1);
+            List<Response> responses = new ArrayList<>();
+            int at = 0;
+            while (at < received.length) {
+                int end = text.indexOf("\r\n\r\n", at);
+                if (end < 0) {
+                    break;
+                }
+                String[] lines = text.substring(at, end).split("\r\n");
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (int i = 1; i < lines.length; i++) {
+                    int colon = lines[i].indexOf(':');
+                    headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            lines[i].substring(colon + 1).trim());
+                }
+                int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+                int bodyStart = end + 4;
+                if (bodyStart + length > received.length) {
+                    break;
+                }
+                String body = new String(received, bodyStart, length, StandardCharsets.UTF_8);
+                responses.add(new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body,
+                        bodyStart + length - at));
+                at = bodyStart + length;
+            }
+            return responses;
+        }
+    }
+
+    private record Response(int status, Map<String, String> headers, String body, int length) {
+
+        String header(String name) {
+            return headers.get(name);
+        }
+
+        JsonNode json() {
+            try {
+                return Api.JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + this, e);
+            }
+        }
+    }
+
+    /** Writes the bytes on a new connection and reads until the server closes it or is quiet for five seconds. */
+    private Exchange send(String request) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            try {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+            } catch (java.net.SocketException refusedEarly) {
+                // The server answered and closed before reading everything: its answer is still there to read.
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    received.write(buffer, 0, n);
+                }
+                return new Exchange(received.toByteArray(), true);
+            } catch (SocketTimeoutException quiet) {
+                return new Exchange(received.toByteArray(), false);
+            } catch (java.net.SocketException reset) {
+                // The server closed with unread request bytes still on the wire: a close all the same.
+                return new Exchange(received.toByteArray(), true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

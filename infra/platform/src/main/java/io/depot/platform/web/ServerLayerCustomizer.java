@@ -1,0 +1,54 @@
+package io.depot.platform.web;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import org.springframework.boot.web.embedded.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.server.HttpRequestDecoderSpec;
+import reactor.netty.http.server.HttpServer;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Installs {@link ServerLayerRefusals} on every HTTP/1.1 connection, right after the codec. It runs after every other
+ * customizer, so the limits it names are those Spring Boot set ({@code server.max-http-request-header-size},
+ * {@code server.netty.*}). Connections negotiating HTTP/2 keep reactor-netty's pipeline.
+ */
+final class ServerLayerCustomizer implements WebServerFactoryCustomizer<NettyReactiveWebServerFactory>, Ordered {
+
+    static final String HANDLER_NAME = "depot.serverLayerRefusals";
+
+    private final ProblemWriter problems;
+
+    ServerLayerCustomizer(ProblemWriter problems) {
+        this.problems = problems;
+    }
+
+    @Override
+    public void customize(NettyReactiveWebServerFactory factory) {
+        factory.addServerCustomizers(this::install);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    HttpServer install(HttpServer server) {
+        if (!Set.of(HttpProtocol.HTTP11).equals(Set.copyOf(Arrays.asList(server.configuration().protocols())))) {
+            return server;
+        }
+        HttpRequestDecoderSpec spec = server.configuration().decoder();
+        return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(NettyPipeline.HttpCodec) instanceof HttpServerCodec) {
+                pipeline.addAfter(NettyPipeline.HttpCodec, HANDLER_NAME,
+                        new ServerLayerRefusals(problems, spec.maxInitialLineLength(), spec.maxHeaderSize()));
+            }
+        });
+    }
+}

@@ -2,6 +2,7 @@ package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,16 +25,70 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Requests refused before they reach a controller, sent byte for byte over a plain socket: every refusal the HTTP
- * server makes by itself is a problem like Depot's own.
+ * Requests refused before they reach a controller, sent byte for byte over a plain socket: ambiguous framing is
+ * refused and ends the connection, and every refusal the HTTP server makes by itself is a problem like Depot's own.
  */
 class HttpLayerRefusalsTest extends EndToEndTest {
+
+    /** What a second request smuggled behind a refused one would be. */
+    private static final String SMUGGLED = "GET /health HTTP/1.1\r\nHost: depot\r\n\r\n";
+
+    private static final String INITIATE = "{\"filename\":\"a.bin\",\"content_type\":\"text/plain\",\"size\":1";
 
     private String alice;
 
     @BeforeEach
     void token() {
         alice = api.token("alice");
+    }
+
+    // ---- framing ------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> ambiguousFraming() {
+        return Stream.of(
+                arguments("Content-Length and Transfer-Encoding on a JSON POST",
+                        "POST /v1/uploads/initiate HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n"),
+                arguments("Transfer-Encoding before Content-Length on a part PUT",
+                        "PUT /v1/uploads/9b2f4c1e-0000-4000-8000-000000000000/parts/1 HTTP/1.1\r\n"
+                                + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "0\r\n\r\n"),
+                arguments("two different Content-Lengths",
+                        "POST /v1/uploads/initiate HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 2\r\nContent-Length: 40\r\n", "{}"),
+                arguments("Content-Length with a transfer coding other than chunked",
+                        "POST /v1/uploads/initiate HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: gzip\r\nContent-Length: 2\r\n", "{}"),
+                arguments("chunked named twice",
+                        "POST /v1/uploads/initiate HTTP/1.1\r\nContent-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked, chunked\r\n", "0\r\n\r\n"),
+                arguments("Transfer-Encoding in HTTP/1.0",
+                        "POST /v1/uploads/initiate HTTP/1.0\r\nConnection: keep-alive\r\n"
+                                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ambiguousFraming")
+    void aRequestWithAmbiguousFramingIsRefusedAndNothingAfterItIsAnswered(String name, String head, String body) {
+        Stored before = stored();
+        Exchange exchange = send(head + "Host: depot\r\nAuthorization: Bearer " + alice + "\r\n\r\n" + body + SMUGGLED);
+
+        assertThat(exchange.responses()).as(exchange.text()).hasSize(1);
+        Response refusal = exchange.responses().get(0);
+        JsonNode problem = assertProblem(refusal, 400, "malformed-request");
+        assertThat(problem.get("detail").asText()).containsAnyOf("Content-Length", "Transfer-Encoding");
+        assertThat(refusal.header("connection")).isEqualToIgnoringCase("close");
+        assertThat(exchange.closed()).as("the server closed the connection").isTrue();
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    @Test
+    void aChunkedRequestAloneIsServedAndTheConnectionKeptForTheNext() {
+        String json = INITIATE.replace("a.bin", uniqueName("chunked")) + "}";
+        String chunked = Integer.toHexString(json.length()) + "\r\n" + json + "\r\n0\r\n\r\n";
+        Exchange exchange = send("POST /v1/uploads/initiate HTTP/1.1\r\nHost: depot\r\nAuthorization: Bearer " + alice
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked + SMUGGLED, 2);
+
+        assertThat(exchange.responses()).as(exchange.text()).extracting(Response::status).containsExactly(201, 200);
     }
 
     // ---- refusals by the HTTP server ------------------------------------------------------------------------
@@ -154,6 +209,11 @@ class HttpLayerRefusalsTest extends EndToEndTest {
 
     /** Writes the bytes on a new connection and reads until the server closes it or is quiet for five seconds. */
     private Exchange send(String request) {
+        return send(request, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #send(String)}, but stops reading once {@code responses} whole responses came back. */
+    private Exchange send(String request, int responses) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             try {
@@ -168,6 +228,9 @@ class HttpLayerRefusalsTest extends EndToEndTest {
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     received.write(buffer, 0, n);
+                    if (Exchange.complete(received.toByteArray()).size() >= responses) {
+                        return new Exchange(received.toByteArray(), false);
+                    }
                 }
                 return new Exchange(received.toByteArray(), true);
             } catch (SocketTimeoutException quiet) {

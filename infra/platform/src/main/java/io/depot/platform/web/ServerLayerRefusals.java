@@ -5,6 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,7 +14,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
@@ -23,11 +27,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Sits right after the HTTP codec of one connection, where responses are about to be encoded. A refusal the HTTP
- * server writes by itself (a request it cannot decode, a request line or headers over the limits, any other error
- * response without a body) gets a problem body like every other refusal, and is counted and audited the same way.
+ * Sits right after the HTTP codec of one connection, where requests are still as the client framed them and
+ * responses are about to be encoded.
+ * <ul>
+ * <li>A request whose framing two readers could read differently (RFC 9112 section 6.1: both {@code Content-Length}
+ * and {@code Transfer-Encoding}, a transfer coding other than chunked, {@code Transfer-Encoding} in HTTP/1.0) is marked
+ * as failed to decode. The server then answers 400 with {@code Connection: close} and closes the connection; nothing
+ * read after it on that connection reaches the application.</li>
+ * <li>A refusal the HTTP server writes by itself (a request it cannot decode, a request line or headers over the
+ * limits, any other error response without a body) gets a problem body like every other refusal, and is counted and
+ * audited the same way.</li>
+ * </ul>
  */
 final class ServerLayerRefusals extends ChannelDuplexHandler {
+
+    /** A request refused for its framing; the message is the problem's detail. */
+    static final class AmbiguousFraming extends DecoderException {
+        AmbiguousFraming(String detail) {
+            super(detail);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
 
     /**
      * A request seen on the way in, until its response goes out (requests are answered in order); {@code headers}
@@ -53,6 +77,7 @@ final class ServerLayerRefusals extends ChannelDuplexHandler {
     private final int maxHeaders;
     private final ArrayDeque<Seen> unanswered = new ArrayDeque<>();
     private Throwable contentFailure;
+    private boolean discarding;
 
     ServerLayerRefusals(ProblemWriter problems, int maxRequestLine, int maxHeaders) {
         this.problems = problems;
@@ -62,9 +87,20 @@ final class ServerLayerRefusals extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding) {
+            // After a request with ambiguous framing nothing on this connection can be trusted to be what it seems.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             Throwable failure = request.decoderResult().isFailure() ? request.decoderResult().cause() : null;
             boolean readable = failure == null;
+            String ambiguity = readable ? ambiguousFraming(request) : null;
+            if (ambiguity != null) {
+                failure = new AmbiguousFraming(ambiguity);
+                request.setDecoderResult(DecoderResult.failure(failure));
+                discarding = true;
+            }
             unanswered.add(new Seen(request, readable ? request.headers() : null, failure));
         } else if (msg instanceof HttpObject object && object.decoderResult().isFailure()) {
             contentFailure = object.decoderResult().cause();
@@ -87,6 +123,27 @@ final class ServerLayerRefusals extends ChannelDuplexHandler {
             }
         }
         ctx.write(msg, promise);
+    }
+
+    /** Why the request's framing is ambiguous, or null when it is not. */
+    static String ambiguousFraming(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (codings.isEmpty()) {
+            return null;
+        }
+        boolean hadLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || headers instanceof LengthRecordingHeaders recorded && recorded.contentLengthDropped();
+        if (hadLength) {
+            return "the request has both Content-Length and Transfer-Encoding; send only one of them";
+        }
+        if (HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
+            return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
+        }
+        if (codings.size() != 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")) {
+            return "Transfer-Encoding must be chunked and nothing else";
+        }
+        return null;
     }
 
     private static boolean isBareRefusal(FullHttpResponse response) {
@@ -125,7 +182,8 @@ final class ServerLayerRefusals extends ChannelDuplexHandler {
     /** The problem for a bare refusal with this status; null for a status Depot has no name for. */
     private Problem problemFor(int status, Throwable failure) {
         return switch (status) {
-            case 400 -> Problem.of(ErrorCode.MALFORMED_REQUEST, unreadable(failure));
+            case 400 -> Problem.of(ErrorCode.MALFORMED_REQUEST, failure instanceof AmbiguousFraming ambiguous
+                    ? ambiguous.getMessage() : unreadable(failure));
             case 413 -> Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
             case 414 -> Problem.of(ErrorCode.URI_TOO_LONG,
                     "the request line (method, path and query) is longer than " + maxRequestLine + " bytes");

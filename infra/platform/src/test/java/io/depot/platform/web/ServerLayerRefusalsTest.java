@@ -7,6 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -20,11 +23,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ServerLayerRefusalsTest {
 
+    private static final String BOTH_LENGTHS = "POST /v1/uploads/initiate HTTP/1.1\r\nHost: depot\r\n"
+            + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+            + "GET /health HTTP/1.1\r\nHost: depot\r\n\r\n";
+
     private final ProblemWriter problems = new ProblemWriter(new ObjectMapper(), new SimpleMeterRegistry(),
             new ClientAddress(List.of()));
 
     private EmbeddedChannel connection() {
-        return new EmbeddedChannel(new HttpServerCodec(), new ServerLayerRefusals(problems, 4096, 8192));
+        HttpDecoderConfig codec = new HttpDecoderConfig().setHeadersFactory(new LengthRecordingHeaders.Factory(true));
+        return new EmbeddedChannel(new HttpServerCodec(codec), new ServerLayerRefusals(problems, 4096, 8192));
+    }
+
+    @Test
+    void nettyDropsTheContentLengthOfAChunkedRequestSoNothingAfterTheCodecSeesBoth() {
+        EmbeddedChannel plain = new EmbeddedChannel(new HttpServerCodec());
+        plain.writeInbound(bytes(BOTH_LENGTHS));
+        HttpRequest request = plain.readInbound();
+        assertThat(request.decoderResult().isSuccess()).isTrue();
+        assertThat(request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)).isFalse();
+        plain.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestWithBothLengthsFailsToDecodeAndNothingAfterItIsRead() {
+        EmbeddedChannel channel = connection();
+        channel.writeInbound(bytes(BOTH_LENGTHS));
+
+        HttpRequest request = channel.readInbound();
+        assertThat(request.decoderResult().isFailure()).isTrue();
+        assertThat(request.decoderResult().cause()).hasMessageContaining("both Content-Length and Transfer-Encoding");
+        assertThat((Object) channel.readInbound()).as("the body and the request behind it").isNull();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChunkedRequestAloneIsPassedOn() {
+        EmbeddedChannel channel = connection();
+        channel.writeInbound(bytes("POST /v1/uploads/initiate HTTP/1.1\r\nHost: depot\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"));
+
+        HttpRequest request = channel.readInbound();
+        assertThat(request.decoderResult().isSuccess()).isTrue();
+        channel.finishAndReleaseAll();
     }
 
     @Test

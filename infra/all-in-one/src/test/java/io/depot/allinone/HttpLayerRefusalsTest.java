@@ -26,7 +26,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Requests refused before they reach a controller, sent byte for byte over a plain socket: ambiguous framing is
- * refused and ends the connection, and every refusal the HTTP server makes by itself is a problem like Depot's own.
+ * refused and ends the connection, every refusal the HTTP server makes by itself is a problem like Depot's own, and
+ * no detail names a Java type or a library's internals.
  */
 class HttpLayerRefusalsTest extends EndToEndTest {
 
@@ -123,6 +124,68 @@ class HttpLayerRefusalsTest extends EndToEndTest {
         assertThat(exchange.responses()).as(exchange.text()).hasSize(1);
         JsonNode problem = assertProblem(exchange.responses().get(0), status, code);
         assertNoInternals(problem.get("detail").asText());
+    }
+
+    // ---- details --------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> inputThatDoesNotFit() {
+        String initiate = "POST /v1/uploads/initiate";
+        String complete = "POST /v1/uploads/9b2f4c1e-0000-4000-8000-000000000000/complete";
+        return Stream.of(
+                arguments("a string for a number", initiate, INITIATE.replace("1", "\"ten\"") + "}",
+                        "malformed-request", "size must be a whole number"),
+                arguments("a fraction for a whole number", initiate, INITIATE.replace("1", "1.5") + "}",
+                        "malformed-request", "size"),
+                arguments("a number beyond 64 bits", initiate, INITIATE.replace("1", "123456789012345678901234567890")
+                        + "}", "malformed-request", "size"),
+                arguments("a number of 40 digits", initiate, INITIATE.replace("1", "9".repeat(40)) + "}",
+                        "malformed-request", "number longer than 32"),
+                arguments("nesting 200 deep", initiate, INITIATE + ",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}",
+                        "malformed-request", "nested deeper than 16 levels"),
+                arguments("a word for true or false", initiate, INITIATE + ",\"public\":\"maybe\"}",
+                        "malformed-request", "public must be true or false"),
+                arguments("a storage class that does not exist", initiate, INITIATE + ",\"storage_class\":\"COLD\"}",
+                        "validation-failed", "storage_class"),
+                arguments("a string where an object is expected", initiate, "\"just a string\"",
+                        "malformed-request", "request body must be an object"),
+                arguments("an array where an object is expected", initiate, "[" + INITIATE + "}]",
+                        "malformed-request", "request body must be an object"),
+                arguments("an object where a string is expected", initiate,
+                        INITIATE.replace("\"a.bin\"", "{\"a\":1}") + "}", "malformed-request", "filename must be a string"),
+                arguments("trailing garbage", initiate, INITIATE + "} garbage", "malformed-request", "JSON"),
+                arguments("a second JSON value", initiate, INITIATE + "}{\"size\":2}", "malformed-request",
+                        "more after its JSON value"),
+                arguments("a truncated body", initiate, "{\"filename\":", "malformed-request", "ends before"),
+                arguments("a duplicate field", initiate, INITIATE + ",\"size\":2}", "malformed-request", "size"),
+                arguments("a word for a part number in a list", complete,
+                        "{\"parts\":[{\"part_number\":\"x\",\"etag\":\"e\"}]}", "malformed-request",
+                        "parts[0].part_number must be a whole number"),
+                arguments("an object where a list is expected", complete, "{\"parts\":{}}", "malformed-request",
+                        "parts must be an array"),
+                arguments("a word for a part number in the path",
+                        "POST /v1/uploads/9b2f4c1e-0000-4000-8000-000000000000/parts/one", "{\"etag\":\"e\"}",
+                        "malformed-request", "part_number must be a whole number"),
+                arguments("a word for a page", "GET /v1/users/alice/files?page=abc", null, "malformed-request",
+                        "page must be a whole number"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inputThatDoesNotFit")
+    void detailsSayWhatIsWrongWithoutNamingJavaTypes(String name, String requestLine, String body, String code,
+                                                     String mentions) {
+        Stored before = stored();
+        String[] parts = requestLine.split(" ", 2);
+        Api.Response response = body == null ? api.get(parts[1], alice)
+                : api.send(parts[0], parts[1], Map.of("Authorization", "Bearer " + alice,
+                "Content-Type", "application/json"), java.net.http.HttpRequest.BodyPublishers.ofString(body));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.isProblem()).as(response.contentType()).isTrue();
+        String detail = response.json().get("detail").asText();
+        assertThat(response.json().get("code").asText()).as(detail).isEqualTo(code);
+        assertThat(detail).contains(mentions);
+        assertNoInternals(detail);
+        assertThat(stored()).isEqualTo(before);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.depot.platform.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import io.depot.error.DepotException;
@@ -10,7 +9,6 @@ import org.axonframework.messaging.HandlerExecutionException;
 import io.depot.platform.limits.RateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.codec.DecodingException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -91,7 +89,7 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             return new Problem(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, detail, Map.of("errors", errors));
         }
         if (failure instanceof ServerWebInputException input) {
-            return Problem.of(ErrorCode.MALFORMED_REQUEST, inputDetail(input));
+            return Problem.of(ErrorCode.MALFORMED_REQUEST, InputErrors.detail(input));
         }
         if (failure instanceof ServerExchangeRejectedException rejected) {
             return Problem.of(ErrorCode.REQUEST_REJECTED, rejectedDetail(rejected));
@@ -141,23 +139,6 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
     /** Request fields are named in snake_case on the wire; name them so in errors too. */
     static String snakeCase(String field) {
         return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Says what is wrong with the body without echoing it or the server's internals. */
-    private static String inputDetail(ServerWebInputException input) {
-        Throwable cause = input.getCause();
-        while (cause != null && !(cause instanceof JsonProcessingException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof JsonProcessingException json) {
-            var location = json.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            return "request body cannot be read" + where + ": " + json.getOriginalMessage();
-        }
-        if (input.getCause() instanceof DecodingException) {
-            return "request body cannot be read";
-        }
-        return input.getReason() != null ? input.getReason() : "request cannot be read";
     }
 
     /** Spring Security's reason, in the client's terms: "the URL contained a potentially malicious String "//"". */

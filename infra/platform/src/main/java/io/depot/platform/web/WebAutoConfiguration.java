@@ -2,6 +2,7 @@ package io.depot.platform.web;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
@@ -35,13 +36,14 @@ public class WebAutoConfiguration {
 
     /**
      * Bounds on what a request body may make the JSON parser do: nesting depth, number and string lengths
-     * (bodies are also capped at {@code spring.codec.max-in-memory-size}); duplicate keys are refused, so a body
-     * cannot mean one thing to one reader and another to the next.
+     * (bodies are also capped at {@code spring.codec.max-in-memory-size}); duplicate keys and anything after the
+     * value are refused, so a body cannot mean one thing to one reader and another to the next.
      */
     @Bean
     Jackson2ObjectMapperBuilderCustomizer depotJsonLimits() {
         return builder -> builder
-                .featuresToEnable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .featuresToEnable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .postConfigurer(mapper -> mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_JSON_DEPTH)
                         .maxNumberLength(MAX_JSON_NUMBER_LENGTH)

@@ -6,7 +6,8 @@ package io.depot.error;
  */
 public enum ErrorCode {
     VALIDATION_FAILED(ErrorKind.INVALID, "Request is not valid"),
-    MALFORMED_REQUEST(ErrorKind.INVALID, "Request body cannot be read"),
+    MALFORMED_REQUEST(ErrorKind.INVALID, "Request cannot be read"),
+    REQUEST_REJECTED(ErrorKind.INVALID, "Request not accepted"),
     UNAUTHENTICATED(ErrorKind.UNAUTHORIZED, "Authentication required"),
     FORBIDDEN(ErrorKind.FORBIDDEN, "Not permitted"),
     UPLOAD_NOT_FOUND(ErrorKind.NOT_FOUND, "Upload not found"),
@@ -30,6 +31,8 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_IN_PROGRESS(ErrorKind.CONFLICT, "Request with this Idempotency-Key in progress"),
     LENGTH_REQUIRED(ErrorKind.LENGTH_REQUIRED, "Content-Length required"),
     PAYLOAD_TOO_LARGE(ErrorKind.TOO_LARGE, "Payload too large"),
+    URI_TOO_LONG(ErrorKind.URI_TOO_LONG, "Request URI too long"),
+    HEADERS_TOO_LARGE(ErrorKind.HEADERS_TOO_LARGE, "Request headers too large"),
     METHOD_NOT_ALLOWED(ErrorKind.METHOD_NOT_ALLOWED, "Method not allowed"),
     NOT_ACCEPTABLE(ErrorKind.NOT_ACCEPTABLE, "Not acceptable"),
     UNSUPPORTED_MEDIA_TYPE(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),

@@ -6,6 +6,8 @@ public enum ErrorKind {
     NOT_FOUND,
     CONFLICT,
     TOO_LARGE,
+    URI_TOO_LONG,
+    HEADERS_TOO_LARGE,
     LENGTH_REQUIRED,
     UNAUTHORIZED,
     FORBIDDEN,

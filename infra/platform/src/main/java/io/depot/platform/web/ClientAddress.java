@@ -22,7 +22,11 @@ public final class ClientAddress {
     }
 
     public String of(ServerHttpRequest request) {
-        InetSocketAddress remote = request.getRemoteAddress();
+        return of(request.getRemoteAddress(), request.getHeaders().getOrEmpty("X-Forwarded-For"));
+    }
+
+    /** The client behind a TCP peer, given the request's {@code X-Forwarded-For} values (none if it had none). */
+    public String of(InetSocketAddress remote, List<String> forwardedFor) {
         if (remote == null || remote.getAddress() == null) {
             return "unknown";
         }
@@ -30,7 +34,7 @@ public final class ClientAddress {
         if (!isTrusted(peer)) {
             return peer.getHostAddress();
         }
-        List<String> forwarded = request.getHeaders().getOrEmpty("X-Forwarded-For").stream()
+        List<String> forwarded = forwardedFor.stream()
                 .flatMap(h -> java.util.Arrays.stream(h.split(",")))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (int i = forwarded.size() - 1; i >= 0; i--) {

@@ -29,6 +29,8 @@ public record Problem(HttpStatus status, ErrorCode code, String detail, Map<Stri
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
+            case URI_TOO_LONG -> HttpStatus.URI_TOO_LONG;
+            case HEADERS_TOO_LARGE -> HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             case LENGTH_REQUIRED -> HttpStatus.LENGTH_REQUIRED;
             case UNAUTHORIZED -> HttpStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;

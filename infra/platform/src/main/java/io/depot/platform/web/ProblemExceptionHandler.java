@@ -1,6 +1,5 @@
 package io.depot.platform.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import io.depot.error.DepotException;
@@ -10,10 +9,10 @@ import org.axonframework.messaging.HandlerExecutionException;
 import io.depot.platform.limits.RateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.codec.DecodingException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.NotAcceptableStatusException;
@@ -90,7 +89,10 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             return new Problem(HttpStatus.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, detail, Map.of("errors", errors));
         }
         if (failure instanceof ServerWebInputException input) {
-            return Problem.of(ErrorCode.MALFORMED_REQUEST, inputDetail(input));
+            return Problem.of(ErrorCode.MALFORMED_REQUEST, InputErrors.detail(input));
+        }
+        if (failure instanceof ServerExchangeRejectedException rejected) {
+            return Problem.of(ErrorCode.REQUEST_REJECTED, rejectedDetail(rejected));
         }
         if (failure instanceof PayloadTooLargeException) {
             return Problem.of(ErrorCode.PAYLOAD_TOO_LARGE, "request body is too large");
@@ -139,20 +141,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Says what is wrong with the body without echoing it or the server's internals. */
-    private static String inputDetail(ServerWebInputException input) {
-        Throwable cause = input.getCause();
-        while (cause != null && !(cause instanceof JsonProcessingException)) {
-            cause = cause.getCause();
+    /** Spring Security's reason, in the client's terms: "the URL contained a potentially malicious String "//"". */
+    private static String rejectedDetail(ServerExchangeRejectedException rejected) {
+        String reason = String.valueOf(rejected.getMessage());
+        int because = reason.indexOf(" rejected because ");
+        if (because >= 0) {
+            reason = reason.substring(because + " rejected because ".length());
         }
-        if (cause instanceof JsonProcessingException json) {
-            var location = json.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            return "request body cannot be read" + where + ": " + json.getOriginalMessage();
-        }
-        if (input.getCause() instanceof DecodingException) {
-            return "request body cannot be read";
-        }
-        return input.getReason() != null ? input.getReason() : "request cannot be read";
+        return "request refused: " + reason;
     }
 }

@@ -36,13 +36,9 @@ public class ProblemWriter {
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        byte[] bytes;
-        try {
-            bytes = objectMapper.writeValueAsBytes(problem.body(exchange.getRequest().getPath().value()));
-        } catch (JsonProcessingException e) {
-            bytes = ("{\"status\":" + problem.status().value() + "}").getBytes(StandardCharsets.UTF_8);
-        }
-        record(exchange, problem);
+        String path = exchange.getRequest().getPath().value();
+        byte[] bytes = bytes(problem, path);
+        record(String.valueOf(exchange.getRequest().getMethod()), path, clientAddress.of(exchange.getRequest()), problem);
         response.setStatusCode(problem.status());
         if (problem.status().value() == 503) {
             response.getHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
@@ -52,14 +48,33 @@ public class ProblemWriter {
         return response.writeWith(Mono.just(response.bufferFactory().wrap(bytes)));
     }
 
-    /** Counts the refusal ({@code depot.requests.refused} by code and status) and writes it to the audit log. */
-    private void record(ServerWebExchange exchange, Problem problem) {
+    /** The problem as an {@code application/problem+json} body; {@code instance} is left out when null. */
+    byte[] bytes(Problem problem, String instance) {
+        try {
+            return objectMapper.writeValueAsBytes(problem.body(instance));
+        } catch (JsonProcessingException e) {
+            return ("{\"status\":" + problem.status().value() + "}").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    ClientAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /**
+     * Counts the refusal ({@code depot.requests.refused} by code and status) and writes it to the audit log; the
+     * method and path are {@code -} for a request that could not be read far enough to know them.
+     */
+    void record(String method, String path, String client, Problem problem) {
         meters.counter("depot.requests.refused", "code", problem.code().slug(),
                 "status", Integer.toString(problem.status().value())).increment();
         if (problem.status().is4xxClientError()) {
-            audit.info("refused {} {} from {}: {} {} ({})", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(), clientAddress.of(exchange.getRequest()),
-                    problem.status().value(), problem.code().slug(), String.valueOf(problem.detail()).replaceAll("\\p{Cntrl}", "?"));
+            audit.info("refused {} {} from {}: {} {} ({})", clean(method), clean(path), client,
+                    problem.status().value(), problem.code().slug(), clean(problem.detail()));
         }
+    }
+
+    private static String clean(String text) {
+        return String.valueOf(text).replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -86,19 +86,34 @@ class ImmutableBytesTest extends EndToEndTest {
         }
     }
 
+    /** The headers Depot named for a URL, by URL. */
+    private final Map<String, Map<String, String>> headers = new java.util.HashMap<>();
+
     /** Every URL Depot gives for the upload: at initiate, and the fresh ones a resuming client asks for. */
     private List<String> urls(String token, JsonNode upload) {
         List<String> urls = new ArrayList<>();
         if (upload.hasNonNull("presigned_url")) {
             urls.add(upload.get("presigned_url").asText());
+            headers.put(upload.get("presigned_url").asText(), uploadHeaders(upload));
         } else {
             upload.get("presigned_urls").forEach(u -> urls.add(u.asText()));
         }
         Api.Response state = api.get("/v1/uploads/" + upload.get("upload_id").asText(), token);
         assertThat(state.status()).isEqualTo(200);
-        state.json().get("presigned_urls").forEach(u -> urls.add(u.get("url").asText()));
+        state.json().get("presigned_urls").forEach(u -> {
+            urls.add(u.get("url").asText());
+            headers.put(u.get("url").asText(), uploadHeaders(state.json()));
+        });
         assertThat(urls).hasSizeGreaterThanOrEqualTo(2);
         return urls;
+    }
+
+    private static Map<String, String> uploadHeaders(JsonNode answer) {
+        Map<String, String> named = new java.util.HashMap<>();
+        if (answer.hasNonNull("upload_headers")) {
+            answer.get("upload_headers").fields().forEachRemaining(h -> named.put(h.getKey(), h.getValue().asText()));
+        }
+        return named;
     }
 
     private String completeAndWait(String token, JsonNode upload) {
@@ -108,10 +123,13 @@ class ImmutableBytesTest extends EndToEndTest {
         return fileId;
     }
 
-    /** Storage refuses the PUT: a 4xx, or (for a large body) an answer before the body and a closed connection. */
+    /**
+     * Storage refuses the PUT, sent with every header Depot told the client to send: a 4xx, or (for a large body) an
+     * answer before the body and a closed connection.
+     */
     private void assertRefused(String url, byte[] body) {
         try {
-            assertThat(api.putUrl(url, body, Map.of()).status()).as(url).isBetween(400, 499);
+            assertThat(api.putUrl(url, body, headers.getOrDefault(url, Map.of())).status()).as(url).isBetween(400, 499);
         } catch (java.io.UncheckedIOException cutShort) {
             assertThat(cutShort).hasMessageContaining("chunked transfer encoding");
         }

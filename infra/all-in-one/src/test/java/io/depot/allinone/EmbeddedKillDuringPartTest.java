@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,13 +29,12 @@ class EmbeddedKillDuringPartTest {
 
     private static final int PART = 5 * EndToEndTest.MIB;
 
-    private Process depot;
-    private int port;
+    private DepotProcess depot;
 
     @AfterEach
-    void stopDepot() {
+    void stopDepot() throws InterruptedException {
         if (depot != null) {
-            depot.destroyForcibly();
+            depot.close();
         }
     }
 
@@ -57,10 +54,10 @@ class EmbeddedKillDuringPartTest {
         // Half of each second part reaches storage; then the whole process dies.
         List<Socket> streams = new ArrayList<>();
         for (String upload : List.of(resumed, aborted)) {
-            streams.add(halfPart(port, token, upload, EndToEndTest.slice(data, PART, 2)));
+            streams.add(halfPart(depot.port(), token, upload, EndToEndTest.slice(data, PART, 2)));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> unfinishedWrites(dataDir) >= 2);
-        depot.destroyForcibly().waitFor();
+        depot.kill();
         for (Socket stream : streams) {
             stream.close();
         }
@@ -130,24 +127,8 @@ class EmbeddedKillDuringPartTest {
     }
 
     private Api start(Path dataDir) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), DepotApplication.class.getName(),
-                "--server.port=" + port, "--depot.embedded.data-dir=" + dataDir);
-        File log = dataDir.resolve("depot-" + System.nanoTime() + ".log").toFile();
-        depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        Api api = new Api(port);
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            assertThat(depot.isAlive()).as("Depot exited; see " + log).isTrue();
-            try {
-                return api.get("/health", null).status() == 200;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        return api;
+        depot = DepotProcess.start(dataDir, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+                List.of("--depot.embedded.data-dir=" + dataDir));
+        return depot.api();
     }
 }

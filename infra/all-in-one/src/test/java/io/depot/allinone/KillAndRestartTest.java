@@ -6,10 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +26,7 @@ class KillAndRestartTest {
     private static final long PART = 5L * EndToEndTest.MIB;
 
     private static TestStores stores;
-    private Process depot;
+    private DepotProcess depot;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -44,9 +41,9 @@ class KillAndRestartTest {
     }
 
     @AfterEach
-    void stopDepot() {
+    void stopDepot() throws InterruptedException {
         if (depot != null) {
-            depot.destroyForcibly();
+            depot.close();
         }
     }
 
@@ -73,7 +70,7 @@ class KillAndRestartTest {
             }
         });
         Thread.sleep(50);
-        depot.destroyForcibly().waitFor();
+        depot.kill();
         inFlight.join();
 
         Api api = start();
@@ -104,14 +101,7 @@ class KillAndRestartTest {
     }
 
     private Api start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                DepotApplication.class.getName(),
-                "--server.port=" + port,
+        depot = DepotProcess.start(stores.dataDir(), List.of("-Xmx512m"), List.of(
                 "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + stores.jdbcUrl(),
                 "--spring.datasource.username=" + TestPostgres.USER,
@@ -120,18 +110,7 @@ class KillAndRestartTest {
                 "--depot.storage.endpoint=" + stores.s3().endpoint(),
                 "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
                 "--depot.storage.secret-key=" + TestStores.SECRET_KEY));
-        File log = stores.dataDir().resolve("depot-" + System.nanoTime() + ".log").toFile();
-        depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        Api api = new Api(port);
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            assertThat(depot.isAlive()).as("Depot exited; see " + log).isTrue();
-            try {
-                return api.get("/health", null).status() == 200;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        return api;
+        return depot.api();
     }
 
     private static List<String> uploadEvents(String uploadId) throws Exception {

@@ -93,6 +93,19 @@ final class Api {
         }
     }
 
+    /** Waits until the file's newest version is available, then downloads it through a presigned URL. */
+    byte[] downloadWhenAvailable(String token, String fileId) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Response file = get("/v1/files/" + fileId, token);
+            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
+        });
+        Response download = get("/v1/files/" + fileId + "/download", token);
+        org.assertj.core.api.Assertions.assertThat(download.status()).as(download.body()).isEqualTo(200);
+        HttpResponse<byte[]> bytes = getUrl(download.json().get("url").asText(), Map.of());
+        org.assertj.core.api.Assertions.assertThat(bytes.statusCode()).isEqualTo(200);
+        return bytes.body();
+    }
+
     private HttpRequest.Builder request(String path, String token) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2));
         if (token != null) {

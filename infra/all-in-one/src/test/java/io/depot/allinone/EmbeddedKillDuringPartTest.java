@@ -73,14 +73,7 @@ class EmbeddedKillDuringPartTest {
         Api.Response completed = api.post("/v1/uploads/" + resumed + "/complete", token, null);
         assertThat(completed.status()).as(completed.body()).isEqualTo(200);
         String fileId = completed.json().get("file_id").asText();
-        Api client = api;
-        String reader = token;
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Api.Response file = client.get("/v1/files/" + fileId, reader);
-            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
-        });
-        String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
-        assertThat(EndToEndTest.sha256(api.getUrl(url, Map.of()).body())).isEqualTo(EndToEndTest.sha256(data));
+        assertThat(EndToEndTest.sha256(api.downloadWhenAvailable(token, fileId))).isEqualTo(EndToEndTest.sha256(data));
 
         Api.Response abort = api.delete("/v1/uploads/" + aborted, token);
         assertThat(abort.status()).as(abort.body()).isEqualTo(204);

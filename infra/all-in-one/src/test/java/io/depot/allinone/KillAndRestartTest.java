@@ -8,14 +8,12 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Depot runs as a process of its own, is killed with SIGKILL while a part streams through it, and is
@@ -88,14 +86,7 @@ class KillAndRestartTest {
         assertThat(completed.status()).as(completed.body()).isEqualTo(200);
         String fileId = completed.json().get("file_id").asText();
 
-        Api client = api;
-        String reader = token;
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Api.Response file = client.get("/v1/files/" + fileId, reader);
-            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
-        });
-        String url = api.get("/v1/files/" + fileId + "/download", token).json().get("url").asText();
-        assertThat(EndToEndTest.sha256(api.getUrl(url, Map.of()).body())).isEqualTo(EndToEndTest.sha256(data));
+        assertThat(EndToEndTest.sha256(api.downloadWhenAvailable(token, fileId))).isEqualTo(EndToEndTest.sha256(data));
         assertThat(uploadEvents(uploadId)).filteredOn("PartUploadedEvent"::equals).hasSize(13);
         assertThat(uploadEvents(uploadId)).startsWith("UploadInitiatedEvent").endsWith("UploadCompletedEvent");
     }

@@ -29,6 +29,7 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -84,6 +85,12 @@ public class AxonStoresAutoConfiguration {
     @Qualifier("eventSerializer")
     Serializer eventSerializer() {
         return jackson();
+    }
+
+    /** An H2 database commits to its file before Depot answers; see {@link H2WriteDelay}. */
+    @Bean
+    static BeanPostProcessor h2WriteDelay() {
+        return new H2WriteDelay();
     }
 
     @Bean

@@ -174,7 +174,7 @@ public class AxonStoresAutoConfiguration {
                 .serializer(serializer)
                 .build();
         store.ensureIndexes();
-        return store;
+        return new TokensAfterCommit(store);
     }
 
     @Bean

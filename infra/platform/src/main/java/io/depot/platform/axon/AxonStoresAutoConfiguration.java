@@ -27,6 +27,7 @@ import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -168,11 +169,12 @@ public class AxonStoresAutoConfiguration {
     }
 
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
-        MongoTokenStore store = MongoTokenStore.builder()
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, ObjectProvider<TokenOwner> owner) {
+        MongoTokenStore.Builder builder = MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
-                .serializer(serializer)
-                .build();
+                .serializer(serializer);
+        owner.ifAvailable(o -> builder.nodeId(o.name()));
+        MongoTokenStore store = builder.build();
         store.ensureIndexes();
         return new TokensAfterCommit(store);
     }

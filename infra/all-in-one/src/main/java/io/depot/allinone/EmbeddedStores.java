@@ -79,7 +79,8 @@ class EmbeddedStores {
             backend = H2Backend.inMemory();
         } else {
             Path dir = Files.createDirectories(properties.dataDir().resolve("readmodels"));
-            backend = new H2Backend(dir.resolve("depot.mv").toAbsolutePath().toString());
+            // Tokens, sagas and idempotency keys live here: each write reaches the file before it is answered.
+            backend = new CommittingH2Backend(dir.resolve("depot.mv").toAbsolutePath().toString());
         }
         backend.version(MONGO_4_2);
         MongoServer server = new MongoServer(backend);

@@ -27,8 +27,10 @@ import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -84,6 +86,12 @@ public class AxonStoresAutoConfiguration {
     @Qualifier("eventSerializer")
     Serializer eventSerializer() {
         return jackson();
+    }
+
+    /** An H2 database commits to its file before Depot answers; see {@link H2WriteDelay}. */
+    @Bean
+    static BeanPostProcessor h2WriteDelay() {
+        return new H2WriteDelay();
     }
 
     @Bean
@@ -161,13 +169,14 @@ public class AxonStoresAutoConfiguration {
     }
 
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer) {
-        MongoTokenStore store = MongoTokenStore.builder()
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, ObjectProvider<TokenOwner> owner) {
+        MongoTokenStore.Builder builder = MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
-                .serializer(serializer)
-                .build();
+                .serializer(serializer);
+        owner.ifAvailable(o -> builder.nodeId(o.name()));
+        MongoTokenStore store = builder.build();
         store.ensureIndexes();
-        return store;
+        return new TokensAfterCommit(store);
     }
 
     @Bean

@@ -119,7 +119,9 @@ class UploadService {
             return Dispatch.command(commands, command)
                     .onErrorResume(e -> releaseStorage(key, multipartId).then(Mono.error(e)))
                     .then(Mono.fromCallable(() -> initiateResponse(command)).subscribeOn(Schedulers.boundedElastic()))
-                    .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e));
+                    // The retry's own claim on the quotas is given back: the upload it found was counted once already.
+                    .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e)
+                            .flatMap(found -> quotas.release(ownerId, plan.size()).thenReturn(found)));
         });
         return quotas.claim(ownerId, plan.size())
                 .then(initiated.onErrorResume(e -> quotas.release(ownerId, plan.size()).then(Mono.error(e))));

@@ -80,7 +80,7 @@ class EmbeddedStores {
         } else {
             Path dir = Files.createDirectories(properties.dataDir().resolve("readmodels"));
             // Tokens, sagas and idempotency keys live here: each write reaches the file before it is answered.
-            backend = new CommittingH2Backend(dir.resolve("depot.mv").toAbsolutePath().toString());
+            backend = new CommittingH2Backend(dir.resolve("depot.mv").toAbsolutePath().toString(), 1000);
         }
         backend.version(MONGO_4_2);
         MongoServer server = new MongoServer(backend);

@@ -131,7 +131,8 @@ class ImmutableBytesTest extends EndToEndTest {
         try {
             assertThat(api.putUrl(url, body, headers.getOrDefault(url, Map.of())).status()).as(url).isBetween(400, 499);
         } catch (java.io.UncheckedIOException cutShort) {
-            assertThat(cutShort).hasMessageContaining("chunked transfer encoding");
+            // Storage answered before the body and closed the connection; how the client notices varies.
+            assertThat(cutShort).hasCauseInstanceOf(java.io.IOException.class);
         }
     }
 

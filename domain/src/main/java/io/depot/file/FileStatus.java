@@ -4,8 +4,10 @@ package io.depot.file;
 public enum FileStatus {
     /** Uploaded; being verified and, where policy requires it, scanned. Not downloadable yet. */
     PROCESSING,
-    /** Verified, and clean or allowed unscanned: downloadable. */
+    /** Verified, and scanned clean where a scanner is configured: downloadable. */
     AVAILABLE,
-    /** Failed verification or the scan; its object is removed and the reason recorded. */
-    FAILED
+    /** Failed verification; its object is removed and the reason recorded. */
+    FAILED,
+    /** The scanner found malware; never downloadable, its object quarantined. */
+    INFECTED
 }

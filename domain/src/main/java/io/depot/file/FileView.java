@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A file's current metadata, as the query side keeps it: its newest version, and the newest version that
- * can be downloaded, which differ while a new version is processed.
+ * can be downloaded, which differ while a new version is processed; and the newest version's scan verdict
+ * ({@code scanSignature} names the malware when it is infected).
  */
 public record FileView(
         String fileId,
@@ -22,7 +23,9 @@ public record FileView(
         Instant createdAt,
         Instant updatedAt,
         List<String> tags,
-        Downloadable downloadable) {
+        Downloadable downloadable,
+        ScanStatus scan,
+        String scanSignature) {
 
     /** Whether {@code userId} (null for anonymous) may see this file. */
     public boolean readableBy(String userId) {

@@ -36,6 +36,7 @@ public class StoredFile {
     private Map<Long, FileStatus> statusByVersion = new HashMap<>();
     private Set<Long> verified = new HashSet<>();
     private Set<Long> scanRequested = new HashSet<>();
+    private Map<Long, ScanStatus> scanByVersion = new HashMap<>();
 
     protected StoredFile() {
     }
@@ -100,14 +101,48 @@ public class StoredFile {
             throw new DepotException(ErrorCode.FILE_VERSION_FAILED, "version " + command.version() + " of file "
                     + fileId + " failed and cannot become available");
         }
+        if (status == FileStatus.INFECTED) {
+            throw new DepotException(ErrorCode.FILE_INFECTED, "version " + command.version() + " of file "
+                    + fileId + " is infected and cannot become available");
+        }
         apply(new FileVersionAvailableEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
                 command.scanned(), command.at()));
     }
 
     @CommandHandler
+    public void handle(RecordFileScannedCommand command) {
+        requireVersion(command.version());
+        if (scanByVersion.containsKey(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+            return;
+        }
+        apply(new FileScannedEvent(fileId, command.version(), command.engine(), command.signatures(), command.at()));
+    }
+
+    /** Malware outranks any earlier verdict: a version found infected is never downloadable again. */
+    @CommandHandler
+    public void handle(RecordFileInfectedCommand command) {
+        requireVersion(command.version());
+        if (scanByVersion.get(command.version()) == ScanStatus.INFECTED) {
+            return;
+        }
+        apply(new FileInfectedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
+                command.signature(), command.quarantineKey(), command.at()));
+    }
+
+    @CommandHandler
+    public void handle(SkipFileScanCommand command) {
+        requireVersion(command.version());
+        if (scanByVersion.containsKey(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+            return;
+        }
+        apply(new FileScanSkippedEvent(fileId, command.version(), command.reason(), command.at()));
+    }
+
+    @CommandHandler
     public void handle(FailFileVersionCommand command) {
         requireVersion(command.version());
-        if (statusByVersion.get(command.version()) == FileStatus.FAILED) {
+        FileStatus status = statusByVersion.get(command.version());
+        if (status == FileStatus.FAILED || status == FileStatus.INFECTED) {
             return;
         }
         apply(new FileVersionFailedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
@@ -140,6 +175,23 @@ public class StoredFile {
     @EventSourcingHandler
     void on(FileScanRequestedEvent event) {
         scanRequested.add(event.version());
+    }
+
+    @EventSourcingHandler
+    void on(FileScannedEvent event) {
+        scanByVersion.put(event.version(), ScanStatus.CLEAN);
+    }
+
+    @EventSourcingHandler
+    void on(FileInfectedEvent event) {
+        scanByVersion.put(event.version(), ScanStatus.INFECTED);
+        statusByVersion.put(event.version(), FileStatus.INFECTED);
+        objectKeys.remove(event.objectKey());
+    }
+
+    @EventSourcingHandler
+    void on(FileScanSkippedEvent event) {
+        scanByVersion.put(event.version(), ScanStatus.SKIPPED);
     }
 
     @EventSourcingHandler

@@ -129,4 +129,54 @@ class StoredFileTest {
                 .when(record("u-2"))
                 .expectEvents(versioned(2, "u-2"));
     }
+
+    @Test
+    void aCleanScanIsRecordedOnce() {
+        var scanned = new FileScannedEvent("f-1", 1, "ClamAV 1.0.9", "27500", T0);
+        fixture.given(versioned(1, "u-1"), new FileScanRequestedEvent("f-1", 1, "objects/f-1/u-1"))
+                .when(new RecordFileScannedCommand("f-1", 1, "ClamAV 1.0.9", "27500", T0))
+                .expectEvents(scanned);
+        fixture.given(versioned(1, "u-1"), scanned)
+                .when(new RecordFileScannedCommand("f-1", 1, "ClamAV 1.0.9", "27500", T0))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anInfectedVersionCannotBecomeAvailable() {
+        var infected = new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Eicar-Test-Signature",
+                "quarantine/objects/f-1/u-1", T0);
+        fixture.given(versioned(1, "u-1"))
+                .when(new RecordFileInfectedCommand("f-1", 1, "Eicar-Test-Signature", "quarantine/objects/f-1/u-1", T0))
+                .expectEvents(infected);
+        fixture.given(versioned(1, "u-1"), infected)
+                .when(new MarkVersionAvailableCommand("f-1", 1, true, T0))
+                .expectNoEvents()
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_INFECTED));
+    }
+
+    @Test
+    void malwareFoundLaterOutranksACleanVerdict() {
+        fixture.given(versioned(1, "u-1"), new FileScannedEvent("f-1", 1, "ClamAV", "1", T0))
+                .when(new RecordFileInfectedCommand("f-1", 1, "Depot.Test.Marker", null, T0))
+                .expectEvents(new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Depot.Test.Marker", null, T0));
+    }
+
+    @Test
+    void anInfectedVersionsObjectIsNotListedForDeletion() {
+        fixture.given(versioned(1, "u-1"), versioned(2, "u-2"),
+                        new FileInfectedEvent("f-1", 2, "objects/f-1/u-2", "Eicar-Test-Signature", null, T0))
+                .when(new DeleteFileCommand("f-1", "alice", T0))
+                .expectEvents(new FileDeletedEvent("f-1", "alice", 2, List.of("objects/f-1/u-1"), T0));
+    }
+
+    @Test
+    void aSkippedScanIsRecordedOnceAndNotAfterAVerdict() {
+        fixture.given(versioned(1, "u-1"))
+                .when(new SkipFileScanCommand("f-1", 1, "too large", T0))
+                .expectEvents(new FileScanSkippedEvent("f-1", 1, "too large", T0));
+        fixture.given(versioned(1, "u-1"), new FileScannedEvent("f-1", 1, "ClamAV", "1", T0))
+                .when(new SkipFileScanCommand("f-1", 1, "too large", T0))
+                .expectNoEvents();
+    }
 }

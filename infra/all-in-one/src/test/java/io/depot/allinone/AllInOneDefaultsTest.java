@@ -88,8 +88,9 @@ class AllInOneDefaultsTest {
     }
 
     @Test
-    void whenPolicyRequiresAScanAVerifiedVersionWaitsForTheScanner() {
-        try (var app = start("--depot.finalize.allow-unscanned-downloads=false")) {
+    void withAScannerConfiguredAVerifiedVersionWaitsForItsVerdict() {
+        // The scanner is configured but unreachable: the version waits, and is not downloadable meanwhile.
+        try (var app = start("--depot.scan.enabled=true", "--depot.scan.clamd.address=tcp://127.0.0.1:9")) {
             Api api = new Api(port(app));
             String token = api.token("carol");
             byte[] data = EndToEndTest.randomBytes(512, 32);
@@ -109,6 +110,7 @@ class AllInOneDefaultsTest {
                     String.class, fileId)).doesNotContain("io.depot.file.FileVersionAvailableEvent");
             Api.Response file = api.get("/v1/files/" + fileId, token);
             assertThat(file.json().get("upload_status").asText()).isEqualTo("processing");
+            assertThat(file.json().get("scan").asText()).isEqualTo("pending");
             assertThat(file.json().get("sha256").asText()).isEqualTo(EndToEndTest.sha256(data));
             Api.Response download = api.get("/v1/files/" + fileId + "/download", token);
             assertThat(download.status()).isEqualTo(409);

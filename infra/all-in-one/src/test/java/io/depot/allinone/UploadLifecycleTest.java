@@ -42,8 +42,10 @@ class UploadLifecycleTest extends EndToEndTest {
         assertThat(sha256(download(alice, fileId))).isEqualTo(sha256(data));
         assertThat(eventTypes(uploadId)).startsWith("UploadInitiatedEvent").endsWith("UploadCompletedEvent")
                 .filteredOn("PartUploadedEvent"::equals).hasSize(13);
+        // No scanner is configured: the verified version is available at once, and says it was not scanned.
         assertThat(eventTypes(fileId)).containsExactly("FileVersionedEvent", "FileVersionVerifiedEvent",
-                "FileScanRequestedEvent", "FileVersionAvailableEvent");
+                "FileVersionAvailableEvent");
+        assertThat(file.get("scan").asText()).isEqualTo("not_configured");
     }
 
     @Test

@@ -8,6 +8,11 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileInfectedEvent;
+import io.depot.file.FileScanRequestedEvent;
+import io.depot.file.FileScanSkippedEvent;
+import io.depot.file.FileScannedEvent;
+import io.depot.file.ScanStatus;
 import io.depot.file.FilePage;
 import io.depot.file.FileStatus;
 import io.depot.file.FileVersionAvailableEvent;
@@ -77,6 +82,8 @@ public class FileProjection {
                 .append("updated_at", Date.from(event.versionedAt()))
                 .append("tags", current != null ? current.getList("tags", String.class, List.of()) : List.of())
                 .append("downloadable", current != null ? current.get("downloadable", Document.class) : null)
+                .append("scan", null)
+                .append("scan_signature", null)
                 .append("deleted", false);
         files.replaceOne(Filters.eq("_id", event.fileId()), document, new ReplaceOptions().upsert(true));
         refresh(event.fileId());
@@ -101,8 +108,45 @@ public class FileProjection {
                 .append("size", current.getLong("size"))
                 .append("filename", current.getString("filename"))
                 .append("content_type", current.getString("content_type"));
+        String scan = current.getString("scan");
+        if (!event.scanned() && (scan == null || ScanStatus.PENDING.name().equals(scan))) {
+            // Available without a verdict: no scanner was configured.
+            scan = ScanStatus.NOT_CONFIGURED.name();
+        }
         files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
-                Updates.set("status", FileStatus.AVAILABLE.name()), Updates.set("downloadable", downloadable)));
+                Updates.set("status", FileStatus.AVAILABLE.name()), Updates.set("downloadable", downloadable),
+                Updates.set("scan", scan)));
+        refresh(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileScanRequestedEvent event) {
+        files.updateOne(Filters.and(newest(event.fileId(), event.version()), Filters.eq("scan", null)),
+                Updates.set("scan", ScanStatus.PENDING.name()));
+        refresh(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileScannedEvent event) {
+        files.updateOne(newest(event.fileId(), event.version()), Updates.set("scan", ScanStatus.CLEAN.name()));
+        refresh(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileScanSkippedEvent event) {
+        files.updateOne(newest(event.fileId(), event.version()), Updates.set("scan", ScanStatus.SKIPPED.name()));
+        refresh(event.fileId());
+    }
+
+    /** An infected version is never served, even one that was downloadable before the verdict. */
+    @EventHandler
+    void on(FileInfectedEvent event) {
+        files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
+                Updates.set("status", FileStatus.INFECTED.name()), Updates.set("scan", ScanStatus.INFECTED.name()),
+                Updates.set("scan_signature", event.signature()),
+                Updates.set("failure_reason", "malware found: " + event.signature())));
+        files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.eq("downloadable.version", event.version())),
+                Updates.set("downloadable", null));
         refresh(event.fileId());
     }
 
@@ -166,6 +210,7 @@ public class FileProjection {
                 d.getDate("updated_at").toInstant(), d.getList("tags", String.class, List.of()),
                 available == null ? null : new FileView.Downloadable(available.getLong("version"),
                         available.getString("object_key"), available.getLong("size"), available.getString("filename"),
-                        available.getString("content_type")));
+                        available.getString("content_type")),
+                d.getString("scan") == null ? null : ScanStatus.valueOf(d.getString("scan")), d.getString("scan_signature"));
     }
 }

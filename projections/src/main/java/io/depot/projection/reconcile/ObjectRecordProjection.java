@@ -8,6 +8,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
@@ -86,6 +87,12 @@ public class ObjectRecordProjection {
 
     @EventHandler
     void on(FileVersionFailedEvent event) {
+        set(event.objectKey(), event.at(), Updates.set("state", ObjectState.FAILED.name()));
+    }
+
+    /** The scanner found malware: the object leaves its key for the quarantine (or is deleted). */
+    @EventHandler
+    void on(FileInfectedEvent event) {
         set(event.objectKey(), event.at(), Updates.set("state", ObjectState.FAILED.name()));
     }
 

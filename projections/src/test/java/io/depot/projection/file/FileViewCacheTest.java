@@ -2,6 +2,7 @@ package io.depot.projection.file;
 
 import io.depot.file.FileStatus;
 import io.depot.file.FileView;
+import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -91,7 +92,8 @@ class FileViewCacheTest {
         Instant at = Instant.parse("2026-11-28T10:00:00Z").truncatedTo(ChronoUnit.MILLIS);
         return new FileView(fileId, "alice", "a.txt", "text/plain", 3, "ab", StorageClass.STANDARD, version,
                 FileStatus.AVAILABLE, null, Visibility.PRIVATE, at, at.plusSeconds(version), List.of("t"),
-                new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain"));
+                new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain"),
+                ScanStatus.CLEAN, null);
     }
 
     private static boolean reachable() {

@@ -4,10 +4,12 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.FileDownloadedEvent;
 import io.depot.file.FilePage;
+import io.depot.file.FileStatus;
 import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.processing.ScanRequirement;
 import io.depot.projection.file.FileViewCache;
 import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
@@ -41,8 +43,12 @@ class FileQueryController {
     private final Clock clock;
     private final ClientAddress clientAddress;
 
+    private final boolean scanEnabled;
+
     FileQueryController(QueryGateway queries, DownloadLog downloads, FileViewCache cache, ObjectStorage storage,
-                        StorageProperties storageProperties, Clock clock, ClientAddress clientAddress) {
+                        StorageProperties storageProperties, Clock clock, ClientAddress clientAddress,
+                        ScanRequirement scan) {
+        this.scanEnabled = scan.enabled();
         this.clientAddress = clientAddress;
         this.queries = queries;
         this.downloads = downloads;
@@ -54,7 +60,7 @@ class FileQueryController {
 
     @GetMapping("/v1/files/{fileId}")
     Mono<FileResponse> file(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
-        return readable(fileId, user.getSubject()).map(FileResponse::of);
+        return readable(fileId, user.getSubject()).map(f -> FileResponse.of(f, scanEnabled));
     }
 
     @GetMapping("/v1/users/{userId}/files")
@@ -65,7 +71,7 @@ class FileQueryController {
         boolean publicOnly = !userId.equals(user.getSubject());
         return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size),
                         ResponseTypes.instanceOf(FilePage.class))
-                .map(p -> new FilePageResponse(p.items().stream().map(FileResponse::of).toList(), p.page(), p.size(),
+                .map(p -> new FilePageResponse(p.items().stream().map(f -> FileResponse.of(f, scanEnabled)).toList(), p.page(), p.size(),
                         p.nextPage()));
     }
 
@@ -85,6 +91,10 @@ class FileQueryController {
         String userId = user == null ? null : user.getSubject();
         return readable(fileId, userId).flatMap(file -> {
             var target = file.downloadable();
+            if (target == null && file.status() == FileStatus.INFECTED) {
+                throw new DepotException(ErrorCode.FILE_INFECTED, "file " + fileId + " version " + file.version()
+                        + " contains malware (" + file.scanSignature() + ") and cannot be downloaded");
+            }
             if (target == null) {
                 throw new DepotException(ErrorCode.FILE_NOT_READY, "file " + fileId + " is "
                         + file.status().name().toLowerCase(java.util.Locale.ROOT)

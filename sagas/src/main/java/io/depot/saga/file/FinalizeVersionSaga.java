@@ -1,26 +1,43 @@
 package io.depot.saga.file;
 
+import io.depot.error.DepotException;
+import io.depot.file.FileInfectedEvent;
+import io.depot.file.FileScanSkippedEvent;
+import io.depot.file.FileScannedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.depot.platform.processing.BackgroundCommands;
+import io.depot.platform.processing.BackgroundCommands.BackgroundCommandException;
+import io.depot.platform.processing.ProcessingProperties;
+import io.depot.platform.processing.ScanRequirement;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 
 /**
- * From a completed upload to a downloadable version: once the version-verification worker found the stored
- * object sound (present, of the right size, its SHA-256 known), a malware scan is requested, and the version
- * becomes available, at once when policy allows unscanned downloads, else when a scanner clears it. A
- * version that fails verification ends the saga; the worker recorded why and removed the object.
+ * From a completed upload to a downloadable version. Once the version-verification worker found the stored object
+ * sound, the version is scanned when a scanner is configured ({@code depot.scan.enabled}) and becomes available on a
+ * clean verdict (or a skip that policy allows); with no scanner it becomes available at once. An infected or failed
+ * version ends the saga: the worker that found it recorded why.
+ * <p>
+ * Every command the saga sends has its outcome handled: a refusal from the domain (the version failed or is infected
+ * meanwhile) ends the saga, and any other failure (a store down, a lost race) is tried again by a deadline, with a
+ * pause that doubles up to {@code depot.processing.max-retry-backoff}, until it lands. Axon's dead-letter queue does
+ * not take sagas, so the saga never lets a failure reach its processor, which would hold up every other version.
  */
 @Saga
 @ProcessingGroup(FinalizeVersionSaga.GROUP)
@@ -28,11 +45,18 @@ public class FinalizeVersionSaga {
 
     public static final String GROUP = "file-finalize";
     static final String VERSION_KEY = "versionKey";
+    static final String RETRY = "finalize-retry";
+    private static final Logger log = LoggerFactory.getLogger(FinalizeVersionSaga.class);
+
+    /** What the saga has to do next. */
+    enum Step { REQUEST_SCAN, MARK_AVAILABLE_UNSCANNED, MARK_AVAILABLE_SCANNED }
 
     private String fileId;
     private long version;
+    private Step pending;
+    private Instant pendingAt;
+    private String retryId;
 
-    /** The version-verification worker checks the stored object; this saga follows what it finds. */
     @StartSaga
     @SagaEventHandler(associationProperty = VERSION_KEY)
     void on(FileVersionedEvent event) {
@@ -41,22 +65,77 @@ public class FinalizeVersionSaga {
     }
 
     @SagaEventHandler(associationProperty = VERSION_KEY)
-    void on(FileVersionVerifiedEvent event, CommandGateway commands, FinalizePolicy policy, @Timestamp Instant at) {
-        commands.send(new RequestFileScanCommand(fileId, version));
-        if (policy.allowUnscannedDownloads()) {
-            commands.send(new MarkVersionAvailableCommand(fileId, version, false, at));
+    void on(FileVersionVerifiedEvent event, ScanRequirement scan, @Timestamp Instant at, BackgroundCommands commands,
+            DeadlineManager deadlines, ProcessingProperties processing) {
+        attempt(scan.enabled() ? Step.REQUEST_SCAN : Step.MARK_AVAILABLE_UNSCANNED, at, 0, commands, deadlines, processing);
+    }
+
+    @SagaEventHandler(associationProperty = VERSION_KEY)
+    void on(FileScannedEvent event, BackgroundCommands commands, DeadlineManager deadlines,
+            ProcessingProperties processing) {
+        attempt(Step.MARK_AVAILABLE_SCANNED, event.at(), 0, commands, deadlines, processing);
+    }
+
+    @SagaEventHandler(associationProperty = VERSION_KEY)
+    void on(FileScanSkippedEvent event, BackgroundCommands commands, DeadlineManager deadlines,
+            ProcessingProperties processing) {
+        attempt(Step.MARK_AVAILABLE_UNSCANNED, event.at(), 0, commands, deadlines, processing);
+    }
+
+    @DeadlineHandler(deadlineName = RETRY)
+    void retry(FinalizeRetry retry, BackgroundCommands commands, DeadlineManager deadlines,
+               ProcessingProperties processing) {
+        retryId = null;
+        if (pending != null) {
+            attempt(pending, pendingAt, retry.attempt(), commands, deadlines, processing);
         }
     }
 
     @EndSaga
     @SagaEventHandler(associationProperty = VERSION_KEY)
-    void on(FileVersionAvailableEvent event) {
-        // the version is downloadable: nothing left to do
+    void on(FileVersionAvailableEvent event, DeadlineManager deadlines) {
+        cancelRetry(deadlines);
     }
 
     @EndSaga
     @SagaEventHandler(associationProperty = VERSION_KEY)
-    void on(FileVersionFailedEvent event) {
-        // the verifier removed the object and recorded why
+    void on(FileVersionFailedEvent event, DeadlineManager deadlines) {
+        cancelRetry(deadlines);
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = VERSION_KEY)
+    void on(FileInfectedEvent event, DeadlineManager deadlines) {
+        cancelRetry(deadlines);
+    }
+
+    private void attempt(Step step, Instant at, int attempt, BackgroundCommands commands, DeadlineManager deadlines,
+                         ProcessingProperties processing) {
+        pending = step;
+        pendingAt = at;
+        Object command = switch (step) {
+            case REQUEST_SCAN -> new RequestFileScanCommand(fileId, version);
+            case MARK_AVAILABLE_UNSCANNED -> new MarkVersionAvailableCommand(fileId, version, false, at);
+            case MARK_AVAILABLE_SCANNED -> new MarkVersionAvailableCommand(fileId, version, true, at);
+        };
+        try {
+            commands.send(command);
+            pending = null;
+        } catch (DepotException refusal) {
+            log.info("Version {} of file {} cannot go on ({}): {}", version, fileId, step, refusal.getMessage());
+            pending = null;
+            SagaLifecycle.end();
+        } catch (BackgroundCommandException failure) {
+            var pause = processing.retryBackoffAfter(attempt);
+            log.warn("Version {} of file {}: {} failed (attempt {}), trying again in {}: {}", version, fileId, step,
+                    attempt + 1, pause, failure.getMessage());
+            retryId = deadlines.schedule(pause, RETRY, new FinalizeRetry(fileId, version, attempt + 1));
+        }
+    }
+
+    private void cancelRetry(DeadlineManager deadlines) {
+        if (retryId != null) {
+            deadlines.cancelSchedule(RETRY, retryId);
+        }
     }
 }

@@ -1,5 +1,10 @@
 package io.depot.saga.file;
 
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileInfectedEvent;
+import io.depot.file.FileScanSkippedEvent;
+import io.depot.file.FileScannedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
@@ -8,53 +13,84 @@ import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.processing.ScanRequirement;
+import io.depot.saga.SagaResources;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 
 class FinalizeVersionSagaTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant T1 = T0.plusSeconds(30);
 
-    private static SagaTestFixture<FinalizeVersionSaga> fixture(FinalizePolicy policy) {
+    private static SagaTestFixture<FinalizeVersionSaga> fixture(boolean scanner) {
         var fixture = new SagaTestFixture<>(FinalizeVersionSaga.class);
-        fixture.registerResource(policy);
+        SagaResources.register(fixture);
+        fixture.registerResource(new ScanRequirement(scanner));
         return fixture;
     }
 
-    private static FileVersionedEvent versioned(String sha256) {
-        return new FileVersionedEvent("f-1", 2, "u-2", "alice", "a.png", "image/png", 10, sha256,
+    private static FileVersionedEvent versioned() {
+        return new FileVersionedEvent("f-1", 2, "u-2", "alice", "a.png", "image/png", 10, null,
                 StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/u-2", T0);
+    }
+
+    private static FileVersionVerifiedEvent verified() {
+        return new FileVersionVerifiedEvent("f-1", 2, "abc");
     }
 
     @Test
     void aNewVersionStartsTheSagaAndWaitsForVerification() {
-        fixture(new FinalizePolicy(true)).givenCurrentTime(T0)
-                .whenPublishingA(versioned(null))
+        fixture(true).givenCurrentTime(T0)
+                .whenPublishingA(versioned())
                 .expectActiveSagas(1)
                 .expectNoDispatchedCommands();
     }
 
     @Test
-    void aVerifiedVersionIsSentToTheScannerAndMadeAvailableWhenPolicyAllowsUnscanned() {
-        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned("abc"))
-                .whenPublishingA(new FileVersionVerifiedEvent("f-1", 2, "abc"))
-                .expectDispatchedCommands(new RequestFileScanCommand("f-1", 2),
-                        new MarkVersionAvailableCommand("f-1", 2, false, T0));
-    }
-
-    @Test
-    void aVerifiedVersionWaitsForTheScannerWhenPolicyRequiresIt() {
-        fixture(new FinalizePolicy(false)).givenCurrentTime(T0).andThenAPublished(versioned(null))
-                .whenPublishingA(new FileVersionVerifiedEvent("f-1", 2, "abc"))
+    void aVerifiedVersionIsScannedWhenAScannerIsConfigured() {
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
                 .expectDispatchedCommands(new RequestFileScanCommand("f-1", 2))
                 .expectActiveSagas(1);
     }
 
     @Test
+    void aVerifiedVersionIsAvailableAtOnceWithoutAScanner() {
+        fixture(false).givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
+                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0));
+    }
+
+    @Test
+    void aCleanScanMakesTheVersionAvailable() {
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
+                .whenPublishingA(new FileScannedEvent("f-1", 2, "ClamAV 1.0.9", "27500", T1))
+                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, true, T1));
+    }
+
+    @Test
+    void aSkippedScanMakesTheVersionAvailableUnscanned() {
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
+                .whenPublishingA(new FileScanSkippedEvent("f-1", 2, "too large", T1))
+                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T1));
+    }
+
+    @Test
+    void anInfectedVersionEndsTheSagaWithoutBecomingAvailable() {
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
+                .whenPublishingA(new FileInfectedEvent("f-1", 2, "objects/f-1/u-2", "Eicar-Test-Signature",
+                        "quarantine/objects/f-1/u-2", T1))
+                .expectActiveSagas(0)
+                .expectNoDispatchedCommands();
+    }
+
+    @Test
     void theSagaEndsWhenTheVersionIsAvailable() {
-        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned())
                 .whenPublishingA(new FileVersionAvailableEvent("f-1", 2, "objects/f-1/u-2", false, T0))
                 .expectActiveSagas(0)
                 .expectNoDispatchedCommands();
@@ -62,7 +98,7 @@ class FinalizeVersionSagaTest {
 
     @Test
     void theSagaEndsWhenTheVersionFails() {
-        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned())
                 .whenPublishingA(new FileVersionFailedEvent("f-1", 2, "objects/f-1/u-2", "missing", T0))
                 .expectActiveSagas(0)
                 .expectNoDispatchedCommands();
@@ -70,9 +106,59 @@ class FinalizeVersionSagaTest {
 
     @Test
     void anotherVersionsEventsDoNotConcernThisSaga() {
-        fixture(new FinalizePolicy(true)).givenCurrentTime(T0).andThenAPublished(versioned(null))
+        fixture(true).givenCurrentTime(T0).andThenAPublished(versioned())
                 .whenPublishingA(new FileVersionVerifiedEvent("f-1", 3, "abc"))
                 .expectNoDispatchedCommands()
                 .expectActiveSagas(1);
+    }
+
+    @Test
+    void aCommandThatFailsIsTriedAgainByADeadline() {
+        var fixture = fixture(false);
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new IllegalStateException("event store unreachable");
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
+                .expectActiveSagas(1)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(5), FinalizeVersionSaga.RETRY);
+    }
+
+    @Test
+    void aRetriedCommandThatFailsAgainWaitsTwiceAsLong() {
+        var fixture = fixture(false);
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new IllegalStateException("event store unreachable");
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
+                .whenTimeElapses(Duration.ofSeconds(6))
+                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0))
+                .expectScheduledDeadline(T0.plusSeconds(5 + 10), new FinalizeRetry("f-1", 2, 2))
+                .expectActiveSagas(1);
+    }
+
+    @Test
+    void aRetriedCommandThatLandsLeavesNoRetryBehind() {
+        var fixture = fixture(false);
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new IllegalStateException("event store unreachable");
+        });
+        var given = fixture.givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified());
+        fixture.setCallbackBehavior((payload, metaData) -> null);
+        given.whenTimeElapses(Duration.ofSeconds(6))
+                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0))
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void aCommandTheDomainRefusesEndsTheSaga() {
+        var fixture = fixture(false);
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new DepotException(ErrorCode.FILE_VERSION_FAILED, "version 2 of file f-1 failed");
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
     }
 }

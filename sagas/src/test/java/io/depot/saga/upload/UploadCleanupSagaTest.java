@@ -1,10 +1,12 @@
 package io.depot.saga.upload;
 
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.saga.SagaResources;
 import io.depot.upload.AbortReason;
 import io.depot.upload.AbortUploadCommand;
-import io.depot.upload.ReleaseUploadStorageCommand;
 import io.depot.upload.UploadAbortedEvent;
 import io.depot.upload.UploadCompletedEvent;
 import io.depot.upload.UploadExpiry;
@@ -22,12 +24,14 @@ class UploadCleanupSagaTest {
     private static final String UPLOAD = "u-1";
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Instant DEADLINE = T0.plus(Duration.ofHours(24));
+    private static final AbortUploadCommand EXPIRE = new AbortUploadCommand(UPLOAD, "alice", AbortReason.EXPIRED, DEADLINE);
 
     private SagaTestFixture<UploadCleanupSaga> fixture;
 
     @BeforeEach
     void setUp() {
         fixture = new SagaTestFixture<>(UploadCleanupSaga.class);
+        SagaResources.register(fixture);
     }
 
     private static UploadInitiatedEvent initiated() {
@@ -58,8 +62,9 @@ class UploadCleanupSagaTest {
     void anUploadPastItsDeadlineExpires() {
         fixture.givenCurrentTime(T0).andThenAPublished(initiated())
                 .whenTimeElapses(Duration.ofHours(24).plusSeconds(1))
-                .expectDeadlinesMet(new UploadExpiry(UPLOAD, "alice", DEADLINE))
-                .expectDispatchedCommands(new AbortUploadCommand(UPLOAD, "alice", AbortReason.EXPIRED, DEADLINE));
+                .expectDeadlinesMet(new UploadExpiry(UPLOAD, "alice", DEADLINE, 0))
+                .expectDispatchedCommands(EXPIRE)
+                .expectNoScheduledDeadlines();
     }
 
     @Test
@@ -71,11 +76,47 @@ class UploadCleanupSagaTest {
     }
 
     @Test
-    void anAbortedUploadHasItsStorageReleased() {
+    void anExpiryThatCannotBeRecordedIsTriedAgain() {
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new IllegalStateException("event store unreachable");
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(initiated())
+                .whenTimeElapses(Duration.ofHours(24).plusSeconds(1))
+                .expectDispatchedCommands(EXPIRE)
+                .expectScheduledDeadline(DEADLINE.plusSeconds(5), new UploadExpiry(UPLOAD, "alice", DEADLINE, 1))
+                .expectActiveSagas(1);
+    }
+
+    @Test
+    void aRetriedExpiryThatLandsLeavesNothingScheduled() throws Exception {
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new IllegalStateException("event store unreachable");
+        });
+        var given = fixture.givenCurrentTime(T0).andThenAPublished(initiated());
+        given.andThenTimeElapses(Duration.ofHours(24).plusSeconds(1));
+        fixture.setCallbackBehavior((payload, metaData) -> null);
+        given.whenTimeElapses(Duration.ofSeconds(6))
+                .expectDispatchedCommands(EXPIRE)
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void anUploadCompletedBeforeItsExpiryLandedIsNotTriedAgain() {
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload u-1 is already completed");
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(initiated())
+                .whenTimeElapses(Duration.ofHours(24).plusSeconds(1))
+                .expectDispatchedCommands(EXPIRE)
+                .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void anAbortedUploadEndsTheSagaAndItsDeadline() {
         fixture.givenCurrentTime(T0).andThenAPublished(initiated())
                 .whenPublishingA(new UploadAbortedEvent(UPLOAD, "objects/f-1/u-1", "mpu-1", AbortReason.EXPIRED, DEADLINE))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines()
-                .expectDispatchedCommands(new ReleaseUploadStorageCommand(UPLOAD, "objects/f-1/u-1", "mpu-1"));
+                .expectNoDispatchedCommands();
     }
 }

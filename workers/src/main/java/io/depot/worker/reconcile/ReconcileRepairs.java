@@ -1,13 +1,14 @@
 package io.depot.worker.reconcile;
 
 import io.depot.file.FailFileVersionCommand;
+import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StoredObject;
 import io.depot.reconcile.FindingOutcome;
 import io.depot.reconcile.ReconcileFinding;
 import io.depot.reconcile.ReconcileFindingRecordedEvent;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
@@ -18,9 +19,10 @@ import java.util.Optional;
  * Carries out what a recorded finding says: quarantines objects, aborts stray multipart uploads, marks versions
  * whose bytes are gone or corrupt as failed. Each step is idempotent (a quarantined object is not copied twice,
  * aborting an aborted upload succeeds, failing a failed version changes nothing), so a redelivered finding is
- * harmless; while storage fails, the processor retries the event.
+ * harmless; while storage fails, the event is retried, then dead-lettered and retried with a growing pause.
  */
 @Component
+@DisallowReplay
 @ProcessingGroup(ReconcileRepairs.GROUP)
 class ReconcileRepairs {
 
@@ -31,9 +33,9 @@ class ReconcileRepairs {
     private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
 
     private final ObjectStorage storage;
-    private final CommandGateway commands;
+    private final BackgroundCommands commands;
 
-    ReconcileRepairs(ObjectStorage storage, CommandGateway commands) {
+    ReconcileRepairs(ObjectStorage storage, BackgroundCommands commands) {
         this.storage = storage;
         this.commands = commands;
     }
@@ -48,11 +50,11 @@ class ReconcileRepairs {
             case ORPHAN_OBJECT -> quarantine(finding.objectKey());
             case STRAY_MULTIPART_UPLOAD ->
                     storage.abortMultipartUpload(finding.objectKey(), finding.storageUploadId()).block(TIMEOUT);
-            case MISSING_OBJECT -> commands.sendAndWait(new FailFileVersionCommand(finding.fileId(), finding.version(),
+            case MISSING_OBJECT -> commands.send(new FailFileVersionCommand(finding.fileId(), finding.version(),
                     "its object is missing from storage (reconcile run " + event.runId() + ")", event.at()));
             case CHECKSUM_MISMATCH -> {
                 quarantine(finding.objectKey());
-                commands.sendAndWait(new FailFileVersionCommand(finding.fileId(), finding.version(),
+                commands.send(new FailFileVersionCommand(finding.fileId(), finding.version(),
                         "its stored bytes no longer match its SHA-256 and were quarantined (reconcile run "
                                 + event.runId() + ")", event.at()));
             }

@@ -11,6 +11,7 @@ import io.depot.reconcile.ReconcileTrigger;
 import io.depot.reconcile.StartReconcileRunCommand;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -51,6 +52,7 @@ class ReconcileScheduling {
 
     /** Hands each started run to the scheduler, once. */
     @Component
+    @DisallowReplay
     @ProcessingGroup(RunLauncher.GROUP)
     static class RunLauncher {
 

@@ -3,6 +3,7 @@ package io.depot.worker.storage;
 import io.depot.file.FileDeletedEvent;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
@@ -10,10 +11,11 @@ import java.time.Duration;
 
 /**
  * Removes a deleted file's objects from storage, after the deletion is recorded. Deleting an object that is
- * gone succeeds, so a redelivered event is harmless; while storage fails, the processor retries the event
- * with back-off rather than skipping it.
+ * gone succeeds, so a redelivered event is harmless; while storage fails, the event is retried, then
+ * dead-lettered and retried with a growing pause until storage is back, never skipped.
  */
 @Component
+@DisallowReplay
 @ProcessingGroup(ObjectDeletionWorker.GROUP)
 class ObjectDeletionWorker {
 

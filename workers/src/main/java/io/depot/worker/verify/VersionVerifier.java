@@ -3,10 +3,11 @@ package io.depot.worker.verify;
 import io.depot.file.FailFileVersionCommand;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.RecordVersionVerifiedCommand;
+import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StoredObject;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,10 +20,11 @@ import java.util.Optional;
 /**
  * Checks every new version's stored object: present and of the declared size, with its SHA-256 computed by
  * reading it when the client declared none and {@code depot.finalize.compute-sha256} is on. A version that
- * fails loses its object. While storage is unreachable the processor retries the event with back-off;
- * the commands it sends are idempotent, so a retried event changes nothing twice.
+ * fails loses its object. While storage is unreachable the event is retried, then dead-lettered and retried
+ * with a growing pause; the commands it sends are idempotent, so a retried event changes nothing twice.
  */
 @Component
+@DisallowReplay
 @ProcessingGroup(VersionVerifier.GROUP)
 class VersionVerifier {
 
@@ -31,10 +33,10 @@ class VersionVerifier {
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     private final ObjectStorage storage;
-    private final CommandGateway commands;
+    private final BackgroundCommands commands;
     private final boolean computeSha256;
 
-    VersionVerifier(ObjectStorage storage, CommandGateway commands,
+    VersionVerifier(ObjectStorage storage, BackgroundCommands commands,
                     @Value("${depot.finalize.compute-sha256:true}") boolean computeSha256) {
         this.storage = storage;
         this.commands = commands;
@@ -57,10 +59,10 @@ class VersionVerifier {
         if (sha256 == null && computeSha256) {
             sha256 = storage.sha256(event.objectKey()).block(READ_TIMEOUT);
         }
-        commands.sendAndWait(new RecordVersionVerifiedCommand(event.fileId(), event.version(), sha256));
+        commands.send(new RecordVersionVerifiedCommand(event.fileId(), event.version(), sha256));
     }
 
     private void fail(FileVersionedEvent event, String reason, Instant at) {
-        commands.sendAndWait(new FailFileVersionCommand(event.fileId(), event.version(), reason, at));
+        commands.send(new FailFileVersionCommand(event.fileId(), event.version(), reason, at));
     }
 }

@@ -2,6 +2,7 @@ package io.depot.platform.admin;
 
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
+import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -23,17 +24,22 @@ import java.util.Map;
  * Operators' view of the event processors this service runs ({@code /v1/admin/projections}, role {@code admin}):
  * where each stands against the head of the event store, and a replay that rebuilds a read model from the first
  * event. A replay resets the processor's tokens, which calls its reset handlers (the read model is emptied), and
- * the processor then catches up from zero; every handler is idempotent, so the result equals the original.
+ * the processor then catches up from zero; every handler is idempotent, so the result equals the original. Only the
+ * projections ({@code depot.processing.replayable}) replay: sagas and workers act on storage, send commands and
+ * schedule deadlines, and a replay would do all that again, so they answer 409.
  */
 @RestController
 public class ProjectionAdminController {
 
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
+    private final ProcessingProperties properties;
 
-    public ProjectionAdminController(EventProcessingConfiguration processing, EventStore eventStore) {
+    public ProjectionAdminController(EventProcessingConfiguration processing, EventStore eventStore,
+                                     ProcessingProperties properties) {
         this.processing = processing;
         this.eventStore = eventStore;
+        this.properties = properties;
     }
 
     /** Where a processor stands. */
@@ -63,6 +69,11 @@ public class ProjectionAdminController {
     Mono<ProcessorStatus> replay(@PathVariable String name) {
         return Mono.fromCallable(() -> {
             StreamingEventProcessor processor = processor(name);
+            if (!properties.replayable().contains(name)) {
+                throw new DepotException(ErrorCode.REPLAY_REFUSED, "processing group " + name + " acts outside its own"
+                        + " read model (storage, commands, deadlines); replaying it would repeat those effects. Only "
+                        + String.join(", ", properties.replayable()) + " can be replayed");
+            }
             if (!processor.supportsReset()) {
                 throw new DepotException(ErrorCode.VALIDATION_FAILED, "processor " + name + " cannot be replayed");
             }

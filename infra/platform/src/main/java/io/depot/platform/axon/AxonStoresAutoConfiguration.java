@@ -102,7 +102,7 @@ public class AxonStoresAutoConfiguration {
                                           TransactionManager transactionManager,
                                           org.axonframework.config.Configuration configuration,
                                           @Value("${depot.event-store.batch-size:500}") int batchSize) throws SQLException {
-        EventStoreSchema.create(dataSource);
+        DatabaseSchema.createEventStore(dataSource);
         PersistenceExceptionResolver exceptions = new JdbcSQLErrorCodesResolver();
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)

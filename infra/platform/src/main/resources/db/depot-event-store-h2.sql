@@ -27,23 +27,3 @@ CREATE TABLE IF NOT EXISTS SnapshotEventEntry (
     PRIMARY KEY (aggregateIdentifier, sequenceNumber),
     UNIQUE (eventIdentifier)
 );
-
--- Persistent deadlines (db-scheduler, driven by Axon's DbSchedulerDeadlineManager).
-CREATE TABLE IF NOT EXISTS scheduled_tasks (
-    task_name VARCHAR(255) NOT NULL,
-    task_instance VARCHAR(255) NOT NULL,
-    task_data BLOB,
-    execution_time TIMESTAMP(6) WITH TIME ZONE NOT NULL,
-    picked BOOLEAN NOT NULL,
-    picked_by VARCHAR(255),
-    last_success TIMESTAMP(6) WITH TIME ZONE,
-    last_failure TIMESTAMP(6) WITH TIME ZONE,
-    consecutive_failures INT,
-    last_heartbeat TIMESTAMP(6) WITH TIME ZONE,
-    version BIGINT NOT NULL,
-    priority SMALLINT,
-    PRIMARY KEY (task_name, task_instance)
-);
-CREATE INDEX IF NOT EXISTS execution_time_idx ON scheduled_tasks (execution_time);
-CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat);
-CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks (priority, execution_time);

@@ -10,11 +10,13 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
@@ -224,6 +226,16 @@ public class ObjectStorage {
         return call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + first + "-" + (first + length - 1)),
                 AsyncResponseTransformer.toBytes()))
                 .map(bytes -> bytes.asByteArray());
+    }
+
+    /**
+     * Opens the object for reading, as a stream that fetches it from storage as it is read: it holds at most a few
+     * MiB whatever the object's size, and closing it before the end abandons the rest of the download. Reading
+     * blocks, so read it on a worker thread, never on an event loop; failures while reading are the SDK's own
+     * exceptions, not translated.
+     */
+    public Mono<ResponseInputStream<GetObjectResponse>> open(String key) {
+        return call(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBlockingInputStream()));
     }
 
     /** Reads the whole object and returns its SHA-256 as lower-case hex. */

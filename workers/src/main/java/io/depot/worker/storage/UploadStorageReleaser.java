@@ -1,4 +1,4 @@
-package io.depot.command.upload;
+package io.depot.worker.storage;
 
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.upload.ReleaseUploadStorageCommand;
@@ -7,7 +7,10 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 
-/** Releases the storage of uploads that ended without a file, when the cleanup saga asks. */
+/**
+ * Releases the storage of uploads that ended without a file, when the cleanup saga asks. It runs with the sagas and
+ * workers: without Axon Server the saga's command is handled in the process that sends it.
+ */
 @Component
 class UploadStorageReleaser {
 

@@ -6,13 +6,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
 /**
- * The command service: uploads and changes to files, and the sagas and workers that follow them. It also keeps
- * the object records and reconcile reports that its reconcile runs read: without Axon Server, queries do not
- * cross services, so the reconcile job reads a read model of its own service. Its processors share their tokens
- * with the query service's, so each event is projected once.
+ * The command service: uploads and changes to files, and, unless a workers deployable runs them
+ * ({@link BackgroundProcessing}), the sagas and workers that follow them. It also keeps the object records and
+ * reconcile reports that its quotas and reconcile runs read: without Axon Server, queries do not cross services,
+ * so they read a read model of their own service. Its processors share their tokens with the other services', so
+ * each event is projected once.
  */
-@SpringBootApplication(scanBasePackages = {"io.depot.command", "io.depot.saga", "io.depot.worker",
-        "io.depot.projection.reconcile"})
+@SpringBootApplication(scanBasePackages = {"io.depot.command", "io.depot.projection.reconcile"})
 @Import(ReadModelConfiguration.class)
 public class CommandApiApplication {
 

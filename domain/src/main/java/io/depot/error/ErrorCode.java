@@ -28,7 +28,6 @@ public enum ErrorCode {
     UPLOAD_ABORTED(ErrorKind.CONFLICT, "Upload was aborted"),
     RECONCILE_RUN_ENDED(ErrorKind.CONFLICT, "Reconcile run has ended"),
     REPLAY_REFUSED(ErrorKind.CONFLICT, "Processing group cannot be replayed"),
-    PROCESSOR_NOT_HERE(ErrorKind.CONFLICT, "Processing group runs elsewhere"),
     FILE_INFECTED(ErrorKind.CONFLICT, "File version is infected"),
     IDEMPOTENCY_KEY_REUSED(ErrorKind.CONFLICT, "Idempotency-Key reused for another request"),
     IDEMPOTENCY_KEY_IN_PROGRESS(ErrorKind.CONFLICT, "Request with this Idempotency-Key in progress"),

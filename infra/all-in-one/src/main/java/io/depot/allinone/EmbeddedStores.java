@@ -100,7 +100,7 @@ class EmbeddedStores {
     }
 
     /** The driver needs a server that reports MongoDB 4.2 (wire version 8) or later. */
-    private static final MongoVersion MONGO_4_2 = new MongoVersion() {
+    static final MongoVersion MONGO_4_2 = new MongoVersion() {
         @Override
         public List<Integer> getVersionArray() {
             return List.of(4, 2, 0);

@@ -1,8 +1,10 @@
 package io.depot.allinone;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,6 +30,29 @@ record TestStores(Path dataDir, String jdbcUrl, EmbeddedStores.EmbeddedObjectSto
         var properties = new EmbeddedProperties(dataDir, 0, ACCESS_KEY, SECRET_KEY, 0, true);
         var s3 = embedded.embeddedObjectStore(properties);
         return new TestStores(dataDir, jdbcUrl, s3, embedded.embeddedMongo(properties));
+    }
+
+    /**
+     * The stores several Depot processes share, as in a deployment of separate services: PostgreSQL is required (the
+     * test fails without it rather than skip), and mongo-java-server handles one command at a time. A token claim is
+     * an update conditional on the token's owner, which MongoDB applies atomically; mongo-java-server runs the
+     * commands of different connections in parallel without locking, so two processes could both claim a segment.
+     */
+    static TestStores startShared(String name) throws Exception {
+        String jdbcUrl = TestPostgres.requiredSchemaUrl();
+        Path dataDir = Files.createTempDirectory("depot-" + name + "-");
+        var properties = new EmbeddedProperties(dataDir, 0, ACCESS_KEY, SECRET_KEY, 0, true);
+        var s3 = new EmbeddedStores().embeddedObjectStore(properties);
+        H2Backend backend = H2Backend.inMemory();
+        backend.version(EmbeddedStores.MONGO_4_2);
+        MongoServer mongo = new MongoServer(backend);
+        mongo.bind(new InetSocketAddress("127.0.0.1", 0), 1, 1);
+        return new TestStores(dataDir, jdbcUrl, s3, mongo);
+    }
+
+    /** The read-model store's address, with Depot's database. */
+    String mongoUri() {
+        return "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort() + "/depot";
     }
 
     @Override

@@ -3,11 +3,13 @@ package io.depot.platform;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.support.ResourcePropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** Adds the settings every Depot service shares, below everything a deployment configures. */
 public class DepotDefaults implements EnvironmentPostProcessor {
@@ -30,6 +32,13 @@ public class DepotDefaults implements EnvironmentPostProcessor {
                     new ResourcePropertySource("depotDefaults", new ClassPathResource("depot-defaults.properties")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        // A service that leaves the sagas to a workers deployable runs no db-scheduler: Axon's deadline task, polling
+        // the shared table, would pick up the sagas' deadlines and, with no saga here to deliver them to, drop them.
+        if (!environment.getProperty("depot.workers.enabled", Boolean.class, true)
+                && !environment.containsProperty("db-scheduler.enabled")) {
+            environment.getPropertySources().addLast(
+                    new MapPropertySource("depotWithoutWorkers", Map.of("db-scheduler.enabled", "false")));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.depot.file.FailFileVersionCommand;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.RecordVersionVerifiedCommand;
 import io.depot.platform.processing.BackgroundCommands;
+import io.depot.platform.processing.ClaimKeeper;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StoredObject;
 import org.axonframework.config.ProcessingGroup;
@@ -36,9 +37,12 @@ class VersionVerifier {
     private final BackgroundCommands commands;
     private final boolean computeSha256;
 
-    VersionVerifier(ObjectStorage storage, BackgroundCommands commands,
+    private final ClaimKeeper claims;
+
+    VersionVerifier(ObjectStorage storage, BackgroundCommands commands, ClaimKeeper claims,
                     @Value("${depot.finalize.compute-sha256:true}") boolean computeSha256) {
         this.storage = storage;
+        this.claims = claims;
         this.commands = commands;
         this.computeSha256 = computeSha256;
     }
@@ -57,7 +61,7 @@ class VersionVerifier {
         }
         String sha256 = event.sha256();
         if (sha256 == null && computeSha256) {
-            sha256 = storage.sha256(event.objectKey()).block(READ_TIMEOUT);
+            sha256 = claims.during(GROUP, () -> storage.sha256(event.objectKey()).block(READ_TIMEOUT));
         }
         commands.send(new RecordVersionVerifiedCommand(event.fileId(), event.version(), sha256));
     }

@@ -8,7 +8,6 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.deadletter.DeadLetter;
-import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -32,7 +31,9 @@ import static io.depot.platform.processing.DeadLetters.sequenceOf;
  * Operators' view of the dead letters ({@code /v1/admin/dead-letters}, role {@code admin}): the events a processing
  * group could not handle after its attempts, per sequence (the file or upload they belong to), with their cause and
  * how often they were retried. A retry handles the sequence's letters in order and removes them as they succeed;
- * eviction drops a sequence for good. Dead letters are also retried on their own with a growing pause.
+ * eviction drops a sequence for good. Dead letters are also retried on their own with a growing pause. A service that
+ * does not run the group (the command service beside a workers deployable) hands the retry over: the sequence is
+ * marked, and the next poll of a service that runs the group retries it.
  */
 @RestController
 public class DeadLetterAdminController {
@@ -65,8 +66,12 @@ public class DeadLetterAdminController {
     public record DeadLetterList(List<DeadLetterView> deadLetters, boolean truncated) {
     }
 
-    /** The outcome of a retry. */
-    public record RetryOutcome(String group, int sequencesHandled, int sequencesStillFailing, long deadLettersLeft) {
+    /**
+     * The outcome of a retry. {@code handedOver}: this service does not run the group, so the sequences were marked for
+     * the next retry by a service that does (within {@code depot.processing.retry-poll-interval}).
+     */
+    public record RetryOutcome(String group, int sequencesHandled, int sequencesStillFailing, int handedOver,
+                               long deadLettersLeft) {
     }
 
     @GetMapping("/v1/admin/dead-letters")
@@ -101,8 +106,13 @@ public class DeadLetterAdminController {
             if (!queue.contains(sequence)) {
                 throw new DepotException(ErrorCode.NOT_FOUND, "group " + group + " has no dead letters for " + sequence);
             }
-            boolean handled = processor(group).process(letter -> sequence.equals(sequenceOf(letter.message())));
-            return new RetryOutcome(group, handled ? 1 : 0, handled ? 0 : 1, queue.size());
+            var processor = processing.sequencedDeadLetterProcessor(group);
+            if (processor.isEmpty()) {
+                handOver(queue, sequence);
+                return new RetryOutcome(group, 0, 0, 1, queue.size());
+            }
+            boolean handled = processor.get().process(letter -> sequence.equals(sequenceOf(letter.message())));
+            return new RetryOutcome(group, handled ? 1 : 0, handled ? 0 : 1, 0, queue.size());
         });
     }
 
@@ -111,7 +121,7 @@ public class DeadLetterAdminController {
         known(group);
         return blocking(() -> {
             SequencedDeadLetterQueue<EventMessage<?>> queue = queue(group);
-            SequencedDeadLetterProcessor<EventMessage<?>> processor = processor(group);
+            var processor = processing.sequencedDeadLetterProcessor(group);
             List<String> sequences = new ArrayList<>();
             for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence : queue.deadLetters()) {
                 for (DeadLetter<? extends EventMessage<?>> first : sequence) {
@@ -119,13 +129,17 @@ public class DeadLetterAdminController {
                     break;
                 }
             }
+            if (processor.isEmpty()) {
+                sequences.forEach(sequence -> handOver(queue, sequence));
+                return new RetryOutcome(group, 0, 0, sequences.size(), queue.size());
+            }
             int handled = 0;
             for (String sequence : sequences) {
-                if (processor.process(letter -> sequence.equals(sequenceOf(letter.message())))) {
+                if (processor.get().process(letter -> sequence.equals(sequenceOf(letter.message())))) {
                     handled++;
                 }
             }
-            return new RetryOutcome(group, handled, sequences.size() - handled, queue.size());
+            return new RetryOutcome(group, handled, sequences.size() - handled, 0, queue.size());
         });
     }
 
@@ -157,10 +171,12 @@ public class DeadLetterAdminController {
                 new DepotException(ErrorCode.NOT_FOUND, "processing group " + group + " has no dead-letter queue"));
     }
 
-    private SequencedDeadLetterProcessor<EventMessage<?>> processor(String group) {
-        return processing.sequencedDeadLetterProcessor(group).orElseThrow(() ->
-                new DepotException(ErrorCode.PROCESSOR_NOT_HERE, "this service does not run processing group " + group
-                        + "; retry it on a service that does"));
+    /** Marks the sequence's first letter due at once, for the retrier of a service that runs the group. */
+    private static void handOver(SequencedDeadLetterQueue<EventMessage<?>> queue, String sequence) {
+        for (DeadLetter<? extends EventMessage<?>> first : queue.deadLetterSequence(sequence)) {
+            queue.requeue(first, letter -> letter.withDiagnostics(letter.diagnostics().and(DeadLetters.RETRY_REQUESTED, true)));
+            return;
+        }
     }
 
     private DeadLetterView view(String group, DeadLetter<? extends EventMessage<?>> letter) {

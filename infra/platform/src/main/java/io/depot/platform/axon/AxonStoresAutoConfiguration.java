@@ -11,7 +11,6 @@ import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -35,6 +34,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.mongo.MongoAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
@@ -52,6 +52,7 @@ import java.sql.SQLException;
                 "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.AxonServerAutoConfiguration"})
+@EnableConfigurationProperties(SegmentedProcessingProperties.class)
 public class AxonStoresAutoConfiguration {
 
     /** The mapper Axon writes messages, snapshots and tokens with: fields, not getters, so aggregates snapshot whole. */
@@ -145,34 +146,23 @@ public class AxonStoresAutoConfiguration {
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     }
 
-    /**
-     * The projections take up to {@code depot.processing.batch-size} events at a time, in one unit of work with one
-     * token update (and, where a projection collects them, one bulk write): a burst of downloads or a replay costs a
-     * store round trip per batch, not per event. A failure retries the whole batch; projection handlers are
-     * idempotent. Sagas and workers keep batches of one: their handlers call storage and may run long, and a batch
-     * holds its token claim until it commits.
-     */
-    @Bean
-    ConfigurerModule batchedProjections(
-            @Value("${depot.processing.batch-size:500}") int batchSize,
-            @Value("${depot.processing.batched:files,object-records,reconcile-reports,download-history}")
-            java.util.List<String> batched) {
-        return configurer -> batched.forEach(name -> configurer.eventProcessing()
-                .registerTrackingEventProcessorConfiguration(name, c ->
-                        TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(batchSize)));
-    }
-
     @Bean
     MongoTemplate axonMongoTemplate(MongoClient mongoClient,
                                     @Value("${spring.data.mongodb.database}") String database) {
         return DefaultMongoTemplate.builder().mongoDatabase(mongoClient, database).build();
     }
 
+    /**
+     * Claims last {@code depot.processing.claim-timeout} without renewal; then another instance may take the
+     * segment (see {@link SegmentedProcessingProperties#claimTimeout()}).
+     */
     @Bean
-    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, ObjectProvider<TokenOwner> owner) {
+    TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, ObjectProvider<TokenOwner> owner,
+                          SegmentedProcessingProperties processing) {
         MongoTokenStore.Builder builder = MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
-                .serializer(serializer);
+                .serializer(serializer)
+                .claimTimeout(processing.claimTimeout());
         owner.ifAvailable(o -> builder.nodeId(o.name()));
         MongoTokenStore store = builder.build();
         store.ensureIndexes();

@@ -18,6 +18,8 @@ import java.time.Instant;
 public final class DeadLetters {
 
     static final String RETRIES = "retries";
+    /** Set by an operator's retry on a service that does not run the group: the next poll of one that does retries it. */
+    public static final String RETRY_REQUESTED = "retryRequested";
     private static final int MAX_CAUSE_LENGTH = 1024;
 
     private DeadLetters() {
@@ -31,7 +33,8 @@ public final class DeadLetters {
     private static EnqueueDecision<EventMessage<?>> decide(DeadLetter<? extends EventMessage<?>> letter, Throwable cause) {
         Throwable truncated = truncated(cause);
         if (letter.diagnostics().containsKey(RETRIES)) {
-            return Decisions.requeue(truncated, l -> l.diagnostics().and(RETRIES, retries(l) + 1));
+            return Decisions.requeue(truncated, l -> l.diagnostics().withoutKeys(java.util.Set.of(RETRY_REQUESTED))
+                    .and(RETRIES, retries(l) + 1));
         }
         return Decisions.enqueue(truncated, l -> MetaData.with(RETRIES, 0));
     }
@@ -41,8 +44,11 @@ public final class DeadLetters {
         return retries instanceof Number n ? n.intValue() : 0;
     }
 
-    /** When the letter is next due for an automatic retry. */
+    /** When the letter is next due for an automatic retry: at once when an operator asked for one. */
     static Instant dueAt(DeadLetter<?> letter, ProcessingProperties properties) {
+        if (Boolean.TRUE.equals(letter.diagnostics().get(RETRY_REQUESTED))) {
+            return Instant.MIN;
+        }
         return letter.lastTouched().plus(properties.retryBackoffAfter(retries(letter)));
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
@@ -53,6 +54,12 @@ public class ProcessingAutoConfiguration {
     DeadLetterRetrier deadLetterRetrier(EventProcessingConfiguration processing, ProcessingProperties properties,
                                         Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new DeadLetterRetrier(processing, properties, clock, Optional.ofNullable(meters.getIfAvailable()));
+    }
+
+    /** Renews claims every 2 s while a long handler runs; the shortest claim timeout Depot uses is 4 s in tests. */
+    @Bean
+    ClaimKeeper claimKeeper(EventProcessingConfiguration processing, TokenStore tokenStore) {
+        return new ClaimKeeper(processing, tokenStore, Duration.ofSeconds(2));
     }
 
     @Bean

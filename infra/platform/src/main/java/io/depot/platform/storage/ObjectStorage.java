@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -102,7 +103,11 @@ public class ObjectStorage {
                                 || e.getCause() instanceof S3Exception s && s.statusCode() == 404,
                         e -> {
                             log.info("creating bucket {}", bucket);
-                            return call(() -> s3.createBucket(b -> b.bucket(bucket))).then();
+                            // Services starting together may each find it missing; the one that creates it second
+                            // is told that it owns it already.
+                            return call(() -> s3.createBucket(b -> b.bucket(bucket))).then()
+                                    .onErrorResume(created -> created.getCause() instanceof BucketAlreadyOwnedByYouException,
+                                            created -> Mono.empty());
                         });
     }
 

@@ -58,6 +58,22 @@ class DeadLetteringTest {
     }
 
     @Test
+    void aRetryAnOperatorRequestedIsDueAtOnceAndOnlyOnce() {
+        DeadLetter<EventMessage<?>> letter = new GenericDeadLetter<>("f-1", EVENT, new IllegalStateException("down"));
+        DeadLetter<? extends EventMessage<?>> enqueued = DeadLetters.policy().decide(letter, new IllegalStateException("down"))
+                .withDiagnostics(letter);
+        assertThat(DeadLetters.dueAt(enqueued, PROPERTIES)).isAfter(java.time.Instant.now());
+        DeadLetter<? extends EventMessage<?>> requested = enqueued.withDiagnostics(
+                enqueued.diagnostics().and(DeadLetters.RETRY_REQUESTED, true));
+        assertThat(DeadLetters.dueAt(requested, PROPERTIES)).isBefore(java.time.Instant.now());
+
+        DeadLetter<? extends EventMessage<?>> failedAgain = DeadLetters.policy()
+                .decide(requested, new IllegalStateException("still down")).withDiagnostics(requested);
+        assertThat(DeadLetters.dueAt(failedAgain, PROPERTIES)).isAfter(java.time.Instant.now());
+        assertThat(DeadLetters.retries(failedAgain)).isEqualTo(1);
+    }
+
+    @Test
     void theCauseIsTruncated() {
         DeadLetter<EventMessage<?>> fresh = new GenericDeadLetter<>("f-1", EVENT);
         EnqueueDecision<EventMessage<?>> decision = DeadLetters.policy()

@@ -1,0 +1,97 @@
+package io.depot.platform.axon;
+
+import io.depot.error.DepotException;
+import io.depot.file.StoredFile;
+import io.depot.reconcile.ReconcileRun;
+import io.depot.upload.UploadSession;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventsourcing.AggregateFactory;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The write side's aggregates, for every service that sends commands: without Axon Server a command is handled in
+ * the process that sends it, so the command service and the workers each host all of them, and the event store's
+ * optimistic concurrency keeps them apart. An upload session is cached while in use, so recording its next part
+ * loads nothing; an instance that has not seen it yet loads its latest snapshot (taken every
+ * {@code depot.upload.snapshot-every} events) and the few events after it, so recording an upload's 10,000th part
+ * does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
+ * the retry loads it afresh. Files are not cached: sagas and workers change them inside their own event
+ * processing, whose retries must never meet a cached state that a rolled-back transaction left.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AggregateConfiguration {
+
+    /** As beans, the factories are what Axon's Spring snapshotter finds to rebuild aggregates for snapshots. */
+    @Bean
+    AggregateFactory<UploadSession> uploadSessionFactory() {
+        return new GenericAggregateFactory<>(UploadSession.class);
+    }
+
+    @Bean
+    AggregateFactory<StoredFile> storedFileFactory() {
+        return new GenericAggregateFactory<>(StoredFile.class);
+    }
+
+    @Bean
+    AggregateFactory<ReconcileRun> reconcileRunFactory() {
+        return new GenericAggregateFactory<>(ReconcileRun.class);
+    }
+
+    /**
+     * Commands that lose an optimistic-concurrency race (another instance or thread appended to the same
+     * aggregate first) are retried on fresh state; refusals from the domain are not.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ScheduledExecutorService commandRetryExecutor() {
+        return Executors.newScheduledThreadPool(2);
+    }
+
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus, ScheduledExecutorService commandRetryExecutor) {
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder()
+                        .retryExecutor(commandRetryExecutor)
+                        .retryInterval(20)
+                        .maxRetryCount(5)
+                        .addNonTransientFailurePredicate(DepotException.class, e -> true)
+                        .build())
+                .build();
+    }
+
+    /**
+     * A reconcile run records its findings one command at a time from a single job, never from an event
+     * handler, so caching it is safe and keeps a run with many findings from reloading them all each time.
+     */
+    @Bean
+    ConfigurerModule aggregates(AggregateFactory<UploadSession> uploadSessionFactory,
+                                AggregateFactory<StoredFile> storedFileFactory,
+                                AggregateFactory<ReconcileRun> reconcileRunFactory,
+                                @Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
+        return configurer -> configurer
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
+                        .configureAggregateFactory(c -> uploadSessionFactory)
+                        .configureCache(c -> new WeakReferenceCache())
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
+                        .configureAggregateFactory(c -> storedFileFactory)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(ReconcileRun.class)
+                        .configureAggregateFactory(c -> reconcileRunFactory)
+                        .configureCache(c -> new WeakReferenceCache())
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
+    }
+}

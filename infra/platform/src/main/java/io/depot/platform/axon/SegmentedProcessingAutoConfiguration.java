@@ -1,0 +1,72 @@
+package io.depot.platform.axon;
+
+import com.mongodb.client.MongoClient;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How the event processors run and how the instances of a service, and of the services that run the same
+ * processors, share them ({@link SegmentedProcessingProperties}): projections in batches in one segment, sagas and workers in
+ * segments spread over the instances.
+ */
+@AutoConfiguration(after = AxonStoresAutoConfiguration.class,
+        beforeName = "org.axonframework.springboot.autoconfig.AxonAutoConfiguration")
+@EnableConfigurationProperties(SegmentedProcessingProperties.class)
+public class SegmentedProcessingAutoConfiguration {
+
+    /**
+     * The projections take up to {@code depot.processing.batch-size} events at a time, in one unit of work with one
+     * token update (and, where a projection collects them, one bulk write): a burst of downloads or a replay costs a
+     * store round trip per batch, not per event. A failure retries the whole batch; projection handlers are
+     * idempotent.
+     */
+    @Bean
+    ConfigurerModule batchedProjections(SegmentedProcessingProperties properties) {
+        return configurer -> properties.batched().forEach(name -> configurer.eventProcessing()
+                .registerTrackingEventProcessorConfiguration(name, c -> TrackingEventProcessorConfiguration
+                        .forSingleThreadedProcessing().andBatchSize(properties.batchSize())));
+    }
+
+    /**
+     * Every other processor, the sagas and workers, runs in {@code depot.processing.worker-segments} segments with
+     * a thread for each, one event at a time: their handlers call storage and may run long, and a batch holds its
+     * claim until it commits. Events of one aggregate stay in one segment, in order.
+     */
+    @Bean
+    ConfigurerModule segmentedProcessors(SegmentedProcessingProperties properties) {
+        return configurer -> configurer.eventProcessing().registerTrackingEventProcessorConfiguration(c ->
+                TrackingEventProcessorConfiguration.forParallelProcessing(properties.threads())
+                        .andInitialSegmentsCount(properties.workerSegments())
+                        .andTokenClaimInterval(properties.claimInterval().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Bean
+    ConfigurerModule handledEventsLog() {
+        return configurer -> configurer.eventProcessing()
+                .registerDefaultHandlerInterceptor((c, name) -> new HandledEventsLog(name));
+    }
+
+    /**
+     * Not where a {@link TokenOwner} says this process is the only one ever to use its token store: there is nobody
+     * to share with.
+     */
+    @Bean
+    @ConditionalOnMissingBean(TokenOwner.class)
+    SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, TokenStore tokenStore,
+                                    MongoClient mongoClient, @Value("${spring.data.mongodb.database}") String database,
+                                    SegmentedProcessingProperties properties) {
+        return new SegmentBalancer(processing, tokenStore,
+                mongoClient.getDatabase(database).getCollection(SegmentBalancer.COLLECTION), properties,
+                ManagementFactory.getRuntimeMXBean().getName());
+    }
+}

@@ -45,8 +45,8 @@ import java.util.stream.Collectors;
  * <p>
  * Heap "after GC" is what each collection left in the heap pools, taken from the collector's own notifications, so
  * it holds what the scan retained plus old garbage not yet collected; besides the collections the allocations cause,
- * a full collection is requested every second of the scan, so the figure does not depend on when the collector
- * happened to run. A collection that ended after the scan's start counts.
+ * a full collection is requested every 5 s of the scan, so the figure does not depend on when the collector happened
+ * to run. A collection that ended after the scan's start counts.
  * <p>
  * Arguments: {@code s3 <endpoint> <access key> <secret key> <bucket> <warm-up key> <key> <clamd> <max stream bytes>}
  * or {@code file <warm-up path> <path> <clamd> <max stream bytes>}, then optionally one more key or path to scan
@@ -57,7 +57,7 @@ public final class ScanWorker {
     private static final long MIB = 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofMinutes(1);
     /** How often a full collection is requested during the scan; 0 for never. */
-    private static final Duration PROBE_EVERY = Duration.ofMillis(Long.getLong("depot.bench.gc-probe-ms", 1000));
+    private static final Duration PROBE_EVERY = Duration.ofMillis(Long.getLong("depot.bench.gc-probe-ms", 5000));
 
     private final List<long[]> collections = new ArrayList<>();
     private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()

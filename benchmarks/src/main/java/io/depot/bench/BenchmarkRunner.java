@@ -36,8 +36,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs every benchmark against real processes: S3Proxy on its own, the all-in-one Depot on PostgreSQL and that
- * S3Proxy, a bare WebFlux server for comparison, and clamd with a scanning worker ({@link ScanBenchmark}). Writes {@code docs/benchmarks.md}. {@code --smoke} runs the
- * same code with small sizes and one run each, to keep it working; its figures mean nothing.
+ * S3Proxy, a bare WebFlux server for comparison, and clamd with a scanning worker ({@link ScanBenchmark}). Writes
+ * {@code docs/benchmarks.md}. {@code --smoke} runs the same code with small sizes and one run each, to keep it
+ * working; its figures mean nothing.
  */
 public final class BenchmarkRunner {
 

@@ -36,14 +36,17 @@ import java.util.function.Supplier;
 
 /**
  * Runs every benchmark against real processes: S3Proxy on its own, the all-in-one Depot on PostgreSQL and that
- * S3Proxy, and a bare WebFlux server for comparison. Writes {@code docs/benchmarks.md}. {@code --smoke} runs the
- * same code with small sizes and one run each, to keep it working; its figures mean nothing.
+ * S3Proxy, a bare WebFlux server for comparison, and clamd with a scanning worker ({@link ScanBenchmark}). Writes
+ * {@code docs/benchmarks.md}. {@code --smoke} runs the same code with small sizes and one run each, to keep it
+ * working; its figures mean nothing.
  */
 public final class BenchmarkRunner {
 
     private static final long MIB = 1024 * 1024;
     private static final String PG_URL = System.getenv().getOrDefault("DEPOT_BENCH_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String PG_USER = System.getenv().getOrDefault("DEPOT_BENCH_JDBC_USER", "postgres");
+    private static final String S3_ACCESS_KEY = "depot";
+    private static final String S3_SECRET_KEY = "depot-bench-secret";
 
     private final boolean smoke;
     private final String only;
@@ -81,7 +84,8 @@ public final class BenchmarkRunner {
 
     public static void main(String[] args) throws Exception {
         boolean smoke = Arrays.asList(args).contains("--smoke");
-        // --only=dg runs benchmarks d and g alone, to profile or tune them, into benchmarks/target/benchmarks-dg.md.
+        // --only=dg runs benchmarks d and g alone, to profile or tune them, into benchmarks/target/benchmarks-dg.md;
+        // --only=j (virus scanning) starts S3Proxy and clamd only, not the service.
         String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst()
                 .orElse(null);
         Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
@@ -105,29 +109,36 @@ public final class BenchmarkRunner {
     }
 
     private void run() throws Exception {
-        startStores();
-        startDepot();
-        startBare();
-        depot = new DepotClient(depotPort);
-        user = depot.token("bench");
-        admin = depot.post("/v1/dev/tokens", null, Map.of("user_id", "bench-admin", "roles", List.of("admin")))
-                .expect(200).json().get("access_token").asText();
-        Thread.sleep(smoke ? 1000 : 5000);
-        idleRssMiB = Processes.rssMiB(depotPid);
+        startS3Proxy();
+        // Scanning (j) needs S3Proxy and a clamd of its own, not the service.
+        if (wanted("abcdefghi")) {
+            startStores();
+            startDepot();
+            startBare();
+            depot = new DepotClient(depotPort);
+            user = depot.token("bench");
+            admin = depot.post("/v1/dev/tokens", null, Map.of("user_id", "bench-admin", "roles", List.of("admin")))
+                    .expect(200).json().get("access_token").asText();
+            Thread.sleep(smoke ? 1000 : 5000);
+            idleRssMiB = Processes.rssMiB(depotPid);
 
-        long dataSize = smoke ? 32 * MIB : 1024 * MIB;
-        long partSize = smoke ? 8 * MIB : 16 * MIB;
-        byte[] data = new byte[(int) dataSize];
-        random.nextBytes(data);
+            long dataSize = smoke ? 32 * MIB : 1024 * MIB;
+            long partSize = smoke ? 8 * MIB : 16 * MIB;
+            byte[] data = new byte[(int) dataSize];
+            random.nextBytes(data);
 
-        attempt("ab", () -> benchmarkDataPath(data, partSize));
-        attempt("c", this::benchmarkPresign);
-        attempt("d", this::benchmarkDownloadUrls);
-        attempt("e", this::benchmarkLifecycles);
-        attempt("g", () -> benchmarkRetries(data, partSize));
-        attempt("h", () -> benchmarkPeer(data, partSize));
-        attempt("i", () -> benchmarkMemory(partSize));
-        attempt("f", this::benchmarkReplay);
+            attempt("ab", () -> benchmarkDataPath(data, partSize));
+            attempt("c", this::benchmarkPresign);
+            attempt("d", this::benchmarkDownloadUrls);
+            attempt("e", this::benchmarkLifecycles);
+            attempt("g", () -> benchmarkRetries(data, partSize));
+            attempt("h", () -> benchmarkPeer(data, partSize));
+            attempt("i", () -> benchmarkMemory(partSize));
+            attempt("f", this::benchmarkReplay);
+        }
+        attempt("j", () -> new ScanBenchmark(processes, work, s3Port, s3Pid, S3_ACCESS_KEY, S3_SECRET_KEY, smoke)
+                .run(section("j. Virus scanning: " + (smoke ? "8 MiB" : "1 GiB") + " through clamd"),
+                        (what, measured, target, met) -> summary.add(row("j", what, measured, target, met))));
         write();
         if (failed) {
             throw new IllegalStateException("a benchmark failed; see above");
@@ -158,15 +169,15 @@ public final class BenchmarkRunner {
 
     // ---- environment ---------------------------------------------------------------------------------------
 
-    private void startStores() throws Exception {
+    private void startS3Proxy() throws Exception {
         s3Port = Processes.freePort();
         Path s3Dir = Files.createDirectories(work.resolve("s3"));
         Path properties = work.resolve("s3proxy.conf");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + s3Port,
                 "s3proxy.authorization=aws-v2-or-v4",
-                "s3proxy.identity=depot",
-                "s3proxy.credential=depot-bench-secret",
+                "s3proxy.identity=" + S3_ACCESS_KEY,
+                "s3proxy.credential=" + S3_SECRET_KEY,
                 "jclouds.provider=filesystem",
                 "jclouds.identity=unused",
                 "jclouds.credential=unused",
@@ -181,7 +192,9 @@ public final class BenchmarkRunner {
                 Map.of(), work.resolve("s3proxy.log"));
         s3Pid = s3.pid();
         awaitPort(s3Port, Duration.ofSeconds(60));
+    }
 
+    private void startStores() throws Exception {
         mongoPort = Processes.freePort();
         processes.start(List.of(Processes.javaTool("java"), "-Xmx2g", "-cp", System.getProperty("java.class.path"),
                 ReadModelStore.class.getName(), Integer.toString(mongoPort)), Map.of(), work.resolve("mongo.log"));
@@ -202,8 +215,8 @@ public final class BenchmarkRunner {
         env.put("DEPOT_JDBC_USER", PG_USER);
         env.put("DEPOT_S3_ENDPOINT", "http://127.0.0.1:" + s3Port);
         env.put("DEPOT_MONGO_URI", "mongodb://127.0.0.1:" + mongoPort);
-        env.put("DEPOT_S3_ACCESS_KEY", "depot");
-        env.put("DEPOT_S3_SECRET_KEY", "depot-bench-secret");
+        env.put("DEPOT_S3_ACCESS_KEY", S3_ACCESS_KEY);
+        env.put("DEPOT_S3_SECRET_KEY", S3_SECRET_KEY);
         if (reachable(6379)) {
             env.put("DEPOT_REDIS_URI", "redis://127.0.0.1:6379");
             env.put("DEPOT_LIMITS_KEY_PREFIX", "depot-bench:" + System.nanoTime() + ":");
@@ -818,8 +831,8 @@ public final class BenchmarkRunner {
         env.put("TUS_PORT", Integer.toString(tusPort));
         env.put("TUS_S3_ENDPOINT", "http://127.0.0.1:" + s3Port);
         env.put("TUS_S3_BUCKET", "tus-peer");
-        env.put("TUS_S3_ACCESS_KEY", "depot");
-        env.put("TUS_S3_SECRET_KEY", "depot-bench-secret");
+        env.put("TUS_S3_ACCESS_KEY", S3_ACCESS_KEY);
+        env.put("TUS_S3_SECRET_KEY", S3_SECRET_KEY);
         env.put("TUS_PART_SIZE", Long.toString(partSize));
         Process tus = processes.start(List.of("node", root.resolve("benchmarks/tus/server.mjs").toString()), env,
                 work.resolve("tus.log"));
@@ -1112,7 +1125,7 @@ public final class BenchmarkRunner {
                 + command("sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").trim());
         out.add("- Servers: the all-in-one Depot (`-Xmx1g`) on PostgreSQL (event store), mongo-java-server in memory, in a process of its own "
                 + "(read models), Redis (rate limits) and S3Proxy " + "(filesystem backend, its own JVM); a bare WebFlux server "
-                + "for comparison. Client and servers share the machine.");
+                + "for comparison; for j, a clamd started by the benchmark. Client and servers share the machine.");
         out.add("- Each figure: median of " + runs() + " runs, with min and max. Shared machines are noisy: read ratios "
                 + "within one run, not absolute times across runs.");
         out.add("");

@@ -53,6 +53,23 @@ public record UploadPlan(long size, long partSize, int partCount, UploadMode mod
         return partNumber >= 1 && partNumber <= partCount;
     }
 
+    /** Refuses a part number this plan has no part for: the one wording of that rule, wherever it is checked. */
+    public void requirePart(int partNumber) {
+        requireBetween(partNumber, partCount);
+    }
+
+    /** Refuses a part number no upload can have, before its session is loaded. */
+    public static void requirePossiblePart(int partNumber) {
+        requireBetween(partNumber, MAX_PARTS);
+    }
+
+    private static void requireBetween(int partNumber, int last) {
+        if (partNumber < 1 || partNumber > last) {
+            throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
+                    "part_number must be between 1 and " + last + ", was " + partNumber);
+        }
+    }
+
     private static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }

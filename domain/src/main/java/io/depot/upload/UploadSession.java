@@ -69,10 +69,7 @@ public class UploadSession {
     }
 
     private void checkPart(UploadedPart part) {
-        if (!plan.hasPart(part.partNumber())) {
-            throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
-                    "part_number must be between 1 and " + plan.partCount() + ", was " + part.partNumber());
-        }
+        plan.requirePart(part.partNumber());
         long expected = plan.partLength(part.partNumber());
         if (part.size() != expected) {
             throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + part.partNumber()

@@ -53,4 +53,18 @@ class UploadPlanTest {
     void refusesPartsBelowFiveMebibytes() {
         assertThatThrownBy(() -> UploadPlan.of(64 * MIB, 4 * MIB)).isInstanceOf(DepotException.class);
     }
+
+    @Test
+    void aPartNumberOutsideThePlanIsRefusedWithTheRangeItAllows() {
+        UploadPlan plan = UploadPlan.of(12 * MIB, 5 * MIB);
+        plan.requirePart(1);
+        plan.requirePart(3);
+        assertThatThrownBy(() -> plan.requirePart(4)).isInstanceOf(DepotException.class)
+                .hasMessage("part_number must be between 1 and 3, was 4");
+        assertThatThrownBy(() -> plan.requirePart(0)).isInstanceOf(DepotException.class);
+        UploadPlan.requirePossiblePart(UploadPlan.MAX_PARTS);
+        assertThatThrownBy(() -> UploadPlan.requirePossiblePart(UploadPlan.MAX_PARTS + 1))
+                .isInstanceOf(DepotException.class)
+                .hasMessage("part_number must be between 1 and 10000, was 10001");
+    }
 }

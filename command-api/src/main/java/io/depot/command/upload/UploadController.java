@@ -95,9 +95,6 @@ class UploadController {
     }
 
     private static void requirePartNumber(int partNumber) {
-        if (partNumber < 1 || partNumber > UploadPlan.MAX_PARTS) {
-            throw new DepotException(ErrorCode.INVALID_PART_NUMBER,
-                    "part_number must be between 1 and " + UploadPlan.MAX_PARTS + ", was " + partNumber);
-        }
+        UploadPlan.requirePossiblePart(partNumber);
     }
 }

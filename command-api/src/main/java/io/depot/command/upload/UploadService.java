@@ -339,12 +339,7 @@ class UploadService {
             }
             parts.add(part);
         }
-        for (int n : claimed.keySet()) {
-            if (!view.plan().hasPart(n)) {
-                throw new DepotException(ErrorCode.INVALID_PART_NUMBER, "part_number must be between 1 and "
-                        + view.plan().partCount() + ", was " + n);
-            }
-        }
+        claimed.keySet().forEach(view.plan()::requirePart);
         if (!missing.isEmpty()) {
             throw new DepotException(ErrorCode.PARTS_MISSING, "parts not uploaded: " + abbreviate(missing));
         }
@@ -439,10 +434,7 @@ class UploadService {
 
     private static long expectPart(UploadSessionView view, int partNumber) {
         requireInProgress(view);
-        if (!view.plan().hasPart(partNumber)) {
-            throw new DepotException(ErrorCode.INVALID_PART_NUMBER, "part_number must be between 1 and "
-                    + view.plan().partCount() + ", was " + partNumber);
-        }
+        view.plan().requirePart(partNumber);
         return view.plan().partLength(partNumber);
     }
 

@@ -67,7 +67,9 @@ class ReconcileTest extends EndToEndTest {
                         tuple("STRAY_MULTIPART_UPLOAD", "REPAIRED", strayKey),
                         tuple("CHECKSUM_MISMATCH", "QUARANTINED", corruptKey));
         assertThat(report.get("finding_counts").get("ORPHAN_OBJECT").asLong()).isEqualTo(1);
-        assertThat(report.get("checked").get("objects").asLong()).isGreaterThanOrEqualTo(4);
+        // The healthy, corrupt and orphaned objects at least (the live uploads are unfinished multipart uploads, not
+        // objects); earlier tests sharing the application may have left more.
+        assertThat(report.get("checked").get("objects").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(report.get("checked").get("sampled").asLong()).isGreaterThanOrEqualTo(2);
 
         List<String> objects = storage.listKeys("").collectList().block(Duration.ofSeconds(30));

@@ -15,6 +15,7 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
@@ -68,8 +69,9 @@ public class UploadCleanupSaga {
             commands.send(new AbortUploadCommand(expiry.uploadId(), expiry.ownerId(), AbortReason.EXPIRED,
                     expiry.expiresAt()));
         } catch (DepotException refusal) {
-            // Completed in the meantime: its event ends the saga.
+            // Completed in the meantime: that is recorded, and nothing is left for this saga to do.
             log.info("Upload {} did not expire: {}", expiry.uploadId(), refusal.getMessage());
+            SagaLifecycle.end();
         } catch (BackgroundCommandException failure) {
             var pause = processing.retryBackoffAfter(expiry.attempt());
             log.warn("Upload {} could not be expired (attempt {}), trying again in {}: {}", expiry.uploadId(),

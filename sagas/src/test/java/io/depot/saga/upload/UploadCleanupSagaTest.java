@@ -108,7 +108,8 @@ class UploadCleanupSagaTest {
         fixture.givenCurrentTime(T0).andThenAPublished(initiated())
                 .whenTimeElapses(Duration.ofHours(24).plusSeconds(1))
                 .expectDispatchedCommands(EXPIRE)
-                .expectNoScheduledDeadlines();
+                .expectNoScheduledDeadlines()
+                .expectActiveSagas(0);
     }
 
     @Test

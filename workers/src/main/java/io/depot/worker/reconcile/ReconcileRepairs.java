@@ -3,7 +3,6 @@ package io.depot.worker.reconcile;
 import io.depot.file.FailFileVersionCommand;
 import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.storage.ObjectStorage;
-import io.depot.platform.storage.StoredObject;
 import io.depot.reconcile.FindingOutcome;
 import io.depot.reconcile.ReconcileFinding;
 import io.depot.reconcile.ReconcileFindingRecordedEvent;
@@ -13,7 +12,6 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Carries out what a recorded finding says: quarantines objects, aborts stray multipart uploads, marks versions
@@ -27,7 +25,6 @@ import java.util.Optional;
 class ReconcileRepairs {
 
     static final String GROUP = "reconcile-repairs";
-    static final String QUARANTINE_PREFIX = "quarantine/";
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     /** Storage copies large objects at its own pace; a 5 TiB object is the bound. */
     private static final Duration COPY_TIMEOUT = Duration.ofHours(6);
@@ -63,11 +60,6 @@ class ReconcileRepairs {
 
     /** Moves the object under {@code quarantine/}, keeping its key, where an operator can inspect or restore it. */
     private void quarantine(String objectKey) {
-        Optional<StoredObject> object = storage.head(objectKey).block(TIMEOUT);
-        if (object == null || object.isEmpty()) {
-            return;
-        }
-        storage.copy(objectKey, QUARANTINE_PREFIX + objectKey, object.get().size())
-                .then(storage.delete(objectKey)).block(COPY_TIMEOUT);
+        storage.moveOrDelete(objectKey, ObjectStorage.QUARANTINE_PREFIX + objectKey).block(COPY_TIMEOUT);
     }
 }

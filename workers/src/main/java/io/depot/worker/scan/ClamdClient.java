@@ -15,7 +15,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A client of ClamAV's {@code clamd} over TCP or a Unix domain socket: {@code PING}, {@code VERSION} and
@@ -33,8 +32,8 @@ public class ClamdClient {
     private static final String SIZE_LIMIT_EXCEEDED = "INSTREAM size limit exceeded. ERROR";
     private static final String STREAM = "stream: ";
     private static final String FOUND = " FOUND";
-    private static final Set<String> UNSCANNED_SIZE = Set.of(
-            "Heuristics.Limits.Exceeded.MaxFileSize", "Heuristics.Limits.Exceeded.MaxScanSize");
+    /** clamd's answers (with AlertExceedsMax) about a stream it would not scan whole, for its size or scan time. */
+    private static final String LIMITS_EXCEEDED = "Heuristics.Limits.Exceeded.";
 
     private static final ScanResult CLEAN = new ScanResult.Clean();
     private static final ScanResult TOO_LARGE = new ScanResult.TooLarge();
@@ -142,9 +141,9 @@ public class ClamdClient {
         }
         if (reply.startsWith(STREAM) && reply.endsWith(FOUND) && reply.length() > STREAM.length() + FOUND.length()) {
             String signature = reply.substring(STREAM.length(), reply.length() - FOUND.length());
-            // With AlertExceedsMax, a stream over clamd's MaxFileSize or MaxScanSize is reported rather than passed
-            // unscanned: it was too large to scan, like one over StreamMaxLength.
-            return UNSCANNED_SIZE.contains(signature) ? TOO_LARGE : new ScanResult.Infected(signature);
+            // With AlertExceedsMax, a stream clamd would not scan whole (over MaxFileSize, MaxScanSize, MaxScanTime, ...)
+            // is reported rather than passed unscanned: it was too large to scan, like one over StreamMaxLength.
+            return signature.startsWith(LIMITS_EXCEEDED) ? TOO_LARGE : new ScanResult.Infected(signature);
         }
         if (reply.equals(SIZE_LIMIT_EXCEEDED)) {
             return TOO_LARGE;

@@ -183,13 +183,13 @@ public class DeadLetterAdminController {
         EventMessage<?> event = letter.message();
         DomainEventMessage<?> domain = event instanceof DomainEventMessage<?> d ? d : null;
         CauseView cause = letter.cause().map(c -> new CauseView(c.type(), c.message())).orElse(null);
-        int retries = DeadLetters.retries(letter);
+
         return new DeadLetterView(group, sequenceOf(event),
                 new EventView(event.getIdentifier(), event.getPayloadType().getSimpleName(),
                         domain == null ? null : domain.getAggregateIdentifier(),
                         domain == null ? null : domain.getSequenceNumber(), event.getTimestamp(), event.getPayload()),
-                cause, retries, letter.enqueuedAt(), letter.lastTouched(),
-                letter.lastTouched().plus(properties.retryBackoffAfter(retries)));
+                cause, DeadLetters.retries(letter), letter.enqueuedAt(), letter.lastTouched(),
+                DeadLetters.dueAt(letter, properties));
     }
 
     private static <T> Mono<T> blocking(Callable<T> work) {

@@ -33,14 +33,12 @@ public final class DeadLetterRetrier implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRetrier.class);
     /** Sequences retried per group per poll, so one poll never runs for long. */
     private static final int SEQUENCES_PER_POLL = 20;
-    private static final int POLLS_PER_COUNT = 5;
 
     private final EventProcessingConfiguration processing;
     private final ProcessingProperties properties;
     private final Clock clock;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
-    private long polls;
 
     public DeadLetterRetrier(EventProcessingConfiguration processing, ProcessingProperties properties, Clock clock,
                              Optional<MeterRegistry> meters) {
@@ -93,13 +91,9 @@ public final class DeadLetterRetrier implements SmartLifecycle {
     }
 
     void poll() {
-        boolean count = polls++ % POLLS_PER_COUNT == 0;
         for (String group : properties.deadLettered()) {
             try {
                 retryDue(group);
-                if (count) {
-                    processing.deadLetterQueue(group).ifPresent(queue -> counts.get(group).set(queue.size()));
-                }
             } catch (RuntimeException e) {
                 log.warn("Retrying the dead letters of {} failed; trying again in {}: {}", group,
                         properties.retryPollInterval(), e.toString());
@@ -108,9 +102,14 @@ public final class DeadLetterRetrier implements SmartLifecycle {
     }
 
     private void retryDue(String group) {
-        Optional<SequencedDeadLetterProcessor<EventMessage<?>>> processor = processing.sequencedDeadLetterProcessor(group);
         Optional<SequencedDeadLetterQueue<EventMessage<?>>> queue = processing.deadLetterQueue(group);
-        if (processor.isEmpty() || queue.isEmpty() || queue.get().size() == 0) {
+        if (queue.isEmpty()) {
+            return;
+        }
+        long letters = queue.get().size();
+        counts.get(group).set(letters);
+        Optional<SequencedDeadLetterProcessor<EventMessage<?>>> processor = processing.sequencedDeadLetterProcessor(group);
+        if (processor.isEmpty() || letters == 0) {
             return;
         }
         for (int i = 0; i < SEQUENCES_PER_POLL && !Thread.currentThread().isInterrupted(); i++) {

@@ -45,7 +45,7 @@ public final class DeadLetters {
     }
 
     /** When the letter is next due for an automatic retry: at once when an operator asked for one. */
-    static Instant dueAt(DeadLetter<?> letter, ProcessingProperties properties) {
+    public static Instant dueAt(DeadLetter<?> letter, ProcessingProperties properties) {
         if (Boolean.TRUE.equals(letter.diagnostics().get(RETRY_REQUESTED))) {
             return Instant.MIN;
         }

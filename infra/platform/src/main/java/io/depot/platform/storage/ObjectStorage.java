@@ -283,6 +283,23 @@ public class ObjectStorage {
                 .onErrorMap(ObjectStorage::translate);
     }
 
+    /** Where objects go that must leave their key but stay for an operator to inspect: infected or orphaned ones. */
+    public static final String QUARANTINE_PREFIX = "quarantine/";
+
+    /**
+     * Moves the object at {@code key} to {@code targetKey} (copy, then delete), or deletes it when {@code targetKey}
+     * is null. Nothing happens when there is no object at {@code key}, so a repeated move is harmless.
+     */
+    public Mono<Void> moveOrDelete(String key, String targetKey) {
+        return head(key).flatMap(object -> {
+            if (object.isEmpty()) {
+                return Mono.<Void>empty();
+            }
+            Mono<Void> copied = targetKey == null ? Mono.empty() : copy(key, targetKey, object.get().size());
+            return copied.then(delete(key));
+        });
+    }
+
     /**
      * Copies an object of {@code size} bytes within the bucket, replacing what {@code targetKey} held. Objects over
      * S3's 5 GiB limit for one copy are copied part by part, storage side, without passing through Depot.

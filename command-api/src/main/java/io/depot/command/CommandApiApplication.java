@@ -7,12 +7,13 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The command service: uploads and changes to files, and, unless a workers deployable runs them
- * ({@link BackgroundProcessing}), the sagas and workers that follow them. It also keeps the object records and
- * reconcile reports that its quotas and reconcile runs read: without Axon Server, queries do not cross services,
- * so they read a read model of their own service. Its processors share their tokens with the other services', so
+ * ({@link BackgroundProcessing}), the sagas and workers that follow them. It also keeps the upload sessions, object
+ * records and reconcile reports that its uploads and reconcile runs read: without Axon Server, queries do not cross
+ * services, so they read a read model of their own service. Its processors share their tokens with the other services', so
  * each event is projected once.
  */
-@SpringBootApplication(scanBasePackages = {"io.depot.command", "io.depot.projection.reconcile"})
+@SpringBootApplication(scanBasePackages = {"io.depot.command", "io.depot.projection.upload",
+        "io.depot.projection.reconcile"})
 @Import(ReadModelConfiguration.class)
 public class CommandApiApplication {
 

@@ -3,6 +3,12 @@ package io.depot.upload;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * How a file of a given size is cut into parts, within S3's limits: parts of at least 5 MiB
  * (except the last), at most 10,000 of them, objects up to 5 TiB.
@@ -61,6 +67,67 @@ public record UploadPlan(long size, long partSize, int partCount, UploadMode mod
     /** Refuses a part number no upload can have, before its session is loaded. */
     public static void requirePossiblePart(int partNumber) {
         requireBetween(partNumber, MAX_PARTS);
+    }
+
+    /** Refuses a part whose size is not the planned one; {@code where} names what holds it ("storage", ...). */
+    public void requirePartSize(int partNumber, long size, String where) {
+        requirePart(partNumber);
+        long expected = partLength(partNumber);
+        if (size != expected) {
+            throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + partNumber + " must be " + expected
+                    + " bytes, " + where + " holds " + size);
+        }
+    }
+
+    /**
+     * Refuses a part body declared with another length than the part's, before any byte is read: longer is too
+     * large (413), shorter is the wrong size.
+     */
+    public long requireContentLength(int partNumber, long contentLength) {
+        requirePart(partNumber);
+        long expected = partLength(partNumber);
+        if (contentLength != expected) {
+            throw new DepotException(contentLength > expected ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.PART_SIZE_MISMATCH,
+                    "part " + partNumber + " must be " + expected + " bytes, Content-Length is " + contentLength);
+        }
+        return expected;
+    }
+
+    /**
+     * The parts to assemble into the object, in order: every planned part must be stored, at its planned size, with
+     * the ETag the client claims for it where it claims one. {@code claimed} maps part numbers to unquoted ETags.
+     */
+    public List<UploadedPart> assembly(Collection<UploadedPart> stored, Map<Integer, String> claimed) {
+        claimed.keySet().forEach(this::requirePart);
+        Map<Integer, UploadedPart> byNumber = new HashMap<>();
+        stored.forEach(part -> byNumber.put(part.partNumber(), part));
+        List<Integer> missing = new ArrayList<>();
+        List<UploadedPart> parts = new ArrayList<>(partCount);
+        for (int n = 1; n <= partCount; n++) {
+            UploadedPart part = byNumber.get(n);
+            if (part == null) {
+                missing.add(n);
+                continue;
+            }
+            requirePartSize(n, part.size(), "storage");
+            String claim = claimed.get(n);
+            if (claim != null && !claim.equals(part.etag())) {
+                throw new DepotException(ErrorCode.PART_NOT_STORED, "part " + n + " in storage has ETag "
+                        + part.etag() + ", not " + claim);
+            }
+            parts.add(part);
+        }
+        if (!missing.isEmpty()) {
+            throw partsMissing(missing);
+        }
+        return parts;
+    }
+
+    /** The refusal of a completion while parts are missing, listing at most twenty of them. */
+    public static DepotException partsMissing(List<Integer> missing) {
+        String list = missing.size() <= 20 ? missing.toString()
+                : missing.subList(0, 20) + " and " + (missing.size() - 20) + " more";
+        return new DepotException(ErrorCode.PARTS_MISSING, "parts not uploaded: " + list);
     }
 
     private static void requireBetween(int partNumber, int last) {

@@ -7,6 +7,7 @@ import io.depot.file.Visibility;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,30 +52,29 @@ public class UploadSession {
                 command.initiatedAt(), command.expiresAt()));
     }
 
+    /** Answers the session's version (its last event's sequence number) once the part is recorded. */
     @CommandHandler
-    public void handle(RecordPartCommand command) {
+    public long handle(RecordPartCommand command) {
         requireOwner(command.requesterId());
         requireInProgress();
         UploadedPart part = new UploadedPart(command.partNumber(), command.etag(), command.size(), command.uploadedAt());
         checkPart(part);
         recordPart(part);
+        return AggregateLifecycle.getVersion();
     }
 
+    /** Answers the session's version once the parts are recorded. */
     @CommandHandler
-    public void handle(RecordPartsCommand command) {
+    public long handle(RecordPartsCommand command) {
         requireOwner(command.requesterId());
         requireInProgress();
         command.parts().forEach(this::checkPart);
         command.parts().forEach(this::recordPart);
+        return AggregateLifecycle.getVersion();
     }
 
     private void checkPart(UploadedPart part) {
-        plan.requirePart(part.partNumber());
-        long expected = plan.partLength(part.partNumber());
-        if (part.size() != expected) {
-            throw new DepotException(ErrorCode.PART_SIZE_MISMATCH, "part " + part.partNumber()
-                    + " must be " + expected + " bytes, storage holds " + part.size());
-        }
+        plan.requirePartSize(part.partNumber(), part.size(), "storage");
     }
 
     /** A part already recorded with the same ETag changes nothing; a new ETag replaces it. */
@@ -95,9 +95,9 @@ public class UploadSession {
         requireInProgress();
         var missing = view().missingParts();
         if (!missing.isEmpty()) {
-            throw new DepotException(ErrorCode.PARTS_MISSING, "parts not uploaded: " + missing);
+            throw UploadPlan.partsMissing(missing);
         }
-        apply(new UploadCompletedEvent(uploadId, fileId, command.version(), plan.size(), command.sha256(),
+        apply(new UploadCompletedEvent(uploadId, ownerId, fileId, command.version(), plan.size(), command.sha256(),
                 command.completedAt()));
         return new UploadCompletion(uploadId, fileId, command.version());
     }
@@ -111,7 +111,7 @@ public class UploadSession {
         if (status == UploadStatus.COMPLETED) {
             throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload " + uploadId + " is already completed");
         }
-        apply(new UploadAbortedEvent(uploadId, objectKey, storageUploadId, command.reason(), command.abortedAt()));
+        apply(new UploadAbortedEvent(uploadId, ownerId, objectKey, storageUploadId, command.reason(), command.abortedAt()));
     }
 
     /** The session's state for its owner. */
@@ -128,13 +128,7 @@ public class UploadSession {
     }
 
     private void requireInProgress() {
-        if (status == UploadStatus.COMPLETED) {
-            throw new DepotException(ErrorCode.UPLOAD_COMPLETED, "upload " + uploadId + " is already completed");
-        }
-        if (status == UploadStatus.ABORTED) {
-            throw new DepotException(ErrorCode.UPLOAD_ABORTED, "upload " + uploadId + " was aborted ("
-                    + abortReason.name().toLowerCase(java.util.Locale.ROOT) + ")");
-        }
+        status.requireInProgress(uploadId, abortReason);
     }
 
     @EventSourcingHandler

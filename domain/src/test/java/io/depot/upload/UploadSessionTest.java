@@ -49,10 +49,11 @@ class UploadSessionTest {
     }
 
     @Test
-    void canRecordAPart() {
+    void canRecordAPartAndAnswersTheSessionsVersion() {
         fixture.given(initiated())
                 .when(new RecordPartCommand(UPLOAD, OWNER, 3, "etag-3", 2 * MIB, T0))
-                .expectEvents(new PartUploadedEvent(UPLOAD, 3, "etag-3", 2 * MIB, T0));
+                .expectEvents(new PartUploadedEvent(UPLOAD, 3, "etag-3", 2 * MIB, T0))
+                .expectResultMessagePayload(1L);
     }
 
     @Test
@@ -60,6 +61,7 @@ class UploadSessionTest {
         fixture.given(initiated(), part(1))
                 .when(new RecordPartCommand(UPLOAD, OWNER, 1, "etag-1", 5 * MIB, T0))
                 .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(1L)
                 .expectNoEvents();
     }
 
@@ -123,7 +125,7 @@ class UploadSessionTest {
     void canCompleteWhenAllPartsArePresent() {
         fixture.given(initiated(), part(1), part(2), part(3))
                 .when(new CompleteUploadCommand(UPLOAD, OWNER, 1, null, T0))
-                .expectEvents(new UploadCompletedEvent(UPLOAD, "f-1", 1, 12 * MIB, null, T0))
+                .expectEvents(new UploadCompletedEvent(UPLOAD, OWNER, "f-1", 1, 12 * MIB, null, T0))
                 .expectResultMessagePayload(new UploadCompletion(UPLOAD, "f-1", 1));
     }
 
@@ -139,7 +141,7 @@ class UploadSessionTest {
     @Test
     void completingTwiceReturnsTheFirstResult() {
         fixture.given(initiated(), part(1), part(2), part(3),
-                        new UploadCompletedEvent(UPLOAD, "f-1", 4, 12 * MIB, null, T0))
+                        new UploadCompletedEvent(UPLOAD, OWNER, "f-1", 4, 12 * MIB, null, T0))
                 .when(new CompleteUploadCommand(UPLOAD, OWNER, 5, null, T0))
                 .expectNoEvents()
                 .expectResultMessagePayload(new UploadCompletion(UPLOAD, "f-1", 4));
@@ -156,7 +158,7 @@ class UploadSessionTest {
     @Test
     void cannotCompleteAfterAbort() {
         fixture.given(initiated(), part(1), part(2), part(3),
-                        new UploadAbortedEvent(UPLOAD, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0))
+                        new UploadAbortedEvent(UPLOAD, OWNER, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0))
                 .when(new CompleteUploadCommand(UPLOAD, OWNER, 1, null, T0))
                 .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.UPLOAD_ABORTED)))
                 .expectNoEvents();
@@ -165,7 +167,7 @@ class UploadSessionTest {
     @Test
     void cannotRecordAPartAfterCompletion() {
         fixture.given(initiated(), part(1), part(2), part(3),
-                        new UploadCompletedEvent(UPLOAD, "f-1", 1, 12 * MIB, null, T0))
+                        new UploadCompletedEvent(UPLOAD, OWNER, "f-1", 1, 12 * MIB, null, T0))
                 .when(new RecordPartCommand(UPLOAD, OWNER, 1, "etag-x", 5 * MIB, T0))
                 .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.UPLOAD_COMPLETED)))
                 .expectNoEvents();
@@ -175,13 +177,13 @@ class UploadSessionTest {
     void canAbort() {
         fixture.given(initiated(), part(1))
                 .when(new AbortUploadCommand(UPLOAD, OWNER, AbortReason.CLIENT_ABORTED, T0))
-                .expectEvents(new UploadAbortedEvent(UPLOAD, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0));
+                .expectEvents(new UploadAbortedEvent(UPLOAD, OWNER, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0));
     }
 
     @Test
     void abortingTwiceChangesNothing() {
         fixture.given(initiated(),
-                        new UploadAbortedEvent(UPLOAD, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0))
+                        new UploadAbortedEvent(UPLOAD, OWNER, "objects/f-1/u-1", "mpu-1", AbortReason.CLIENT_ABORTED, T0))
                 .when(new AbortUploadCommand(UPLOAD, OWNER, AbortReason.CLIENT_ABORTED, T0))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
@@ -190,7 +192,7 @@ class UploadSessionTest {
     @Test
     void cannotAbortACompletedUpload() {
         fixture.given(initiated(), part(1), part(2), part(3),
-                        new UploadCompletedEvent(UPLOAD, "f-1", 1, 12 * MIB, null, T0))
+                        new UploadCompletedEvent(UPLOAD, OWNER, "f-1", 1, 12 * MIB, null, T0))
                 .when(new AbortUploadCommand(UPLOAD, OWNER, AbortReason.CLIENT_ABORTED, T0))
                 .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.UPLOAD_COMPLETED)))
                 .expectNoEvents();

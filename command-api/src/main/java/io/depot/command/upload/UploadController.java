@@ -33,10 +33,21 @@ import java.net.URI;
 @RequestMapping("/v1/uploads")
 class UploadController {
 
-    private final UploadService uploads;
+    private final InitiateUpload initiate;
+    private final ResumeUpload resume;
+    private final AcceptPart acceptPart;
+    private final RecordStoredPart recordPart;
+    private final CompleteUpload complete;
+    private final AbortUpload abort;
 
-    UploadController(UploadService uploads) {
-        this.uploads = uploads;
+    UploadController(InitiateUpload initiate, ResumeUpload resume, AcceptPart acceptPart, RecordStoredPart recordPart,
+                     CompleteUpload complete, AbortUpload abort) {
+        this.initiate = initiate;
+        this.resume = resume;
+        this.acceptPart = acceptPart;
+        this.recordPart = recordPart;
+        this.complete = complete;
+        this.abort = abort;
     }
 
     @PostMapping(path = "/initiate", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -44,20 +55,20 @@ class UploadController {
                                                           @Valid @RequestBody InitiateUploadRequest request,
                                                           @RequestHeader(name = IdempotencyFilter.HEADER, required = false)
                                                           String idempotencyKey) {
-        return uploads.initiate(user.getSubject(), request, idempotencyKey)
+        return initiate.initiate(user.getSubject(), request, idempotencyKey)
                 .map(response -> ResponseEntity.created(URI.create("/v1/uploads/" + response.uploadId()))
                         .body(response));
     }
 
     @GetMapping("/{uploadId}")
     Mono<UploadStateResponse> state(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
-        return uploads.state(uploadId, user.getSubject());
+        return resume.state(uploadId, user.getSubject());
     }
 
     /** Server-sent events: {@code progress} reports until the upload completes or aborts. */
     @GetMapping(path = "/{uploadId}/progress", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<UploadProgress>> progress(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
-        return uploads.progress(uploadId, user.getSubject())
+        return resume.progress(uploadId, user.getSubject())
                 .map(p -> ServerSentEvent.builder(p).event("progress").build());
     }
 
@@ -71,7 +82,7 @@ class UploadController {
             throw new DepotException(ErrorCode.LENGTH_REQUIRED, "send the part with a Content-Length header");
         }
         // The raw body, whatever its declared type: parts are bytes, never decoded.
-        return uploads.uploadPart(uploadId, user.getSubject(), partNumber, contentLength,
+        return acceptPart.accept(uploadId, user.getSubject(), partNumber, contentLength,
                 exchange.getRequest().getBody());
     }
 
@@ -79,19 +90,19 @@ class UploadController {
     Mono<PartResponse> reportPart(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
                                   @PathVariable int partNumber, @Valid @RequestBody PartReport report) {
         requirePartNumber(partNumber);
-        return uploads.reportPart(uploadId, user.getSubject(), partNumber, report.etag());
+        return recordPart.report(uploadId, user.getSubject(), partNumber, report.etag());
     }
 
     @PostMapping("/{uploadId}/complete")
     Mono<CompleteUploadResponse> complete(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
                                           @Valid @RequestBody(required = false) CompleteUploadRequest request) {
-        return uploads.complete(uploadId, user.getSubject(), request);
+        return complete.complete(uploadId, user.getSubject(), request);
     }
 
     @DeleteMapping("/{uploadId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> abort(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId) {
-        return uploads.abort(uploadId, user.getSubject());
+        return abort.abort(uploadId, user.getSubject());
     }
 
     private static void requirePartNumber(int partNumber) {

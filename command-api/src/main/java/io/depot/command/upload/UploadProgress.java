@@ -1,6 +1,6 @@
 package io.depot.command.upload;
 
-import io.depot.upload.UploadSessionView;
+import io.depot.upload.UploadSessionSummary;
 
 import java.util.Locale;
 
@@ -8,10 +8,10 @@ import java.util.Locale;
 record UploadProgress(String uploadId, String status, long bytesUploaded, long size, int partsUploaded,
                       int partCount, Long version) {
 
-    static UploadProgress of(UploadSessionView view) {
-        return new UploadProgress(view.uploadId(), view.status().name().toLowerCase(Locale.ROOT),
-                view.bytesUploaded(), view.plan().size(), view.parts().size(), view.plan().partCount(),
-                view.version());
+    static UploadProgress of(UploadSessionSummary session) {
+        return new UploadProgress(session.uploadId(), session.status().name().toLowerCase(Locale.ROOT),
+                session.bytesUploaded(), session.plan().size(), session.partsUploaded(), session.plan().partCount(),
+                session.version());
     }
 
     boolean finished() {

@@ -2,55 +2,111 @@ package io.depot.command.upload;
 
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
-import io.depot.upload.UploadSession;
+import io.depot.platform.axon.Dispatch;
+import io.depot.upload.FindUploadPartsQuery;
+import io.depot.upload.FindUploadSessionQuery;
+import io.depot.upload.UploadSessionSummary;
 import io.depot.upload.UploadSessionView;
-import org.axonframework.eventsourcing.AggregateFactory;
-import org.axonframework.eventsourcing.EventSourcingRepository;
-import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.Repository;
+import io.depot.upload.UploadedPart;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.axonframework.queryhandling.SubscriptionQueryResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.function.BiPredicate;
 
 /**
- * Reads an upload session's state from the write model. An upload in flight is its owner's own working
- * state, and a client resuming after a crash must see every part it reported, with no read-model lag.
- * Reads go to the event store (latest snapshot and the events after it), never to this instance's
- * aggregate cache, which does not see what other instances recorded.
+ * Upload sessions as their owners see them, from the {@code upload_sessions} read model that the sessions' events
+ * keep. A client reads its own writes: a use case that changes a session answers once the read model shows the
+ * change ({@link #change}), so a resume or progress request that follows, on any instance, sees it.
+ * <p>
+ * Changes are pushed by the projection to subscribers in the instance that runs it (and, through Axon Server, in
+ * every instance). Where the projection runs in another instance without Axon Server, nothing is pushed here: a
+ * waiting command then re-reads the read model every {@code depot.upload.read-your-writes-poll}, and a progress
+ * stream every {@code depot.upload.progress-poll}.
  */
 @Component
 class UploadSessions {
 
-    private final Repository<UploadSession> repository;
+    private static final Logger log = LoggerFactory.getLogger(UploadSessions.class);
 
-    UploadSessions(EventStore eventStore, AggregateFactory<UploadSession> uploadSessionFactory) {
-        this.repository = EventSourcingRepository.builder(UploadSession.class)
-                .eventStore(eventStore)
-                .aggregateFactory(uploadSessionFactory)
-                .build();
+    private final QueryGateway queries;
+    private final UploadProperties properties;
+
+    UploadSessions(QueryGateway queries, UploadProperties properties) {
+        this.queries = queries;
+        this.properties = properties;
     }
 
-    /** The session as {@code requesterId} may see it: another user's session does not exist. */
-    Mono<UploadSessionView> find(String uploadId, String requesterId) {
-        return Mono.fromCallable(() -> load(uploadId))
-                .subscribeOn(Schedulers.boundedElastic())
-                .filter(view -> view.ownerId().equals(requesterId))
+    /** The session without its parts, as {@code requesterId} may see it: another user's session does not exist. */
+    Mono<UploadSessionSummary> find(String uploadId, String requesterId) {
+        return read(uploadId)
+                .filter(session -> session.ownerId().equals(requesterId))
                 .switchIfEmpty(Mono.error(() -> notFound(uploadId)));
     }
 
-    private UploadSessionView load(String uploadId) {
-        var unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        var result = unitOfWork.executeWithResult(() -> repository.load(uploadId).invoke(UploadSession::view));
-        if (result.isExceptional()) {
-            Throwable failure = result.exceptionResult();
-            if (failure instanceof AggregateNotFoundException) {
-                throw notFound(uploadId);
-            }
-            throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);
-        }
-        return result.getPayload();
+    /** The whole session, parts included. */
+    Mono<UploadSessionView> view(String uploadId, String requesterId) {
+        return find(uploadId, requesterId).flatMap(this::withParts);
+    }
+
+    Mono<UploadSessionView> withParts(UploadSessionSummary session) {
+        return Dispatch.query(queries, new FindUploadPartsQuery(session.uploadId()),
+                        ResponseTypes.multipleInstancesOf(UploadedPart.class))
+                .map(session::withParts);
+    }
+
+    private Mono<UploadSessionSummary> read(String uploadId) {
+        return Dispatch.query(queries, new FindUploadSessionQuery(uploadId),
+                ResponseTypes.instanceOf(UploadSessionSummary.class));
+    }
+
+    /**
+     * Runs {@code command}, then waits until the session shows its result ({@code visible}) before answering with the command's
+     * result. The subscription is made before the command is sent, so no change is missed. When the read model lags
+     * past {@code depot.upload.read-your-writes-timeout} (its store is down, its processor behind), the command's
+     * result is answered anyway: the change is stored, only its reading lags.
+     */
+    <T> Mono<T> change(String uploadId, Mono<T> command, BiPredicate<T, UploadSessionSummary> visible) {
+        return Mono.usingWhen(Mono.fromCallable(() -> subscribe(uploadId)),
+                subscription -> command.flatMap(result -> states(uploadId, subscription,
+                        properties.readYourWritesPoll())
+                        .filter(session -> visible.test(result, session))
+                        .next()
+                        .timeout(properties.readYourWritesTimeout())
+                        .onErrorResume(e -> {
+                            log.warn("upload {} changed, but its read model did not show it within {}: {}", uploadId,
+                                    properties.readYourWritesTimeout(), e.toString());
+                            return Mono.empty();
+                        })
+                        .thenReturn(result)),
+                subscription -> Mono.fromRunnable(subscription::cancel));
+    }
+
+    /** The session's state now, then after each change, for as long as the caller listens. */
+    Flux<UploadSessionSummary> follow(String uploadId, String requesterId) {
+        return find(uploadId, requesterId).flatMapMany(first -> Flux.using(() -> subscribe(uploadId),
+                subscription -> Flux.concat(Mono.just(first),
+                        states(uploadId, subscription, properties.progressPoll()).skip(1)),
+                SubscriptionQueryResult::cancel));
+    }
+
+    private SubscriptionQueryResult<UploadSessionSummary, UploadSessionSummary> subscribe(String uploadId) {
+        return queries.subscriptionQuery(new FindUploadSessionQuery(uploadId),
+                ResponseTypes.instanceOf(UploadSessionSummary.class), ResponseTypes.instanceOf(UploadSessionSummary.class));
+    }
+
+    /** The current state, then the pushed updates, with a re-read of the read model every {@code poll} beside them. */
+    private Flux<UploadSessionSummary> states(String uploadId,
+                                              SubscriptionQueryResult<UploadSessionSummary, UploadSessionSummary> subscription,
+                                              Duration poll) {
+        Flux<UploadSessionSummary> rereads = Flux.interval(poll).onBackpressureDrop().concatMap(tick -> read(uploadId));
+        return Flux.concat(read(uploadId), Flux.merge(subscription.updates().onBackpressureLatest(), rereads));
     }
 
     static DepotException notFound(String uploadId) {

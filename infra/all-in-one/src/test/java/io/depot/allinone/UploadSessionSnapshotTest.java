@@ -12,10 +12,12 @@ import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An upload of 10,000 parts is 10,000 PartUploaded events, yet recording the last part must cost about what
@@ -50,7 +52,11 @@ class UploadSessionSnapshotTest extends EndToEndTest {
         assertThat(first.getSequenceNumber()).isGreaterThanOrEqualTo(UploadPlan.MAX_PARTS - 100);
         assertThat(eventsReadToLoad(uploadId)).isLessThanOrEqualTo(101);
 
-        var state = api.get("/v1/uploads/" + uploadId, api.token("alice")).json();
+        // The commands went around the HTTP API, which would have waited for the read model to show each part.
+        String token = api.token("alice");
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.get("/v1/uploads/" + uploadId, token).json()
+                .get("parts_uploaded").size() == UploadPlan.MAX_PARTS);
+        var state = api.get("/v1/uploads/" + uploadId, token).json();
         assertThat(state.get("parts_uploaded")).hasSize(UploadPlan.MAX_PARTS);
         assertThat(state.get("missing_parts")).isEmpty();
         assertThat(state.get("bytes_uploaded").asLong()).isEqualTo(plan.size());

@@ -18,7 +18,6 @@ import io.depot.reconcile.ObjectRecord;
 import io.depot.reconcile.ObjectRecordPage;
 import io.depot.reconcile.ObjectState;
 import io.depot.reconcile.SampleAvailableObjectsQuery;
-import io.depot.upload.CountOpenUploadsQuery;
 import io.depot.upload.UploadAbortedEvent;
 import io.depot.upload.UploadInitiatedEvent;
 import org.axonframework.config.ProcessingGroup;
@@ -36,8 +35,8 @@ import java.util.List;
 
 /**
  * The {@code object_records} read model: one document per object key with what storage should hold there. The
- * reconcile job walks it beside a bucket listing; the upload service counts a user's open uploads in it. Events of one key arrive in order, so replaying them rebuilds
- * the same documents.
+ * reconcile job walks it beside a bucket listing. Events of one key arrive in order, so replaying them rebuilds the
+ * same documents.
  */
 @Component
 @ProcessingGroup(ObjectRecordProjection.GROUP)
@@ -121,13 +120,6 @@ public class ObjectRecordProjection {
         List<ObjectRecord> items = new ArrayList<>(query.limit());
         records.find(filter).sort(Sorts.ascending("_id")).limit(query.limit()).forEach(d -> items.add(record(d)));
         return new ObjectRecordPage(items);
-    }
-
-    /** Open sessions, for the per-user cap; a session is open from its initiate until it completes or aborts. */
-    @QueryHandler
-    public Long handle(CountOpenUploadsQuery query) {
-        return records.countDocuments(Filters.and(Filters.eq("owner_id", query.ownerId()),
-                Filters.eq("state", ObjectState.UPLOADING.name())));
     }
 
     @QueryHandler

@@ -52,7 +52,7 @@ class UploadCleanupSagaTest {
     @Test
     void aCompletedUploadEndsTheSagaAndItsDeadline() {
         fixture.givenCurrentTime(T0).andThenAPublished(initiated())
-                .whenPublishingA(new UploadCompletedEvent(UPLOAD, "f-1", 1, 12 * UploadPlan.MIB, null, T0))
+                .whenPublishingA(new UploadCompletedEvent(UPLOAD, "alice", "f-1", 1, 12 * UploadPlan.MIB, null, T0))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines()
                 .expectNoDispatchedCommands();
@@ -115,7 +115,7 @@ class UploadCleanupSagaTest {
     @Test
     void anAbortedUploadEndsTheSagaAndItsDeadline() {
         fixture.givenCurrentTime(T0).andThenAPublished(initiated())
-                .whenPublishingA(new UploadAbortedEvent(UPLOAD, "objects/f-1/u-1", "mpu-1", AbortReason.EXPIRED, DEADLINE))
+                .whenPublishingA(new UploadAbortedEvent(UPLOAD, "alice", "objects/f-1/u-1", "mpu-1", AbortReason.EXPIRED, DEADLINE))
                 .expectActiveSagas(0)
                 .expectNoScheduledDeadlines()
                 .expectNoDispatchedCommands();

@@ -3,6 +3,7 @@ package io.depot.platform.axon;
 import io.depot.error.DepotException;
 import io.depot.file.StoredFile;
 import io.depot.reconcile.ReconcileRun;
+import io.depot.upload.UploadAllowance;
 import io.depot.upload.UploadSession;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -28,7 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * loads nothing; an instance that has not seen it yet loads its latest snapshot (taken every
  * {@code depot.upload.snapshot-every} events) and the few events after it, so recording an upload's 10,000th part
  * does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
- * the retry loads it afresh. Files are not cached: sagas and workers change them inside their own event
+ * the retry loads it afresh. A user's upload allowance, changed by every initiate and every end of an upload, is
+ * cached and snapshotted the same way. Files are not cached: sagas and workers change them inside their own event
  * processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
@@ -43,6 +45,11 @@ public class AggregateConfiguration {
     @Bean
     AggregateFactory<StoredFile> storedFileFactory() {
         return new GenericAggregateFactory<>(StoredFile.class);
+    }
+
+    @Bean
+    AggregateFactory<UploadAllowance> uploadAllowanceFactory() {
+        return new GenericAggregateFactory<>(UploadAllowance.class);
     }
 
     @Bean
@@ -79,11 +86,16 @@ public class AggregateConfiguration {
     @Bean
     ConfigurerModule aggregates(AggregateFactory<UploadSession> uploadSessionFactory,
                                 AggregateFactory<StoredFile> storedFileFactory,
+                                AggregateFactory<UploadAllowance> uploadAllowanceFactory,
                                 AggregateFactory<ReconcileRun> reconcileRunFactory,
                                 @Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
                         .configureAggregateFactory(c -> uploadSessionFactory)
+                        .configureCache(c -> new WeakReferenceCache())
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadAllowance.class)
+                        .configureAggregateFactory(c -> uploadAllowanceFactory)
                         .configureCache(c -> new WeakReferenceCache())
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)

@@ -31,7 +31,7 @@ import java.util.List;
 @ConfigurationProperties("depot.processing")
 public record SegmentedProcessingProperties(
         @DefaultValue("500") int batchSize,
-        @DefaultValue({"files", "object-records", "reconcile-reports", "download-history"}) List<String> batched,
+        @DefaultValue({"files", "object-records", "reconcile-reports", "download-history", "upload-sessions"}) List<String> batched,
         @DefaultValue("4") int workerSegments,
         @DefaultValue("0") int workerThreads,
         @DefaultValue("5s") Duration claimInterval,

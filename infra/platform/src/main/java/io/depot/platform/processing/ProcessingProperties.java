@@ -27,13 +27,13 @@ import java.util.List;
 @ConfigurationProperties("depot.processing")
 public record ProcessingProperties(
         @DefaultValue({"version-verification", "malware-scan", "object-deletion", "upload-storage-release",
-                "reconcile-repairs", "reconcile-launcher"}) List<String> deadLettered,
+                "upload-allowance-release", "reconcile-repairs", "reconcile-launcher"}) List<String> deadLettered,
         @DefaultValue("3") int attempts,
         @DefaultValue("200ms") Duration attemptBackoff,
         @DefaultValue("5s") Duration retryBackoff,
         @DefaultValue("10m") Duration maxRetryBackoff,
         @DefaultValue("1s") Duration retryPollInterval,
-        @DefaultValue({"files", "download-history", "object-records", "reconcile-reports"}) List<String> replayable,
+        @DefaultValue({"files", "download-history", "object-records", "reconcile-reports", "upload-sessions"}) List<String> replayable,
         @DefaultValue("2m") Duration commandTimeout) {
 
     /** The pause before automatic retry number {@code retries + 1} of a dead letter. */

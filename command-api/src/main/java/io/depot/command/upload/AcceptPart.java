@@ -1,0 +1,36 @@
+package io.depot.command.upload;
+
+import io.depot.platform.storage.ObjectStorage;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Accepts a part's bytes: streams them through to storage as they arrive, never holding the part, then records
+ * the part. Any protocol that receives an upload's bytes (Depot's own part PUT, tus) hands them here.
+ */
+@Component
+class AcceptPart {
+
+    private final ObjectStorage storage;
+    private final UploadSessions sessions;
+    private final RecordStoredPart parts;
+
+    AcceptPart(ObjectStorage storage, UploadSessions sessions, RecordStoredPart parts) {
+        this.storage = storage;
+        this.sessions = sessions;
+        this.parts = parts;
+    }
+
+    /** Part {@code partNumber} of the upload, declared {@code contentLength} bytes long, as {@code body}. */
+    Mono<PartResponse> accept(String uploadId, String requesterId, int partNumber, long contentLength,
+                              Flux<DataBuffer> body) {
+        return sessions.find(uploadId, requesterId).flatMap(view -> {
+            view.requireInProgress();
+            long length = view.plan().requireContentLength(partNumber, contentLength);
+            return storage.uploadPart(view.objectKey(), view.storageUploadId(), partNumber, length, body)
+                    .flatMap(etag -> parts.record(view, partNumber, etag, length));
+        });
+    }
+}

@@ -1,0 +1,177 @@
+package io.depot.command.upload;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileIds;
+import io.depot.file.Filenames;
+import io.depot.file.StorageClass;
+import io.depot.file.Visibility;
+import io.depot.platform.axon.Dispatch;
+import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.PresignedUrl;
+import io.depot.upload.InitiateUploadCommand;
+import io.depot.upload.UploadMode;
+import io.depot.upload.UploadPlan;
+import io.depot.upload.UploadSessionSummary;
+import io.depot.upload.UploadStatus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Opens an upload: claims a place in the owner's allowance, prepares a multipart upload in storage, then records the
+ * session. Every upload, one part or many, is a multipart upload in storage: its part URLs stop working once it is
+ * completed or aborted, so no URL Depot handed out can change or add an object afterwards.
+ */
+@Component
+class InitiateUpload {
+
+    private static final Logger log = LoggerFactory.getLogger(InitiateUpload.class);
+
+    private final ObjectStorage storage;
+    private final CommandGateway commands;
+    private final UploadSessions sessions;
+    private final UploadAllowances allowances;
+    private final ContentPolicy content;
+    private final PartUrls urls;
+    private final UploadProperties properties;
+    private final Clock clock;
+
+    InitiateUpload(ObjectStorage storage, CommandGateway commands, UploadSessions sessions, UploadAllowances allowances,
+                   ContentPolicy content, PartUrls urls, UploadProperties properties, Clock clock) {
+        this.storage = storage;
+        this.commands = commands;
+        this.sessions = sessions;
+        this.allowances = allowances;
+        this.content = content;
+        this.urls = urls;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * With an {@code idempotencyKey} the upload's id follows from the user and the key, so a retry that finds the
+     * key's first answer lost (its process died before storing it) still cannot open a second upload: it finds the
+     * first one and answers with it.
+     */
+    Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
+        InitiateUploadCommand command = command(ownerId, request, idempotencyKey);
+        return allowances.claim(ownerId, command.uploadId(), command.plan().size(), command.expiresAt())
+                .flatMap(claimed -> open(command)
+                        .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e))
+                        // A claim this request made for an upload it did not open is given back.
+                        .onErrorResume(e -> claimed, e -> allowances.giveBack(ownerId, command.uploadId())
+                                .then(Mono.error(e))));
+    }
+
+    private InitiateUploadCommand command(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
+        String filename = Filenames.normalize(request.filename());
+        content.checkDeclared(filename, request.contentType());
+        UploadPlan plan = UploadPlan.of(request.size(),
+                request.partSize() != null ? request.partSize() : properties.defaultPartSize().toBytes());
+        StorageClass storageClass = storageClass(request.storageClass());
+        Visibility visibility = Boolean.TRUE.equals(request.publicFile()) ? Visibility.PUBLIC : Visibility.PRIVATE;
+        String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(Locale.ROOT);
+        String uploadId = idempotencyKey == null ? UUID.randomUUID().toString()
+                : UUID.nameUUIDFromBytes(("initiate\0" + ownerId + "\0" + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        String fileId = FileIds.of(ownerId, filename);
+        Instant now = clock.instant();
+        // The storage upload id is known once storage has prepared the upload.
+        return new InitiateUploadCommand(uploadId, fileId, ownerId, filename, request.contentType(), plan, storageClass,
+                visibility, sha256, "objects/" + fileId + "/" + uploadId, null, now, now.plus(properties.sessionTtl()));
+    }
+
+    private static StorageClass storageClass(String requested) {
+        StorageClass storageClass = requested == null ? StorageClass.STANDARD
+                : StorageClass.parse(requested).orElseThrow(() -> new DepotException(
+                ErrorCode.VALIDATION_FAILED, "storage_class must be one of " + List.of(StorageClass.values())));
+        if (storageClass.archive()) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "storage_class " + storageClass + " is an archive "
+                    + "class: its objects cannot be read until restored, and a new version must be read to be verified; "
+                    + "upload in another class and let lifecycle rules archive it");
+        }
+        return storageClass;
+    }
+
+    /** Prepares storage, then records the session; storage prepared for a session that was not recorded is released. */
+    private Mono<InitiateUploadResponse> open(InitiateUploadCommand planned) {
+        return storage.createMultipartUpload(planned.objectKey(), planned.contentType(), planned.storageClass())
+                .flatMap(multipartId -> {
+                    InitiateUploadCommand command = withStorageUpload(planned, multipartId);
+                    Mono<Object> initiate = Dispatch.command(commands, command)
+                            .onErrorResume(e -> release(command).then(Mono.error(e)));
+                    return sessions.change(command.uploadId(), initiate.thenReturn(command), (initiated, shown) -> true)
+                            .map(this::response);
+                });
+    }
+
+    private static InitiateUploadCommand withStorageUpload(InitiateUploadCommand c, String storageUploadId) {
+        return new InitiateUploadCommand(c.uploadId(), c.fileId(), c.ownerId(), c.filename(), c.contentType(), c.plan(),
+                c.storageClass(), c.visibility(), c.sha256(), c.objectKey(), storageUploadId, c.initiatedAt(),
+                c.expiresAt());
+    }
+
+    private Mono<Void> release(InitiateUploadCommand command) {
+        return storage.release(command.objectKey(), command.storageUploadId()).onErrorResume(e -> {
+            log.warn("could not release storage of {}; reconcile will: {}", command.objectKey(), e.toString());
+            return Mono.empty();
+        });
+    }
+
+    /**
+     * The answer for a retried initiate whose upload exists already: the same upload, with fresh URLs, when it is
+     * still open and was asked for with the same parameters; else the original failure, or the key's reuse.
+     */
+    private Mono<InitiateUploadResponse> alreadyInitiated(InitiateUploadCommand retried, Throwable failure) {
+        return sessions.find(retried.uploadId(), retried.ownerId())
+                .onErrorResume(e -> Mono.error(failure))
+                .map(existing -> {
+                    if (existing.status() != UploadStatus.IN_PROGRESS || !sameRequest(existing, retried)) {
+                        throw new DepotException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                                "this Idempotency-Key was used for another upload");
+                    }
+                    return response(new InitiateUploadCommand(existing.uploadId(), existing.fileId(),
+                            existing.ownerId(), existing.filename(), existing.contentType(), existing.plan(),
+                            existing.storageClass(), existing.visibility(), existing.sha256(), existing.objectKey(),
+                            existing.storageUploadId(), existing.initiatedAt(), existing.expiresAt()));
+                });
+    }
+
+    private static boolean sameRequest(UploadSessionSummary existing, InitiateUploadCommand retried) {
+        return existing.fileId().equals(retried.fileId()) && existing.plan().equals(retried.plan())
+                && existing.contentType().equals(retried.contentType())
+                && existing.storageClass() == retried.storageClass() && existing.visibility() == retried.visibility()
+                && Objects.equals(existing.sha256(), retried.sha256());
+    }
+
+    private InitiateUploadResponse response(InitiateUploadCommand command) {
+        UploadPlan plan = command.plan();
+        if (plan.mode() == UploadMode.SINGLE) {
+            PresignedUrl url = urls.part(command.objectKey(), command.storageUploadId(), plan, 1);
+            return new InitiateUploadResponse(command.uploadId(), command.fileId(), null, 1, null, url.url(),
+                    Map.of(), url.expiresAt());
+        }
+        List<String> partUrls = new ArrayList<>(plan.partCount());
+        Instant expiresAt = null;
+        for (int part = 1; part <= plan.partCount(); part++) {
+            PresignedUrl url = urls.part(command.objectKey(), command.storageUploadId(), plan, part);
+            partUrls.add(url.url());
+            expiresAt = url.expiresAt();
+        }
+        return new InitiateUploadResponse(command.uploadId(), command.fileId(), plan.partSize(), plan.partCount(),
+                partUrls, null, null, expiresAt);
+    }
+}

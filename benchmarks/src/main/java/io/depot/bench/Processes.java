@@ -1,18 +1,32 @@
 package io.depot.bench;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Child processes of a benchmark run, and what Linux says they cost. */
+/** Child processes of a benchmark run, when they answer, and what Linux says they cost. */
 final class Processes {
 
     static final long TICKS_PER_SECOND = ticks();
     private final List<Process> started = new ArrayList<>();
+
+    /** A child process that serves on a loopback port. */
+    record Server(int port, Process process) {
+        long pid() {
+            return process.pid();
+        }
+    }
 
     Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -20,6 +34,14 @@ final class Processes {
         Process process = builder.start();
         started.add(process);
         return process;
+    }
+
+    /** A main class of this classpath in a JVM of its own, given a free port as its argument. */
+    Server startMain(Class<?> main, String maxHeap, Path log) throws IOException {
+        int port = freePort();
+        Process process = start(List.of(javaTool("java"), "-Xmx" + maxHeap, "-cp",
+                System.getProperty("java.class.path"), main.getName(), Integer.toString(port)), Map.of(), log);
+        return new Server(port, process);
     }
 
     void stopAll() {
@@ -136,6 +158,46 @@ final class Processes {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    static boolean reachable(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void awaitPort(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reachable(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nothing listens on " + port);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits until {@code url} answers 200; gives up early when {@code process}, logging into {@code logs}, exits. */
+    static void awaitHealth(String url, Duration timeout, Process process, Path logs) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the process behind " + url + " exited; see its log in " + logs);
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(url + " did not answer within " + timeout);
     }
 
     static String javaTool(String name) {

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * it the same client reading a local file, and ClamAV's own {@code clamdscan} on a local file, all against one clamd
  * started here. clamd remembers the verdict for content it has scanned, so every scan gets bytes never scanned before.
  */
-final class ScanBenchmark {
+final class ScanBenchmark implements Benchmark {
 
     private static final long MIB = 1024 * 1024;
     private static final String BUCKET = "depot-scan-bench";
@@ -41,30 +41,30 @@ final class ScanBenchmark {
      */
     private static final String GC_PROBE_MS = System.getenv().getOrDefault("DEPOT_BENCH_SCAN_GC_PROBE_MS", "5000");
 
-    /** One line of the summary table. */
-    interface Summary {
-        void row(String what, String measured, String target, boolean met);
-    }
-
     private final Processes processes;
     private final Path work;
     private final int s3Port;
     private final long s3Pid;
-    private final String accessKey;
-    private final String secretKey;
     private final boolean smoke;
     private long seed = 4242;
     private String workerClasspath;
 
-    ScanBenchmark(Processes processes, Path work, int s3Port, long s3Pid, String accessKey, String secretKey,
-                  boolean smoke) {
+    ScanBenchmark(Options options, Processes processes, Path work, Processes.Server s3) {
         this.processes = processes;
         this.work = work.resolve("scan");
-        this.s3Port = s3Port;
-        this.s3Pid = s3Pid;
-        this.accessKey = accessKey;
-        this.secretKey = secretKey;
-        this.smoke = smoke;
+        this.s3Port = s3.port();
+        this.s3Pid = s3.pid();
+        this.smoke = options.smoke();
+    }
+
+    @Override
+    public String letters() {
+        return "j";
+    }
+
+    @Override
+    public String title() {
+        return "j. Virus scanning: " + (smoke ? "8 MiB" : "1 GiB") + " through clamd";
     }
 
     private int runs() {
@@ -72,7 +72,8 @@ final class ScanBenchmark {
         return smoke ? 1 : 3;
     }
 
-    void run(List<String> lines, Summary summary) throws Exception {
+    @Override
+    public void run(Report.Section section) throws Exception {
         long size = smoke ? 8 * MIB : 1024 * MIB;
         long warmUpSize = smoke ? MIB : 8 * MIB;
         Files.createDirectories(work);
@@ -102,7 +103,7 @@ final class ScanBenchmark {
                                     result.heapRise()));
                 }
             }
-            report(lines, summary, results, checks, size, clamd);
+            report(section, results, checks, size, clamd);
         }
     }
 
@@ -158,8 +159,8 @@ final class ScanBenchmark {
                     List<String> keys = new ArrayList<>(List.of(key, key + "-warm-up"));
                     put(s3, key, file);
                     put(s3, key + "-warm-up", warmUp);
-                    List<String> args = new ArrayList<>(List.of("s3", "http://127.0.0.1:" + s3Port, accessKey,
-                            secretKey, BUCKET, key + "-warm-up", key, clamd.address().toString(),
+                    List<String> args = new ArrayList<>(List.of("s3", "http://127.0.0.1:" + s3Port, S3Proxy.ACCESS_KEY,
+                            S3Proxy.SECRET_KEY, BUCKET, key + "-warm-up", key, clamd.address().toString(),
                             Long.toString(clamd.limitBytes())));
                     if (infected != null) {
                         put(s3, key + "-eicar", infected);
@@ -256,7 +257,7 @@ final class ScanBenchmark {
     private S3AsyncClient s3Client() {
         return S3AsyncClient.builder()
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -288,8 +289,9 @@ final class ScanBenchmark {
         return file;
     }
 
-    private void report(List<String> lines, Summary summary, Map<String, List<ScanRun>> results,
+    private void report(Report.Section section, Map<String, List<ScanRun>> results,
                         Map<String, ScanRun> checks, long size, Clamd clamd) {
+        List<String> lines = section.lines();
         List<ScanRun> depot = results.get("depot-s3");
         ScanRun first = depot.get(0);
         double gib = size / (double) (1024 * MIB);
@@ -306,8 +308,8 @@ final class ScanBenchmark {
                 + "scan, its collections included, those requested for the memory figures below too (not measured "
                 + "for clamdscan); machine CPU busy: all processes on all %d CPUs over the scan, from /proc/stat, "
                 + "anything above what clamd, the client and S3Proxy use is other work on the shared machine.",
-                size(size), XMX, first.worker().get("gc").replace('_', ' ').replace("+", " and "),
-                size(smoke ? MIB : 8 * MIB), Runtime.getRuntime().availableProcessors()));
+                Report.size(size), XMX, first.worker().get("gc").replace('_', ' ').replace("+", " and "),
+                Report.size(smoke ? MIB : 8 * MIB), Runtime.getRuntime().availableProcessors()));
         lines.add("");
         lines.add(String.format(Locale.ROOT, "clamd: %s, started by the benchmark on loopback with a database of one "
                 + "signature written by it (the EICAR test file; no signatures can be downloaded here), "
@@ -366,7 +368,7 @@ final class ScanBenchmark {
                 + "was %.1f MiB, and of the whole process's RSS %.1f MiB. For comparison, ownCloud Infinite Scale's "
                 + "antivirus service documents its memory as max file size x workers x 8 to 14 "
                 + "(`services/antivirus/README.md`: 844 MB file, 7 GB): a whole process's memory, not a heap, and "
-                + "another language, so the comparable figure here is the RSS rise.", XMX, size(size), worstRise,
+                + "another language, so the comparable figure here is the RSS rise.", XMX, Report.size(size), worstRise,
                 worstRss));
         lines.add("");
         ScanRun depotCheck = checks.get("depot-s3");
@@ -376,7 +378,7 @@ final class ScanBenchmark {
                 + "bytes whose last 68 bytes are the EICAR test file. Depot: `%s` in %.1f s; clamdscan --stream: `%s` "
                 + "in %.1f s. clamdscan --stream sends no more than the `StreamMaxLength` of its own config file and "
                 + "reports clamd's verdict on that much as the file's, so its config here sets clamd's limit; with its "
-                + "default (100M when unset), the same file answered `%s` in %.1f s.", size(size),
+                + "default (100M when unset), the same file answered `%s` in %.1f s.", Report.size(size),
                 depotCheck.verdict().replace("FOUND:", "FOUND "), depotCheck.seconds(),
                 streamCheck.verdict().replace("FOUND:", "FOUND "), streamCheck.seconds(),
                 streamCheck.check().verdict().replace("FOUND:", "FOUND ").replace("CLEAN", "OK"),
@@ -384,22 +386,18 @@ final class ScanBenchmark {
         for (var check : checks.entrySet()) {
             if (!check.getValue().verdict().equals("FOUND:" + Clamd.EICAR_FOUND)) {
                 throw new IllegalStateException(check.getKey() + " did not find the EICAR file at the end of "
-                        + size(size) + ": " + check.getValue().verdict());
+                        + Report.size(size) + ": " + check.getValue().verdict());
             }
         }
         double depotMbs = Stats.of(depot.stream().map(ScanRun::mbs).toList()).median();
         double streamMbs = Stats.of(results.get("clamdscan-stream").stream().map(ScanRun::mbs).toList()).median();
         boolean collected = depot.stream().noneMatch(r -> r.worker().get("peak_after_gc_mib").equals("-1"));
-        summary.row("heap above idle while a worker scans " + size(size) + " from S3 through clamd",
+        section.row("j", "heap above idle while a worker scans " + Report.size(size) + " from S3 through clamd",
                 String.format(Locale.ROOT, "%.1f MiB %s (largest of %d runs), under -Xmx%s; RSS +%.0f MiB",
                         worstRise, collected ? "after GC" : "in use (no collection ran)", depot.size(), XMX, worstRss),
                 "<= 64 MiB", worstRise <= 64);
-        summary.row("scan of " + size(size) + " from S3 / clamdscan --stream of a local file",
+        section.row("j", "scan of " + Report.size(size) + " from S3 / clamdscan --stream of a local file",
                 String.format(Locale.ROOT, "%.2f (%.0f / %.0f MB/s)", depotMbs / streamMbs, depotMbs, streamMbs),
                 "report", true);
-    }
-
-    private static String size(long bytes) {
-        return bytes >= 1024 * MIB ? (bytes / (1024 * MIB)) + " GiB" : (bytes / MIB) + " MiB";
     }
 }

@@ -1,0 +1,96 @@
+package io.depot.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmark e: whole upload lifecycles of small files in a closed loop, and the lag until the query side shows each
+ * completed file.
+ */
+final class LifecyclesBenchmark extends ServiceBenchmark {
+
+    LifecyclesBenchmark(Setup setup) {
+        super("e", "e. Upload lifecycles and the lag until the query side shows the file", setup);
+    }
+
+    @Override
+    public void run(Report.Section section) throws Exception {
+        List<String> lines = section.lines();
+        int clients = 8;
+        Duration duration = Duration.ofSeconds(options.smoke() ? 2 : 10);
+        List<Double> rates = new ArrayList<>();
+        List<Long> lags = Collections.synchronizedList(new ArrayList<>());
+        List<Double> cpuPerLifecycle = new ArrayList<>();
+        List<String> profile = List.of();
+        byte[] body = session.randomBytes(1024);
+        for (int run = 0; run <= options.runs(); run++) {
+            // One run more than measured, profiled: starting a recording sets the JIT compiling again for a while.
+            boolean profiled = run == options.runs();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger done = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<?>> workers = new ArrayList<>();
+            String prefix = "life-" + run + "-";
+            for (int i = 0; i < clients; i++) {
+                int worker = i;
+                workers.add(pool.submit(() -> {
+                    int n = 0;
+                    while (!stop.get()) {
+                        String fileId = session.lifecycle(prefix + worker + "-" + n++ + ".bin", body);
+                        long t0 = System.nanoTime();
+                        // Every client waits until its file is visible; client 0 asks every 2 ms and times the
+                        // lag, the others every 20 ms, so that the polling stays a small part of the load.
+                        while (depot.get("/v1/files/" + fileId, user).status() != 200) {
+                            Thread.sleep(worker == 0 ? 2 : 20);
+                        }
+                        if (worker == 0 && !profiled) {
+                            lags.add(System.nanoTime() - t0);
+                        }
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            if (profiled) {
+                profiler.start("e");
+            }
+            long t0 = System.nanoTime();
+            double cpu0 = Processes.workSeconds(service.pid());
+            Thread.sleep(duration.toMillis());
+            stop.set(true);
+            for (Future<?> w : workers) {
+                w.get();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            pool.shutdown();
+            if (profiled) {
+                profile = profiler.stop("e", "during one more run, after the measured ones");
+                break;
+            }
+            cpuPerLifecycle.add((Processes.workSeconds(service.pid()) - cpu0) * 1000 / Math.max(1, done.get()));
+            rates.add(done.get() / elapsed);
+        }
+        long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+        Stats rate = Stats.of(rates);
+        double p50 = Stats.percentile(sorted, 50);
+        double p99 = Stats.percentile(sorted, 99);
+        lines.add(String.format("%d clients in a closed loop: initiate a 1 KiB upload, PUT it to its presigned URL, "
+                + "complete it, then read `GET /v1/files/{id}` until it answers 200 (client 0 every 2 ms, timing the "
+                + "lag from the complete's answer; the others every 20 ms). Lifecycles: %s. Lag over the %d lifecycles "
+                + "of client 0 in all runs: p50 %.1f ms, p99 %.1f ms. The service's CPU per lifecycle (its CPU over "
+                + "the run without the JIT compiler threads, the background processing included, divided by the "
+                + "lifecycles): %s.", clients,
+                rate.format("per s", 1), sorted.length, p50, p99, Stats.of(cpuPerLifecycle).format("ms", 1)));
+        lines.add("");
+        lines.addAll(profile);
+        section.row("e", "upload lifecycles; lag until visible, p99", String.format("%.0f per s; %.1f ms",
+                rate.median(), p99), ">= 500 per s; <= 100 ms", rate.median() >= 500 && p99 <= 100);
+    }
+}

@@ -1,0 +1,42 @@
+package io.depot.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * How a run was asked for: {@code --smoke} (small sizes, one run each), {@code --only=<letters>} (those benchmarks
+ * alone), and the checkout it runs in.
+ */
+record Options(boolean smoke, String only, Path root) {
+
+    static Options of(String[] args) {
+        boolean smoke = Arrays.asList(args).contains("--smoke");
+        // --only=dg runs benchmarks d and g alone, to profile or tune them, into benchmarks/target/benchmarks-dg.md;
+        // --only=j (virus scanning) starts S3Proxy and clamd only, not the service.
+        String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst()
+                .orElse(null);
+        Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
+        return new Options(smoke, only, root);
+    }
+
+    /** How many measured runs each figure is the median of. */
+    int runs() {
+        return smoke ? 1 : 5;
+    }
+
+    /** Whether any of these benchmarks is to run. */
+    boolean wanted(String letters) {
+        return only == null || letters.chars().anyMatch(c -> only.indexOf(c) >= 0);
+    }
+
+    /** Whether any benchmark of the service is to run: scanning (j) needs S3Proxy and a clamd of its own, not it. */
+    boolean wantsService() {
+        return wanted("abcdefghi");
+    }
+
+    /** Where the report goes: a partial or smoke run is a working copy, never the record. */
+    Path reportFile() {
+        return root.resolve(only != null ? "benchmarks/target/benchmarks-" + only + ".md"
+                : smoke ? "benchmarks/target/benchmarks-smoke.md" : "docs/benchmarks.md");
+    }
+}

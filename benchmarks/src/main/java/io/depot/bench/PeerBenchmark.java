@@ -1,0 +1,83 @@
+package io.depot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark h: the tus peer (benchmarks/tus: @tus/server with @tus/s3-store, Node) on the same S3Proxy, against
+ * Depot's upload through the service. tus sends one upload's PATCHes one after another, so the like-for-like
+ * comparison is Depot with one part at a time of the same size; tus in a single PATCH is its best case, shown beside
+ * it.
+ */
+final class PeerBenchmark extends ServiceBenchmark {
+
+    private final Processes processes;
+    private final Path work;
+
+    PeerBenchmark(Setup setup, Processes processes, Path work) {
+        super("h", "h. A peer: tus (@tus/server with @tus/s3-store) on the same S3Proxy", setup);
+        this.processes = processes;
+        this.work = work;
+    }
+
+    @Override
+    public void run(Report.Section section) throws Exception {
+        List<String> lines = section.lines();
+        Processes.Server tus = TusPeer.start(processes, work, options.root(), s3, partSize);
+        URI endpoint = TusPeer.endpoint(tus);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, List<Double>> mbs = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (String mode : List.of("depot", "tus-chunks", "tus-one-patch")) {
+            mbs.put(mode, new ArrayList<>());
+            cpu.put(mode, new ArrayList<>());
+        }
+        double gib = data.length / (double) (1024 * MIB);
+        for (int run = 0; run < options.runs(); run++) {
+            for (String mode : mbs.keySet()) {
+                long pid = mode.equals("depot") ? service.pid() : tus.pid();
+                JsonNode upload = mode.equals("depot") ? depot.initiate(user, "peer-" + run + ".bin", data.length, partSize) : null;
+                double cpu0 = Processes.cpuSeconds(pid);
+                long t0 = System.nanoTime();
+                switch (mode) {
+                    case "depot" -> session.putParts(upload, data, partSize, 1);
+                    case "tus-chunks" -> TusClient.upload(http, endpoint, data, 0, data.length, partSize);
+                    default -> TusClient.upload(http, endpoint, data, 0, data.length, data.length);
+                }
+                long t1 = System.nanoTime();
+                mbs.get(mode).add(data.length / 1e6 / ((t1 - t0) / 1e9));
+                cpu.get(mode).add((Processes.cpuSeconds(pid) - cpu0) / gib);
+                if (upload != null) {
+                    depot.delete("/v1/uploads/" + upload.get("upload_id").asText(), user).expect(204);
+                }
+            }
+        }
+        lines.add(String.format("%s of random bytes. Depot: through the service, %d MiB parts one at a time (as in a). "
+                + "tus: the creation request, then PATCHes of %d MiB one after another, or the whole file in one "
+                + "PATCH; the store writes %d MiB S3 parts. CPU seconds per GiB are the server process's own (Depot's "
+                + "JVM, or Node).", Report.size(data.length), partSize / MIB, partSize / MIB, partSize / MIB));
+        lines.add("");
+        lines.add("| server | requests | MB/s | server CPU s/GiB |");
+        lines.add("|---|---|---|---|");
+        Map<String, String> labels = Map.of("depot", "Depot | " + (partSize / MIB) + " MiB parts",
+                "tus-chunks", "tus | " + (partSize / MIB) + " MiB PATCHes", "tus-one-patch", "tus | one PATCH");
+        for (String mode : mbs.keySet()) {
+            lines.add(String.format("| %s | %s | %s |", labels.get(mode), Stats.of(mbs.get(mode)).format("", 1),
+                    Stats.of(cpu.get(mode)).format("", 2)));
+        }
+        double depotSpeed = Stats.of(mbs.get("depot")).median();
+        double chunks = Stats.of(mbs.get("tus-chunks")).median();
+        double single = Stats.of(mbs.get("tus-one-patch")).median();
+        section.row("h", "Depot / tus, same part size, one at a time", String.format("%.2f (%.0f / %.0f MB/s); "
+                + "against tus in one PATCH %.2f", depotSpeed / chunks, depotSpeed, chunks, depotSpeed / single),
+                "Depot/peer >= 1.0", depotSpeed / chunks >= 1.0);
+        tus.process().destroy();
+    }
+}

@@ -140,6 +140,33 @@ class RateLimitTest {
         assertThat(initiate(onB, capToken, "c3.bin").status()).isEqualTo(201);
     }
 
+    @Test
+    void racingInitiatesCannotPassTheOpenUploadCap() throws Exception {
+        Api onB = api(b);
+        String racer = "race-" + UUID.randomUUID();
+        String token = onB.token(racer);
+        long before = events(b);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            List<java.util.concurrent.Future<Api.Response>> racing = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                String name = "r" + i + ".bin";
+                racing.add(pool.submit(() -> initiate(onB, token, name)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var response : racing) {
+                statuses.add(response.get().status());
+            }
+            // The cap is 2: the allowance takes the claims one after another, whatever order they come in.
+            assertThat(statuses).filteredOn(status -> status == 201).hasSize(2);
+            assertThat(statuses).filteredOn(status -> status == 429).hasSize(3);
+        } finally {
+            pool.shutdownNow();
+        }
+        // Two sessions and their two claims; the refused initiates left no event.
+        assertThat(events(b) - before).isEqualTo(4);
+    }
+
     private static void awaitOpenUploads(ConfigurableApplicationContext app, String owner, long open) {
         var records = app.getBean(com.mongodb.client.MongoDatabase.class).getCollection("object_records");
         await().atMost(Duration.ofSeconds(10)).until(() -> records.countDocuments(new org.bson.Document("owner_id", owner)

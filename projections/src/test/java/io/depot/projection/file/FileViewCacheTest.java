@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,6 +98,23 @@ class FileViewCacheTest {
         cache.put("f3", view("f3", 1));
         assertThat(cache.get("f3").block()).isPresent();
         await().atMost(Duration.ofSeconds(3)).until(() -> cache.get("f3").block() == null);
+    }
+
+    @Test
+    void theLocalCacheStaysWithinItsBoundAndKeepsWhatIsReadOften() {
+        redis = new SharedRedis(settings("depot.redis", RedisConnectionProperties.class, Map.of()));
+        FileViewCache cache = new FileViewCache(settings("depot.cache", FileViewCacheProperties.class,
+                Map.of("depot.cache.local-entries", "50")), redis, Clock.systemUTC(), new SimpleMeterRegistry());
+        cache.put("hot", view("hot", 1));
+        for (int i = 0; i < 500; i++) {
+            cache.put("f" + i, view("f" + i, 1));
+            assertThat(cache.get("hot").block()).as("a file read all the time stays cached").isPresent();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cached(cache, 500)).isBetween(1L, 49L));
+    }
+
+    private static long cached(FileViewCache cache, int files) {
+        return IntStream.range(0, files).filter(i -> cache.get("f" + i).block() != null).count();
     }
 
     static FileView view(String fileId, long version) {

@@ -208,8 +208,8 @@ class RateLimitTest {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(DepotApplication.class).run(
                 "--server.port=0", "--server.shutdown=immediate", "--depot.embedded.data-dir=" + dataDir,
                 "--depot.embedded.mongo-in-memory=true",
-                "--depot.limits.redis-uri=" + redisUri, "--depot.limits.redis-timeout=300ms",
-                "--depot.limits.key-prefix=" + prefix,
+                "--depot.redis.uri=" + redisUri, "--depot.limits.redis-timeout=300ms",
+                "--depot.limits.key-prefix=" + prefix, "--depot.cache.key-prefix=" + prefix + "file:",
                 "--depot.limits.initiate-per-user=5/1h", "--depot.limits.initiate-per-address=1000/1h",
                 "--depot.limits.download-per-user=1000/1h", "--depot.limits.download-per-address=10/1h",
                 "--depot.limits.daily-bytes-per-user=10MB", "--depot.limits.max-open-uploads-per-user=" + maxOpenUploads);

@@ -9,10 +9,19 @@ import org.springframework.core.io.support.ResourcePropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Adds the settings every Depot service shares, below everything a deployment configures. */
+/**
+ * Adds the settings every Depot service shares, below everything a deployment configures, and keeps the older names
+ * of renamed settings working.
+ */
 public class DepotDefaults implements EnvironmentPostProcessor {
+
+    /** Each setting's older names: a value under one of them counts while the setting itself is empty. */
+    static final Map<String, List<String>> RENAMED = Map.of(
+            "depot.redis.uri", List.of("depot.limits.redis-uri", "depot.cache.redis-uri"));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -27,6 +36,7 @@ public class DepotDefaults implements EnvironmentPostProcessor {
         if (System.getProperty("disable-axoniq-console-message") == null) {
             System.setProperty("disable-axoniq-console-message", "true");
         }
+        renamed(environment);
         try {
             environment.getPropertySources().addLast(
                     new ResourcePropertySource("depotDefaults", new ClassPathResource("depot-defaults.properties")));
@@ -40,5 +50,31 @@ public class DepotDefaults implements EnvironmentPostProcessor {
             environment.getPropertySources().addLast(
                     new MapPropertySource("depotWithoutWorkers", Map.of("db-scheduler.enabled", "false")));
         }
+    }
+
+    /**
+     * The rate limits and the metadata cache had a Redis setting each; now they share one connection, so differing
+     * old settings are refused rather than one of them silently ignored.
+     */
+    private static void renamed(ConfigurableEnvironment environment) {
+        Map<String, Object> values = new HashMap<>();
+        RENAMED.forEach((name, oldNames) -> {
+            if (hasText(environment.getProperty(name))) {
+                return;
+            }
+            List<String> given = oldNames.stream().filter(old -> hasText(environment.getProperty(old))).toList();
+            if (given.stream().map(environment::getProperty).distinct().count() > 1) {
+                throw new IllegalStateException(given + " differ, but name one setting now, " + name
+                        + ": set that instead");
+            }
+            given.stream().findFirst().ifPresent(old -> values.put(name, environment.getProperty(old)));
+        });
+        if (!values.isEmpty()) {
+            environment.getPropertySources().addFirst(new MapPropertySource("depotRenamedSettings", values));
+        }
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 }

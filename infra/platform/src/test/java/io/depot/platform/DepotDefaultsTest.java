@@ -8,6 +8,7 @@ import org.springframework.core.env.StandardEnvironment;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DepotDefaultsTest {
 
@@ -34,5 +35,31 @@ class DepotDefaultsTest {
     void anExplicitDbSchedulerSettingIsKept() {
         assertThat(environment(Map.of("depot.workers.enabled", "false", "db-scheduler.enabled", "true"))
                 .getProperty("db-scheduler.enabled")).isEqualTo("true");
+    }
+
+    @Test
+    void theOlderRedisSettingsStillNameTheSharedRedis() {
+        assertThat(environment(Map.of("depot.limits.redis-uri", "redis://a:6379")).getProperty("depot.redis.uri"))
+                .isEqualTo("redis://a:6379");
+        assertThat(environment(Map.of("depot.cache.redis-uri", "redis://a:6379", "depot.redis.uri", ""))
+                .getProperty("depot.redis.uri")).as("an empty setting, as a launcher's ${DEPOT_REDIS_URI:} gives")
+                .isEqualTo("redis://a:6379");
+        assertThat(environment(Map.of("depot.limits.redis-uri", "redis://a:6379", "depot.cache.redis-uri", "redis://a:6379"))
+                .getProperty("depot.redis.uri")).isEqualTo("redis://a:6379");
+        assertThat(environment(Map.of()).getProperty("depot.redis.uri")).isNull();
+    }
+
+    @Test
+    void theNewRedisSettingWinsOverTheOlderOnes() {
+        assertThat(environment(Map.of("depot.redis.uri", "redis://new:6379", "depot.limits.redis-uri", "redis://old:6379"))
+                .getProperty("depot.redis.uri")).isEqualTo("redis://new:6379");
+    }
+
+    @Test
+    void olderRedisSettingsThatDifferAreRefused() {
+        assertThatThrownBy(() -> environment(Map.of(
+                "depot.limits.redis-uri", "redis://a:6379", "depot.cache.redis-uri", "redis://b:6379")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("depot.redis.uri");
     }
 }

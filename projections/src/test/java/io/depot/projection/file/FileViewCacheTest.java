@@ -5,54 +5,66 @@ import io.depot.file.FileView;
 import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.redis.RedisConnectionProperties;
+import io.depot.platform.redis.SharedRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** The metadata cache in Redis and in process: the projection's writes win over readers' fills, deletions stick. */
 class FileViewCacheTest {
 
-    private FileViewCache cache;
+    private static RedisProcess server;
+    private SharedRedis redis;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisProcess.launch();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        server.close();
+    }
 
     @AfterEach
     void close() {
-        cache.close();
+        redis.close();
+    }
+
+    /** Settings as Spring binds them, defaults included. */
+    static <T> T settings(String prefix, Class<T> type, Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate(prefix, type);
     }
 
     private FileViewCache cache(String store, Duration ttl) {
-        String uri = "";
+        String uri = store.equals("redis") ? server.uri() : "";
+        redis = new SharedRedis(settings("depot.redis", RedisConnectionProperties.class, Map.of("depot.redis.uri", uri)));
+        FileViewCache cache = new FileViewCache(settings("depot.cache", FileViewCacheProperties.class, Map.of(
+                "depot.cache.ttl", ttl.toMillis() + "ms",
+                "depot.cache.key-prefix", "depot-test:" + UUID.randomUUID() + ":")),
+                redis, Clock.systemUTC(), new SimpleMeterRegistry());
         if (store.equals("redis")) {
-            boolean up = reachable();
-            if (!up && Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
-                throw new IllegalStateException("Redis is required but not reachable at 127.0.0.1:6379");
-            }
-            assumeThat(up).as("Redis at 127.0.0.1:6379").isTrue();
-            uri = "redis://127.0.0.1:6379";
-        }
-        cache = new FileViewCache(uri, ttl, "depot-test:" + UUID.randomUUID() + ":", Clock.systemUTC(),
-                new SimpleMeterRegistry());
-        if (store.equals("redis")) {
-            FileView probe = view("probe", 1);
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
-                cache.put("probe", probe);
-                return cache.get("probe").block() != null;
-            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> redis.connection() != null);
         }
         return cache;
     }
@@ -88,20 +100,28 @@ class FileViewCacheTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> cache.get("f3").block() == null);
     }
 
-    private static FileView view(String fileId, long version) {
+    @Test
+    void theLocalCacheStaysWithinItsBoundAndKeepsWhatIsReadOften() {
+        redis = new SharedRedis(settings("depot.redis", RedisConnectionProperties.class, Map.of()));
+        FileViewCache cache = new FileViewCache(settings("depot.cache", FileViewCacheProperties.class,
+                Map.of("depot.cache.local-entries", "50")), redis, Clock.systemUTC(), new SimpleMeterRegistry());
+        cache.put("hot", view("hot", 1));
+        for (int i = 0; i < 500; i++) {
+            cache.put("f" + i, view("f" + i, 1));
+            assertThat(cache.get("hot").block()).as("a file read all the time stays cached").isPresent();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cached(cache, 500)).isBetween(1L, 49L));
+    }
+
+    private static long cached(FileViewCache cache, int files) {
+        return IntStream.range(0, files).filter(i -> cache.get("f" + i).block() != null).count();
+    }
+
+    static FileView view(String fileId, long version) {
         Instant at = Instant.parse("2026-11-28T10:00:00Z").truncatedTo(ChronoUnit.MILLIS);
         return new FileView(fileId, "alice", "a.txt", "text/plain", 3, "ab", StorageClass.STANDARD, version,
                 FileStatus.AVAILABLE, null, Visibility.PRIVATE, at, at.plusSeconds(version), List.of("t"),
                 new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain"),
                 ScanStatus.CLEAN, null);
-    }
-
-    private static boolean reachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

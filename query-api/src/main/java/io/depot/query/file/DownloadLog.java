@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.eventhandling.gateway.EventGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * downloads instead of one, and the event processors that follow the store read them in the same batches.
  */
 @Component
+@EnableConfigurationProperties(DownloadsProperties.class)
 class DownloadLog implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DownloadLog.class);
@@ -39,12 +40,10 @@ class DownloadLog implements SmartLifecycle {
     private volatile boolean running;
     private Thread writer;
 
-    DownloadLog(EventGateway events, MeterRegistry meters,
-                @Value("${depot.downloads.max-batch:500}") int maxBatch,
-                @Value("${depot.downloads.max-pending:20000}") int maxPending) {
+    DownloadLog(EventGateway events, MeterRegistry meters, DownloadsProperties properties) {
         this.events = events;
-        this.maxBatch = maxBatch;
-        this.queue = new ArrayBlockingQueue<>(maxPending);
+        this.maxBatch = properties.maxBatch();
+        this.queue = new ArrayBlockingQueue<>(properties.maxPending());
         this.batchSizes = DistributionSummary.builder("depot.downloads.batch.size")
                 .description("FileDownloaded events appended in one event-store transaction")
                 .register(meters);

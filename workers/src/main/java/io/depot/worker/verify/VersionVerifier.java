@@ -11,7 +11,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.Timestamp;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -25,6 +25,7 @@ import java.util.Optional;
  * with a growing pause; the commands it sends are idempotent, so a retried event changes nothing twice.
  */
 @Component
+@EnableConfigurationProperties(FinalizeProperties.class)
 @DisallowReplay
 @ProcessingGroup(VersionVerifier.GROUP)
 class VersionVerifier {
@@ -40,11 +41,11 @@ class VersionVerifier {
     private final ClaimKeeper claims;
 
     VersionVerifier(ObjectStorage storage, BackgroundCommands commands, ClaimKeeper claims,
-                    @Value("${depot.finalize.compute-sha256:true}") boolean computeSha256) {
+                    FinalizeProperties properties) {
         this.storage = storage;
         this.claims = claims;
         this.commands = commands;
-        this.computeSha256 = computeSha256;
+        this.computeSha256 = properties.computeSha256();
     }
 
     @EventHandler

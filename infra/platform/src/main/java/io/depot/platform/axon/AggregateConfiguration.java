@@ -15,7 +15,7 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventsourcing.AggregateFactory;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SnapshotProperties.class)
 public class AggregateConfiguration {
 
     /** As beans, the factories are what Axon's Spring snapshotter finds to rebuild aggregates for snapshots. */
@@ -88,7 +89,8 @@ public class AggregateConfiguration {
                                 AggregateFactory<StoredFile> storedFileFactory,
                                 AggregateFactory<UploadAllowance> uploadAllowanceFactory,
                                 AggregateFactory<ReconcileRun> reconcileRunFactory,
-                                @Value("${depot.upload.snapshot-every:100}") int snapshotEvery) {
+                                SnapshotProperties snapshots) {
+        int snapshotEvery = snapshots.snapshotEvery();
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
                         .configureAggregateFactory(c -> uploadSessionFactory)

@@ -28,12 +28,12 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.mongo.MongoAutoConfiguration;
+import org.springframework.boot.autoconfigure.mongo.MongoProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -52,7 +52,7 @@ import java.sql.SQLException;
                 "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.AxonServerAutoConfiguration"})
-@EnableConfigurationProperties(SegmentedProcessingProperties.class)
+@EnableConfigurationProperties({SegmentedProcessingProperties.class, EventStoreProperties.class, MongoProperties.class})
 public class AxonStoresAutoConfiguration {
 
     /** The mapper Axon writes messages, snapshots and tokens with: fields, not getters, so aggregates snapshot whole. */
@@ -102,7 +102,7 @@ public class AxonStoresAutoConfiguration {
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           TransactionManager transactionManager,
                                           org.axonframework.config.Configuration configuration,
-                                          @Value("${depot.event-store.batch-size:500}") int batchSize) throws SQLException {
+                                          EventStoreProperties eventStore) throws SQLException {
         DatabaseSchema.createEventStore(dataSource);
         PersistenceExceptionResolver exceptions = new JdbcSQLErrorCodesResolver();
         return JdbcEventStorageEngine.builder()
@@ -112,7 +112,7 @@ public class AxonStoresAutoConfiguration {
                 .persistenceExceptionResolver(exceptions)
                 .connectionProvider(new SpringDataSourceConnectionProvider(dataSource))
                 .transactionManager(transactionManager)
-                .batchSize(batchSize)
+                .batchSize(eventStore.batchSize())
                 .build();
     }
 
@@ -126,13 +126,12 @@ public class AxonStoresAutoConfiguration {
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
                                   org.axonframework.config.Configuration configuration,
-                                  @Value("${depot.event-store.cached-events:10000}") int cachedEvents,
-                                  @Value("${depot.event-store.max-events-per-read:10000}") int maxEventsPerRead) {
+                                  EventStoreProperties eventStore) {
         return EmbeddedEventStore.builder()
-                .storageEngine(new BoundedReadsStorageEngine(storageEngine, maxEventsPerRead))
+                .storageEngine(new BoundedReadsStorageEngine(storageEngine, eventStore.maxEventsPerRead()))
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .cachedEvents(cachedEvents)
+                .cachedEvents(eventStore.cachedEvents())
                 .build();
     }
 
@@ -147,9 +146,8 @@ public class AxonStoresAutoConfiguration {
     }
 
     @Bean
-    MongoTemplate axonMongoTemplate(MongoClient mongoClient,
-                                    @Value("${spring.data.mongodb.database}") String database) {
-        return DefaultMongoTemplate.builder().mongoDatabase(mongoClient, database).build();
+    MongoTemplate axonMongoTemplate(MongoClient mongoClient, MongoProperties mongo) {
+        return DefaultMongoTemplate.builder().mongoDatabase(mongoClient, mongo.getMongoClientDatabase()).build();
     }
 
     /**

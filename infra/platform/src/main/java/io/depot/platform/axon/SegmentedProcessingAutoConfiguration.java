@@ -5,9 +5,9 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.mongo.MongoProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 @AutoConfiguration(after = AxonStoresAutoConfiguration.class,
         beforeName = "org.axonframework.springboot.autoconfig.AxonAutoConfiguration")
-@EnableConfigurationProperties(SegmentedProcessingProperties.class)
+@EnableConfigurationProperties({SegmentedProcessingProperties.class, MongoProperties.class})
 public class SegmentedProcessingAutoConfiguration {
 
     /**
@@ -63,10 +63,10 @@ public class SegmentedProcessingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(TokenOwner.class)
     SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, TokenStore tokenStore,
-                                    MongoClient mongoClient, @Value("${spring.data.mongodb.database}") String database,
+                                    MongoClient mongoClient, MongoProperties mongo,
                                     SegmentedProcessingProperties properties) {
         return new SegmentBalancer(processing, tokenStore,
-                mongoClient.getDatabase(database).getCollection(SegmentBalancer.COLLECTION), properties,
+                mongoClient.getDatabase(mongo.getMongoClientDatabase()).getCollection(SegmentBalancer.COLLECTION), properties,
                 ManagementFactory.getRuntimeMXBean().getName());
     }
 }

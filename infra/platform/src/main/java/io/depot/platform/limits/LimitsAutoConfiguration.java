@@ -1,5 +1,7 @@
 package io.depot.platform.limits;
 
+import io.depot.platform.redis.SharedRedis;
+import io.depot.platform.redis.SharedRedisAutoConfiguration;
 import io.depot.platform.web.ClientAddress;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,14 +12,14 @@ import org.springframework.context.annotation.Bean;
 import java.time.Clock;
 
 /** Rate limits and quotas, unless {@code depot.limits.enabled} is false. */
-@AutoConfiguration
+@AutoConfiguration(after = SharedRedisAutoConfiguration.class)
 @EnableConfigurationProperties(LimitsProperties.class)
 @ConditionalOnProperty(name = "depot.limits.enabled", matchIfMissing = true)
 public class LimitsAutoConfiguration {
 
-    @Bean(destroyMethod = "close")
-    RateLimiter rateLimiter(LimitsProperties properties, Clock clock, MeterRegistry meters) {
-        return new RateLimiter(properties, clock, meters);
+    @Bean
+    RateLimiter rateLimiter(LimitsProperties properties, SharedRedis sharedRedis, Clock clock, MeterRegistry meters) {
+        return new RateLimiter(properties, sharedRedis, clock, meters);
     }
 
     @Bean

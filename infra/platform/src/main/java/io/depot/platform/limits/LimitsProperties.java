@@ -8,11 +8,11 @@ import java.time.Duration;
 
 /**
  * Per-user and per-client-address rate limits ({@code depot.limits.*}), each written {@code <count>/<duration>}.
- * With {@code redis-uri} set, every instance draws from the same buckets in Redis; without it (the all-in-one
- * default) buckets live in the process. While Redis is unreachable each instance falls back to buckets of its own.
+ * With a Redis configured ({@code depot.redis.uri}; {@code depot.limits.redis-uri} is its older name), every
+ * instance draws from the same buckets in Redis; without one (the all-in-one default) buckets live in the process.
+ * While Redis is unreachable each instance falls back to buckets of its own.
  *
  * @param enabled               switches rate limits off entirely
- * @param redisUri              where buckets are kept, e.g. {@code redis://127.0.0.1:6379}
  * @param redisTimeout          how long a bucket operation may wait for Redis before the local fallback decides
  * @param keyPrefix             prefix of every bucket's Redis key
  * @param dailyBytesPerUser     bytes a user may declare in initiated uploads per day
@@ -21,7 +21,6 @@ import java.time.Duration;
 @ConfigurationProperties("depot.limits")
 public record LimitsProperties(
         @DefaultValue("true") boolean enabled,
-        String redisUri,
         @DefaultValue("500ms") Duration redisTimeout,
         @DefaultValue("depot:limits:") String keyPrefix,
         @DefaultValue("60/1m") String initiatePerUser,

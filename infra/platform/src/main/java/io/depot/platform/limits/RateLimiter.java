@@ -1,5 +1,8 @@
 package io.depot.platform.limits;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.depot.platform.redis.SharedRedis;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
@@ -9,89 +12,51 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Token buckets (Bucket4j), in Redis when one is configured so that every instance draws from the same bucket,
- * else in this process. When Redis fails, the decision falls back to a bucket in this process: limits then hold
- * per instance, never not at all, and the service stays up. The fallback is counted
- * ({@code depot.limits.redis.fallbacks}) and logged at most once a minute.
+ * Token buckets (Bucket4j), in Redis when one is configured ({@link SharedRedis}) so that every instance draws from
+ * the same bucket, else in this process. While Redis is unreachable, the decision falls back to a bucket in this
+ * process: limits then hold per instance, never not at all, and the service stays up; once the shared connection is
+ * back, decisions use Redis again. The fallback is counted ({@code depot.limits.redis.fallbacks}) and logged at most
+ * once a minute. Both kinds of bucket are kept in bounded caches of {@value #LOCAL_BUCKETS} keys each.
  */
-public class RateLimiter implements AutoCloseable {
+public class RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
     private static final int LOCAL_BUCKETS = 100_000;
-    private static final Duration RECONNECT_EVERY = Duration.ofSeconds(10);
 
     private final LimitsProperties properties;
     private final Clock clock;
     private final Counter fallbacks;
-    private final RedisClient redisClient;
-    private final RedisURI redisUri;
-    private final AtomicBoolean connecting = new AtomicBoolean();
-    private final Map<String, Bucket> local = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > LOCAL_BUCKETS;
-        }
-    });
+    private final SharedRedis sharedRedis;
+    private final Cache<String, Bucket> local = Caffeine.newBuilder().maximumSize(LOCAL_BUCKETS).build();
     /**
      * One proxy per shared bucket, reused by every request for it: Bucket4j's batching then folds concurrent
      * requests for a hot bucket into one compare-and-swap instead of letting each retry against the others.
      */
-    private final Map<String, AsyncBucketProxy> sharedBuckets = Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, AsyncBucketProxy> eldest) {
-                    return size() > LOCAL_BUCKETS;
-                }
-            });
-    private volatile AsyncProxyManager<byte[]> redis;
-    private volatile StatefulRedisConnection<byte[], byte[]> connection;
-    private volatile Instant nextConnectAttempt = Instant.MIN;
+    private final Cache<String, AsyncBucketProxy> sharedBuckets = Caffeine.newBuilder().maximumSize(LOCAL_BUCKETS).build();
+    private volatile StatefulRedisConnection<String, byte[]> managedConnection;
+    private volatile AsyncProxyManager<String> redis;
     private volatile Instant lastWarning = Instant.MIN;
 
-    public RateLimiter(LimitsProperties properties, Clock clock, MeterRegistry meters) {
+    public RateLimiter(LimitsProperties properties, SharedRedis sharedRedis, Clock clock, MeterRegistry meters) {
         this.properties = properties;
+        this.sharedRedis = sharedRedis;
         this.clock = clock;
         this.fallbacks = Counter.builder("depot.limits.redis.fallbacks")
                 .description("Rate-limit decisions made by a local bucket because Redis failed")
                 .register(meters);
-        if (properties.redisUri() == null || properties.redisUri().isBlank()) {
-            this.redisClient = null;
-            this.redisUri = null;
-            return;
-        }
-        this.redisUri = RedisURI.create(properties.redisUri());
-        this.redisUri.setTimeout(properties.redisTimeout());
-        this.redisClient = RedisClient.create();
-        // While Redis is away, commands fail at once rather than queue up behind a reconnect.
-        redisClient.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(properties.redisTimeout()).build())
-                .build());
-        redis(); // connect now, so the first requests already share buckets
     }
 
     /** What a bucket said to a request. */
@@ -104,7 +69,7 @@ public class RateLimiter implements AutoCloseable {
     }
 
     private Mono<Decision> consumeNow(String key, Limit limit, long tokens) {
-        AsyncProxyManager<byte[]> shared = redis();
+        AsyncProxyManager<String> shared = redis();
         if (shared == null) {
             return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
         }
@@ -124,7 +89,7 @@ public class RateLimiter implements AutoCloseable {
     }
 
     private Mono<Void> refundNow(String key, Limit limit, long tokens) {
-        AsyncProxyManager<byte[]> shared = redis();
+        AsyncProxyManager<String> shared = redis();
         if (shared == null) {
             localBucket(key, limit).addTokens(tokens);
             return Mono.empty();
@@ -139,55 +104,55 @@ public class RateLimiter implements AutoCloseable {
     }
 
     /**
-     * The shared buckets, or null while there is no connection to Redis. Connecting never blocks the caller (a
-     * request on an event-loop thread): it runs in the background, at most every {@link #RECONNECT_EVERY}, and
-     * until it succeeds decisions fall back to this instance's buckets.
+     * The shared buckets, or null when no Redis is configured or while the shared connection is down; the latter
+     * counts as a fallback. Never blocks the caller (a request on an event-loop thread).
      */
-    private AsyncProxyManager<byte[]> redis() {
-        if (redisClient == null || redis != null) {
-            return redis;
+    private AsyncProxyManager<String> redis() {
+        if (!sharedRedis.configured()) {
+            return null;
         }
-        Instant now = clock.instant();
-        if (now.isAfter(nextConnectAttempt) && connecting.compareAndSet(false, true)) {
-            nextConnectAttempt = now.plus(RECONNECT_EVERY);
-            redisClient.connectAsync(ByteArrayCodec.INSTANCE, redisUri).whenComplete((opened, failure) -> {
-                if (failure != null) {
-                    fellBack(failure);
-                } else {
-                    connection = opened;
-                    redis = Bucket4jLettuce.casBasedBuilder(opened)
+        StatefulRedisConnection<String, byte[]> connection = sharedRedis.connection();
+        if (connection == null) {
+            fellBack("no connection");
+            return null;
+        }
+        if (connection != managedConnection) {
+            synchronized (this) {
+                if (connection != managedConnection) {
+                    sharedBuckets.invalidateAll();
+                    redis = Bucket4jLettuce.casBasedBuilder(connection)
                             .expirationAfterWrite(ExpirationAfterWriteStrategy
                                     .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                             .build()
                             .asAsync();
+                    managedConnection = connection;
                 }
-                connecting.set(false);
-            });
+            }
         }
         return redis;
     }
 
-    private AsyncBucketProxy sharedBucket(AsyncProxyManager<byte[]> manager, String key, Limit limit) {
-        return sharedBuckets.computeIfAbsent(key + "|" + limit, k -> manager.builder()
+    private AsyncBucketProxy sharedBucket(AsyncProxyManager<String> manager, String key, Limit limit) {
+        return sharedBuckets.get(key + "|" + limit, k -> manager.builder()
                 .withOptimization(Optimizations.batching())
                 .build(redisKey(key), () -> CompletableFuture.completedFuture(configuration(limit))));
     }
 
-    private void fellBack(Throwable e) {
+    private void fellBack(Object cause) {
         fallbacks.increment();
         Instant now = clock.instant();
         if (now.isAfter(lastWarning.plus(Duration.ofMinutes(1)))) {
             lastWarning = now;
-            log.warn("Redis unavailable for rate limits, deciding with this instance's buckets: {}", e.toString());
+            log.warn("Redis unavailable for rate limits, deciding with this instance's buckets: {}", cause);
         }
     }
 
-    private byte[] redisKey(String key) {
-        return (properties.keyPrefix() + key).getBytes(StandardCharsets.UTF_8);
+    private String redisKey(String key) {
+        return properties.keyPrefix() + key;
     }
 
     private Bucket localBucket(String key, Limit limit) {
-        return local.computeIfAbsent(key + "|" + limit, k -> Bucket.builder().addLimit(bandwidth(limit)).build());
+        return local.get(key + "|" + limit, k -> Bucket.builder().addLimit(bandwidth(limit)).build());
     }
 
     private static BucketConfiguration configuration(Limit limit) {
@@ -201,15 +166,5 @@ public class RateLimiter implements AutoCloseable {
     private static Decision decision(Limit limit, ConsumptionProbe probe) {
         return new Decision(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(),
                 Duration.ofNanos(probe.getNanosToWaitForRefill()), Duration.ofNanos(probe.getNanosToWaitForReset()));
-    }
-
-    @Override
-    public void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (redisClient != null) {
-            redisClient.shutdown(0, 2, TimeUnit.SECONDS);
-        }
     }
 }

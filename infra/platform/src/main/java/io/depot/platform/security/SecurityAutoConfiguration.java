@@ -3,14 +3,13 @@ package io.depot.platform.security;
 import io.depot.error.ErrorCode;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.security.oauth2.resource.OAuth2ResourceServerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.io.Resource;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
@@ -37,7 +36,7 @@ import java.util.List;
 @AutoConfiguration(before = {org.springframework.boot.autoconfigure.security.reactive.ReactiveSecurityAutoConfiguration.class,
         org.springframework.boot.autoconfigure.security.oauth2.resource.reactive.ReactiveOAuth2ResourceServerAutoConfiguration.class})
 @EnableWebFluxSecurity
-@EnableConfigurationProperties(SecurityProperties.class)
+@EnableConfigurationProperties({SecurityProperties.class, OAuth2ResourceServerProperties.class})
 public class SecurityAutoConfiguration {
 
     /** Paths anyone may call: health, and the all-in-one launcher's token endpoint, which guards itself. */
@@ -72,19 +71,17 @@ public class SecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
-    ReactiveJwtDecoder jwkSetJwtDecoder(@Value(
-            "${spring.security.oauth2.resourceserver.jwt.jwk-set-uri}") String jwkSetUri, SecurityProperties properties) {
-        return TokenValidation.jwkSetDecoder(jwkSetUri, properties);
+    ReactiveJwtDecoder jwkSetJwtDecoder(OAuth2ResourceServerProperties resourceServer, SecurityProperties properties) {
+        return TokenValidation.jwkSetDecoder(resourceServer.getJwt().getJwkSetUri(), properties);
     }
 
     /** Tokens signed with one RSA key, given as a PEM file, with the same checks. */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty("spring.security.oauth2.resourceserver.jwt.public-key-location")
-    ReactiveJwtDecoder publicKeyJwtDecoder(@Value(
-            "${spring.security.oauth2.resourceserver.jwt.public-key-location}") Resource pem,
+    ReactiveJwtDecoder publicKeyJwtDecoder(OAuth2ResourceServerProperties resourceServer,
                                            SecurityProperties properties) throws IOException {
-        return TokenValidation.pemDecoder(pem, properties);
+        return TokenValidation.pemDecoder(resourceServer.getJwt().getPublicKeyLocation(), properties);
     }
 
     @Bean

@@ -6,22 +6,22 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.web.reactive.error.ErrorWebFluxAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 
 import java.time.Clock;
-import java.util.List;
 
 /** Problem responses for every failure, ahead of Spring Boot's own error page; the services' clock. */
 @AutoConfiguration(before = ErrorWebFluxAutoConfiguration.class)
+@EnableConfigurationProperties(DepotWebProperties.class)
 public class WebAutoConfiguration {
 
     static final int MAX_JSON_DEPTH = 16;
@@ -52,8 +52,8 @@ public class WebAutoConfiguration {
     }
 
     @Bean
-    ClientAddress clientAddress(@Value("${depot.web.trusted-proxies:}") List<String> trustedProxies) {
-        return new ClientAddress(trustedProxies);
+    ClientAddress clientAddress(DepotWebProperties properties) {
+        return new ClientAddress(properties.trustedProxies());
     }
 
     @Bean

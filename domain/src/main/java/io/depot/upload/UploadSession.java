@@ -114,6 +114,12 @@ public class UploadSession {
         apply(new UploadAbortedEvent(uploadId, ownerId, objectKey, storageUploadId, command.reason(), command.abortedAt()));
     }
 
+    @CommandHandler
+    public UploadSessionView handle(DescribeUploadSessionCommand command) {
+        requireOwner(command.requesterId());
+        return view();
+    }
+
     /** The session's state for its owner. */
     public UploadSessionView view() {
         return new UploadSessionView(uploadId, fileId, ownerId, filename, contentType, plan, storageClass,

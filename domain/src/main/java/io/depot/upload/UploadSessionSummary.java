@@ -35,6 +35,14 @@ public record UploadSessionSummary(
         Instant expiresAt,
         long sequence) {
 
+    /** The summary of a whole session, at {@code sequence} (-1 when unknown). */
+    public static UploadSessionSummary of(UploadSessionView view, long sequence) {
+        return new UploadSessionSummary(view.uploadId(), view.fileId(), view.ownerId(), view.filename(),
+                view.contentType(), view.plan(), view.storageClass(), view.visibility(), view.sha256(), view.objectKey(),
+                view.storageUploadId(), view.status(), view.abortReason(), view.parts().size(), view.bytesUploaded(),
+                view.version(), view.initiatedAt(), view.expiresAt(), sequence);
+    }
+
     /** Refuses work on a session that has ended. */
     public void requireInProgress() {
         status.requireInProgress(uploadId, abortReason);

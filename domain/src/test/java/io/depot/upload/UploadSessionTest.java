@@ -106,6 +106,18 @@ class UploadSessionTest {
     }
 
     @Test
+    void theSessionDescribesItselfToItsOwnerOnlyAndRecordsNothing() {
+        fixture.given(initiated(), part(1))
+                .when(new DescribeUploadSessionCommand(UPLOAD, OWNER))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(Matchers.predicate(view -> view instanceof UploadSessionView v
+                        && v.parts().size() == 1 && v.status() == UploadStatus.IN_PROGRESS));
+        fixture.given(initiated())
+                .when(new DescribeUploadSessionCommand(UPLOAD, "mallory"))
+                .expectException(Matchers.predicate(e -> hasCode(e, ErrorCode.UPLOAD_NOT_FOUND)));
+    }
+
+    @Test
     void anotherUserCannotRecordParts() {
         fixture.given(initiated())
                 .when(new RecordPartsCommand(UPLOAD, "mallory", List.of(new UploadedPart(1, "etag-1", 5 * MIB, T0))))

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param readYourWritesTimeout how long a request that changed a session waits for the read model to show the change
  * @param readYourWritesPoll    how often such a request re-reads the read model when no change is pushed to it
  * @param progressPoll          how often a progress stream re-reads the read model when no change is pushed to it
+ * @param readModelTimeout      how long the upload path waits for the read model before asking the session itself
  */
 @ConfigurationProperties("depot.upload")
 public record UploadProperties(
@@ -21,5 +22,6 @@ public record UploadProperties(
         @DefaultValue("24h") Duration sessionTtl,
         @DefaultValue("5s") Duration readYourWritesTimeout,
         @DefaultValue("250ms") Duration readYourWritesPoll,
-        @DefaultValue("5s") Duration progressPoll) {
+        @DefaultValue("5s") Duration progressPoll,
+        @DefaultValue("2s") Duration readModelTimeout) {
 }

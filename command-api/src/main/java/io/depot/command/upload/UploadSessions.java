@@ -3,12 +3,16 @@ package io.depot.command.upload;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.platform.axon.Dispatch;
+import io.depot.upload.DescribeUploadSessionCommand;
 import io.depot.upload.FindUploadPartsQuery;
 import io.depot.upload.FindUploadSessionQuery;
 import io.depot.upload.UploadSessionSummary;
 import io.depot.upload.UploadSessionView;
 import io.depot.upload.UploadedPart;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.responsetypes.ResponseType;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.SubscriptionQueryResult;
 import org.slf4j.Logger;
@@ -22,7 +26,8 @@ import java.util.function.BiPredicate;
 
 /**
  * Upload sessions as their owners see them, from the {@code upload_sessions} read model that the sessions' events
- * keep. A client reads its own writes: a use case that changes a session answers once the read model shows the
+ * keep. When the read model cannot answer within {@code depot.upload.read-model-timeout}, or does not know the
+ * session yet, the session itself is asked, so uploads go on while the read model's store is down. A client reads its own writes: a use case that changes a session answers once the read model shows the
  * change ({@link #change}), so a resume or progress request that follows, on any instance, sees it.
  * <p>
  * Changes are pushed by the projection to subscribers in the instance that runs it (and, through Axon Server, in
@@ -36,34 +41,58 @@ class UploadSessions {
     private static final Logger log = LoggerFactory.getLogger(UploadSessions.class);
 
     private final QueryGateway queries;
+    private final CommandGateway commands;
     private final UploadProperties properties;
 
-    UploadSessions(QueryGateway queries, UploadProperties properties) {
+    UploadSessions(QueryGateway queries, CommandGateway commands, UploadProperties properties) {
         this.queries = queries;
+        this.commands = commands;
         this.properties = properties;
     }
 
     /** The session without its parts, as {@code requesterId} may see it: another user's session does not exist. */
     Mono<UploadSessionSummary> find(String uploadId, String requesterId) {
-        return read(uploadId)
-                .filter(session -> session.ownerId().equals(requesterId))
-                .switchIfEmpty(Mono.error(() -> notFound(uploadId)));
+        return fromReadModel(uploadId, requesterId)
+                .switchIfEmpty(Mono.defer(() -> describe(uploadId, requesterId)
+                        .map(view -> UploadSessionSummary.of(view, -1))));
     }
 
     /** The whole session, parts included. */
     Mono<UploadSessionView> view(String uploadId, String requesterId) {
-        return find(uploadId, requesterId).flatMap(this::withParts);
-    }
-
-    Mono<UploadSessionView> withParts(UploadSessionSummary session) {
-        return Dispatch.query(queries, new FindUploadPartsQuery(session.uploadId()),
-                        ResponseTypes.multipleInstancesOf(UploadedPart.class))
-                .map(session::withParts);
+        return fromReadModel(uploadId, requesterId)
+                .flatMap(session -> readModel(new FindUploadPartsQuery(uploadId),
+                        ResponseTypes.multipleInstancesOf(UploadedPart.class)).map(session::withParts))
+                .switchIfEmpty(Mono.defer(() -> describe(uploadId, requesterId)));
     }
 
     private Mono<UploadSessionSummary> read(String uploadId) {
         return Dispatch.query(queries, new FindUploadSessionQuery(uploadId),
                 ResponseTypes.instanceOf(UploadSessionSummary.class));
+    }
+
+    /** The read model's answer, or nothing when it has none (yet) or cannot answer in time. */
+    private Mono<UploadSessionSummary> fromReadModel(String uploadId, String requesterId) {
+        return readModel(new FindUploadSessionQuery(uploadId), ResponseTypes.instanceOf(UploadSessionSummary.class))
+                .filter(session -> session.ownerId().equals(requesterId));
+    }
+
+    private <R> Mono<R> readModel(Object query, ResponseType<R> type) {
+        return Dispatch.query(queries, query, type)
+                .timeout(properties.readModelTimeout())
+                .onErrorResume(e -> {
+                    log.warn("the upload sessions' read model did not answer {}, asking the session: {}", query,
+                            e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * The session's own state, for when the read model cannot answer: it is down, or it has not caught up with a
+     * session that the client changed through another instance.
+     */
+    private Mono<UploadSessionView> describe(String uploadId, String requesterId) {
+        return Dispatch.<UploadSessionView>command(commands, new DescribeUploadSessionCommand(uploadId, requesterId))
+                .onErrorMap(AggregateNotFoundException.class, e -> notFound(uploadId));
     }
 
     /**

@@ -274,7 +274,10 @@ class AttackCorpusTest extends EndToEndTest {
                 "application/json", body)), status, code, List.of()));
     }
 
-    /** A session whose stored bytes are not what it declared: complete refuses, removes them and ends the session aborted. */
+    /**
+     * A session whose stored bytes are not what it declared: complete refuses, removes them and ends the session
+     * aborted, which frees its place in the owner's allowance.
+     */
     private void spoofed(Consumer<Case> add, String token, String name, String filename, String type, byte[] bytes,
                          String code) {
         add.accept(new Case("content: " + name, () -> {
@@ -284,7 +287,8 @@ class AttackCorpusTest extends EndToEndTest {
                     Map.of("Content-Type", type)).status()).isEqualTo(200);
             return Response.of(api.post("/v1/uploads/" + initiated.json().get("upload_id").asText() + "/complete",
                     token, null));
-        }, 415, code, List.of("UploadInitiatedEvent", "PartUploadedEvent", "UploadAbortedEvent")));
+        }, 415, code, List.of("UploadAllowanceClaimedEvent", "UploadInitiatedEvent", "PartUploadedEvent",
+                "UploadAbortedEvent", "UploadAllowanceReleasedEvent")));
     }
 
     private Api.Response initiateAs(String token, String filename, String type) {

@@ -265,7 +265,8 @@ class FailureInjectionTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.post("/v1/uploads/initiate", token, Map.of(
                 "filename", "db-back.bin", "content_type", "application/octet-stream", "size", 100)).status() == 201);
         long eventsAfter = jdbc().queryForObject("SELECT COUNT(*) FROM DomainEventEntry", Long.class);
-        assertThat(eventsAfter - eventsBefore).isEqualTo(1);
+        // The upload that succeeded: its claim in the owner's allowance and its session. The refused one left none.
+        assertThat(eventsAfter - eventsBefore).isEqualTo(2);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------

@@ -123,7 +123,8 @@ class ReconcileTest extends EndToEndTest {
     /**
      * Another instance aborts a session this instance still holds in its aggregate cache, and an object lands on the
      * session's key afterwards: the run sees the session as the event store has it (ended) and quarantines the
-     * object, where the cached session (still open) would have kept it.
+     * object, where the cached session (still open) would have kept it. A key whose ids name the wrong kinds of
+     * aggregate is an orphan too, not a failed run.
      */
     @Test
     void aSessionAnotherInstanceEndedIsSeenEndedThoughThisInstanceCachesItOpen() {
@@ -142,13 +143,19 @@ class ReconcileTest extends EndToEndTest {
                 new UploadAbortedEvent(uploadId, key, storageUploadId, AbortReason.CLIENT_ABORTED, Instant.now())));
         awaitProjectionsCaughtUp();
         put(key, randomBytes(1024, 98));
+        // A key Depot never makes, naming the session as a file and a file as a session: neither aggregate holds it.
+        String file = uploadSmall(user, uniqueName("crossed"), randomBytes(1024, 99));
+        awaitProjectionsCaughtUp();
+        String crossedKey = "objects/" + uploadId + "/" + file;
+        put(crossedKey, randomBytes(1024, 100));
         assertThat(uploadSessionCache.containsKey(uploadId)).isTrue();
 
         JsonNode report = runToEnd(admin);
 
         assertThat(findings(report)).extracting(f -> f.get("kind").asText(), f -> f.get("outcome").asText(),
                         f -> f.get("object_key").asText())
-                .containsExactly(tuple("ORPHAN_OBJECT", "QUARANTINED", key));
+                .containsExactlyInAnyOrder(tuple("ORPHAN_OBJECT", "QUARANTINED", key),
+                        tuple("ORPHAN_OBJECT", "QUARANTINED", crossedKey));
         Reference.reachabilityFence(cachedOpenSession);
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -147,6 +148,20 @@ public class StoredFile {
         }
         apply(new FileVersionFailedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
                 command.reason(), command.at()));
+    }
+
+    /**
+     * The version whose object is at {@code objectKey}, while the file still holds it: empty once that version
+     * failed or was found infected, or the file was deleted.
+     */
+    public Optional<Long> versionHolding(String objectKey) {
+        if (!objectKeys.contains(objectKey)) {
+            return Optional.empty();
+        }
+        return objectKeyByVersion.entrySet().stream()
+                .filter(entry -> entry.getValue().equals(objectKey))
+                .map(Map.Entry::getKey)
+                .findFirst();
     }
 
     private void requireVersion(long version) {

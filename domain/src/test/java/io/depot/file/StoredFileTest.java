@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class StoredFileTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -178,5 +180,36 @@ class StoredFileTest {
         fixture.given(versioned(1, "u-1"), new FileScannedEvent("f-1", 1, "ClamAV", "1", T0))
                 .when(new SkipFileScanCommand("f-1", 1, "too large", T0))
                 .expectNoEvents();
+    }
+
+    @Test
+    void aVersionHoldsItsObjectUntilItFails() {
+        StoredFile file = new StoredFile();
+        file.on(versioned(1, "u-1"));
+        file.on(versioned(2, "u-2"));
+        assertThat(file.versionHolding("objects/f-1/u-2")).contains(2L);
+        assertThat(file.versionHolding("objects/f-1/u-3")).isEmpty();
+        file.on(new FileVersionFailedEvent("f-1", 2, "objects/f-1/u-2", "missing", T0));
+        assertThat(file.versionHolding("objects/f-1/u-2")).isEmpty();
+        assertThat(file.versionHolding("objects/f-1/u-1")).contains(1L);
+    }
+
+    @Test
+    void anInfectedVersionNoLongerHoldsItsObject() {
+        StoredFile file = new StoredFile();
+        file.on(versioned(1, "u-1"));
+        file.on(new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Eicar-Test-Signature", null, T0));
+        assertThat(file.versionHolding("objects/f-1/u-1")).isEmpty();
+    }
+
+    @Test
+    void aDeletedFileHoldsNoObjectUntilItsNextUpload() {
+        StoredFile file = new StoredFile();
+        file.on(versioned(1, "u-1"));
+        file.on(new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0));
+        assertThat(file.versionHolding("objects/f-1/u-1")).isEmpty();
+        file.on(versioned(2, "u-2"));
+        assertThat(file.versionHolding("objects/f-1/u-2")).contains(2L);
+        assertThat(file.versionHolding("objects/f-1/u-1")).isEmpty();
     }
 }

@@ -2,12 +2,19 @@ package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.depot.file.StorageClass;
+import io.depot.upload.AbortReason;
+import io.depot.upload.UploadAbortedEvent;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
+import java.lang.ref.Reference;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +32,10 @@ class ReconcileTest extends EndToEndTest {
 
     @Autowired
     S3AsyncClient s3;
+
+    @Autowired
+    @Qualifier("uploadSessionCache")
+    Cache uploadSessionCache;
 
     @Test
     void aRunFindsOrphansMissingAndCorruptObjectsAndStrayUploadsAndRepairsThem() {
@@ -107,6 +118,46 @@ class ReconcileTest extends EndToEndTest {
                 .containsExactly(again.get("run_id").asText(), runId);
         assertThat(listed.get("items").get(0).get("trigger").asText()).isEqualTo("OPERATOR");
         assertThat(listed.get("items").get(0).get("requested_by").asText()).isEqualTo("ops");
+    }
+
+    /**
+     * Another instance aborts a session this instance still holds in its aggregate cache, and an object lands on the
+     * session's key afterwards: the run sees the session as the event store has it (ended) and quarantines the
+     * object, where the cached session (still open) would have kept it. A key whose ids name the wrong kinds of
+     * aggregate is an orphan too, not a failed run.
+     */
+    @Test
+    void aSessionAnotherInstanceEndedIsSeenEndedThoughThisInstanceCachesItOpen() {
+        String admin = api.token("ops", "admin");
+        String user = api.token("rita");
+        JsonNode upload = initiate(user, uniqueName("ended-elsewhere"), 12L * MIB, 5L * MIB, null);
+        String uploadId = upload.get("upload_id").asText();
+        // Held here so that the weakly referenced cache entry of the open session stays for the whole test.
+        Object cachedOpenSession = uploadSessionCache.get(uploadId);
+        assertThat(cachedOpenSession).isNotNull();
+        String key = multipartKey(upload);
+        String storageUploadId = java.net.URI.create(upload.get("presigned_urls").get(0).asText()).getQuery()
+                .replaceAll(".*uploadId=([^&]*).*", "$1");
+        eventStore.publish(new GenericDomainEventMessage<>("UploadSession", uploadId,
+                eventStore.lastSequenceNumberFor(uploadId).orElseThrow() + 1,
+                new UploadAbortedEvent(uploadId, "rita", key, storageUploadId, AbortReason.CLIENT_ABORTED,
+                        Instant.now())));
+        awaitProjectionsCaughtUp();
+        put(key, randomBytes(1024, 98));
+        // A key Depot never makes, naming the session as a file and a file as a session: neither aggregate holds it.
+        String file = uploadSmall(user, uniqueName("crossed"), randomBytes(1024, 99));
+        awaitProjectionsCaughtUp();
+        String crossedKey = "objects/" + uploadId + "/" + file;
+        put(crossedKey, randomBytes(1024, 100));
+        assertThat(uploadSessionCache.containsKey(uploadId)).isTrue();
+
+        JsonNode report = runToEnd(admin);
+
+        assertThat(findings(report)).extracting(f -> f.get("kind").asText(), f -> f.get("outcome").asText(),
+                        f -> f.get("object_key").asText())
+                .containsExactlyInAnyOrder(tuple("ORPHAN_OBJECT", "QUARANTINED", key),
+                        tuple("ORPHAN_OBJECT", "QUARANTINED", crossedKey));
+        Reference.reachabilityFence(cachedOpenSession);
     }
 
     @Test

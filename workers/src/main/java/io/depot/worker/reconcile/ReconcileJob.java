@@ -33,9 +33,9 @@ import java.util.Optional;
 /**
  * One reconcile run: walks the bucket's {@code objects/} listing and the object records side by side in key
  * order, looks at every unfinished multipart upload, and hashes a sample of available objects again. A
- * disagreement is confirmed against the event store before it is recorded as a finding; what to do about it
- * follows from the finding's event ({@link ReconcileRepairs}), never from here. Memory stays flat whatever the
- * bucket's size: one page of keys and one of records at a time.
+ * disagreement is confirmed with the file or upload session itself ({@link AggregateFacts}) before it is
+ * recorded as a finding; what to do about it follows from the finding's event ({@link ReconcileRepairs}), never
+ * from here. Memory stays flat whatever the bucket's size: one page of keys and one of records at a time.
  */
 @Component
 class ReconcileJob {
@@ -46,11 +46,11 @@ class ReconcileJob {
     private final ObjectStorage storage;
     private final CommandGateway commands;
     private final QueryGateway queries;
-    private final EventStoreFacts facts;
+    private final AggregateFacts facts;
     private final ReconcileProperties properties;
     private final Clock clock;
 
-    ReconcileJob(ObjectStorage storage, CommandGateway commands, QueryGateway queries, EventStoreFacts facts,
+    ReconcileJob(ObjectStorage storage, CommandGateway commands, QueryGateway queries, AggregateFacts facts,
                  ReconcileProperties properties, Clock clock) {
         this.storage = storage;
         this.commands = commands;
@@ -88,7 +88,7 @@ class ReconcileJob {
     }
 
     private void compareObjects(Run run) {
-        Iterator<ListedObject> objects = storage.listObjects(EventStoreFacts.OBJECT_PREFIX, null)
+        Iterator<ListedObject> objects = storage.listObjects(AggregateFacts.OBJECT_PREFIX, null)
                 .toIterable(properties.pageSize()).iterator();
         Records records = new Records();
         ListedObject object = next(objects, run);
@@ -127,10 +127,10 @@ class ReconcileJob {
             return;
         }
         if (object.lastModified().isAfter(run.cutoff) || facts.holdingVersion(object.key()).isPresent()
-                || facts.session(object.key(), null) == EventStoreFacts.Session.OPEN) {
+                || facts.session(object.key(), null) == AggregateFacts.Session.OPEN) {
             return;
         }
-        Optional<String[]> ids = EventStoreFacts.parse(object.key());
+        Optional<String[]> ids = AggregateFacts.parse(object.key());
         String why = record == null ? "no upload or file version recorded it"
                 : "its " + (record.state() == ObjectState.RELEASED ? "upload ended without a file"
                 : record.state() == ObjectState.FAILED ? "file version failed" : "file was deleted");
@@ -158,14 +158,14 @@ class ReconcileJob {
             run.multipartUploads++;
             // A session records its multipart upload just after storage creates it: a young upload with no session
             // yet may be one being initiated. One whose session ended is stray whatever its age.
-            EventStoreFacts.Session session = facts.session(upload.key(), upload.storageUploadId());
+            AggregateFacts.Session session = facts.session(upload.key(), upload.storageUploadId());
             boolean young = upload.initiated() == null || upload.initiated().isAfter(run.cutoff);
-            if (session == EventStoreFacts.Session.OPEN || session == EventStoreFacts.Session.NONE && young) {
+            if (session == AggregateFacts.Session.OPEN || session == AggregateFacts.Session.NONE && young) {
                 continue;
             }
             record(run, FindingKind.STRAY_MULTIPART_UPLOAD,
                     properties.repair() ? FindingOutcome.REPAIRED : FindingOutcome.REPORTED, upload.key(),
-                    upload.storageUploadId(), EventStoreFacts.parse(upload.key()).map(i -> i[0]).orElse(null), null,
+                    upload.storageUploadId(), AggregateFacts.parse(upload.key()).map(i -> i[0]).orElse(null), null,
                     "unfinished multipart upload that no open upload session holds");
         }
     }

@@ -9,6 +9,7 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
@@ -29,9 +30,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * loads nothing; an instance that has not seen it yet loads its latest snapshot (taken every
  * {@code depot.upload.snapshot-every} events) and the few events after it, so recording an upload's 10,000th part
  * does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
- * the retry loads it afresh. A user's upload allowance, changed by every initiate and every end of an upload, is
- * cached and snapshotted the same way. Files are not cached: sagas and workers change them inside their own event
- * processing, whose retries must never meet a cached state that a rolled-back transaction left.
+ * the retry loads it afresh, and a reader that must see what other instances recorded evicts it from
+ * {@code uploadSessionCache} before loading it. A user's upload allowance, changed by every initiate and every end
+ * of an upload, is cached and snapshotted the same way. Files are not cached: sagas and workers change them inside
+ * their own event processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SnapshotProperties.class)
@@ -56,6 +58,12 @@ public class AggregateConfiguration {
     @Bean
     AggregateFactory<ReconcileRun> reconcileRunFactory() {
         return new GenericAggregateFactory<>(ReconcileRun.class);
+    }
+
+    /** The upload sessions this instance holds in memory; a bean so that readers can evict a session first. */
+    @Bean
+    Cache uploadSessionCache() {
+        return new WeakReferenceCache();
     }
 
     /**
@@ -89,12 +97,13 @@ public class AggregateConfiguration {
                                 AggregateFactory<StoredFile> storedFileFactory,
                                 AggregateFactory<UploadAllowance> uploadAllowanceFactory,
                                 AggregateFactory<ReconcileRun> reconcileRunFactory,
+                                Cache uploadSessionCache,
                                 SnapshotProperties snapshots) {
         int snapshotEvery = snapshots.snapshotEvery();
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
                         .configureAggregateFactory(c -> uploadSessionFactory)
-                        .configureCache(c -> new WeakReferenceCache())
+                        .configureCache(c -> uploadSessionCache)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadAllowance.class)
                         .configureAggregateFactory(c -> uploadAllowanceFactory)

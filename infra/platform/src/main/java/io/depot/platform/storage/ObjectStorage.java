@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -53,25 +52,18 @@ public class ObjectStorage {
     private static final long COPY_PART = 1024L * 1024 * 1024;
 
     private final S3AsyncClient s3;
-    private final S3Presigner presigner;
+    private final QuerySigner signer;
     private final String bucket;
     private final AtomicBoolean partNumberMarkerUnsupported = new AtomicBoolean();
 
     private final Encryption encryption;
 
-    private final QuerySigner signer;
-
-    public ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket, Encryption encryption) {
-        this(s3, presigner, bucket, encryption, null);
-    }
-
-    /** With a {@code signer}, presigned URLs are signed by it rather than by the SDK's presigner. */
-    ObjectStorage(S3AsyncClient s3, S3Presigner presigner, String bucket, Encryption encryption, QuerySigner signer) {
+    /** {@code signer} signs every presigned URL; it may be null where nothing is presigned. */
+    public ObjectStorage(S3AsyncClient s3, QuerySigner signer, String bucket, Encryption encryption) {
         this.s3 = s3;
-        this.presigner = presigner;
+        this.signer = signer;
         this.bucket = bucket;
         this.encryption = encryption;
-        this.signer = signer;
     }
 
     /**
@@ -118,27 +110,15 @@ public class ObjectStorage {
     }
 
     public PresignedUrl presignPart(String key, String storageUploadId, int partNumber, long length, Duration expiry) {
-        if (signer != null) {
-            return signer.sign("PUT", key, Map.of("partNumber", Integer.toString(partNumber), "uploadId", storageUploadId),
-                    Map.of("content-length", Long.toString(length)), expiry);
-        }
-        var presigned = presigner.presignUploadPart(p -> p.signatureDuration(expiry)
-                .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(storageUploadId)
-                        .partNumber(partNumber).contentLength(length)));
-        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+        return signer.sign("PUT", key, Map.of("partNumber", Integer.toString(partNumber), "uploadId", storageUploadId),
+                Map.of("content-length", Long.toString(length)), expiry);
     }
 
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
         String disposition = "attachment; filename*=UTF-8''"
                 + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
-        if (signer != null) {
-            return signer.sign("GET", key, Map.of("response-content-disposition", disposition,
-                    "response-content-type", contentType), Map.of(), expiry);
-        }
-        var presigned = presigner.presignGetObject(p -> p.signatureDuration(expiry)
-                .getObjectRequest(r -> r.bucket(bucket).key(key)
-                        .responseContentDisposition(disposition).responseContentType(contentType)));
-        return new PresignedUrl(presigned.url().toString(), presigned.expiration());
+        return signer.sign("GET", key, Map.of("response-content-disposition", disposition,
+                "response-content-type", contentType), Map.of(), expiry);
     }
 
     /** Streams one part to storage without holding it in memory; returns its ETag, unquoted. */

@@ -3,6 +3,9 @@ package io.depot.platform.storage;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.S3Utilities;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -21,17 +24,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * AWS Signature Version 4 in the query string: the presigned URLs of a path-style endpoint, signed directly. The
- * SDK's presigner resolves endpoints and runs its interceptor chain for every URL (about 100 µs each); this signs the
- * same canonical request with the day's signing key cached, and is checked against the SDK's output in tests.
+ * AWS Signature Version 4 in the query string: every presigned URL Depot hands out, on every endpoint style. The
+ * bucket's URL (path-style or virtual-hosted, AWS's own or a store at a known endpoint) comes from the SDK's S3
+ * endpoint rules, resolved once; each URL is then signed directly, with the day's signing key cached. The SDK's
+ * presigner resolves the endpoint and runs its interceptor chain for every URL, and the SDK's {@code AwsV4HttpSigner}
+ * used directly still costs several times as much (docs/benchmarks.md, c). Tests check the output against the
+ * presigner's for each endpoint style.
  */
 public final class QuerySigner {
 
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
-    private final URI endpoint;
-    private final String bucket;
+    private static final String SAMPLE_KEY = "k";
+
+    private final String scheme;
+    private final String host;
+    private final String bucketPath;
     private final String region;
     private final AwsCredentialsProvider credentials;
     private final Clock clock;
@@ -40,9 +49,22 @@ public final class QuerySigner {
     private record CachedKey(String day, String accessKey, String secretKey, byte[] key) {
     }
 
-    public QuerySigner(URI endpoint, String bucket, String region, AwsCredentialsProvider credentials, Clock clock) {
-        this.endpoint = endpoint;
-        this.bucket = bucket;
+    /**
+     * @param endpoint  the endpoint URLs point at, or null for AWS's own
+     * @param pathStyle whether the bucket is named in the path rather than in the host name
+     */
+    public QuerySigner(URI endpoint, boolean pathStyle, String bucket, String region, AwsCredentialsProvider credentials,
+                       Clock clock) {
+        S3Utilities utilities = S3Utilities.builder()
+                .region(Region.of(region))
+                .endpoint(endpoint)
+                .s3Configuration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build())
+                .build();
+        String sample = utilities.getUrl(r -> r.bucket(bucket).key(SAMPLE_KEY)).toString();
+        URI bucketUrl = URI.create(sample.substring(0, sample.length() - SAMPLE_KEY.length()));
+        this.scheme = bucketUrl.getScheme();
+        this.host = bucketUrl.getPort() < 0 ? bucketUrl.getHost() : bucketUrl.getHost() + ":" + bucketUrl.getPort();
+        this.bucketPath = bucketUrl.getRawPath();
         this.region = region;
         this.credentials = credentials;
         this.clock = clock;
@@ -54,16 +76,11 @@ public final class QuerySigner {
      */
     public PresignedUrl sign(String method, String key, Map<String, String> parameters, Map<String, String> headers,
                              Duration expiry) {
-        return sign(method, key, parameters, headers, expiry, clock.instant());
-    }
-
-    PresignedUrl sign(String method, String key, Map<String, String> parameters, Map<String, String> headers,
-                      Duration expiry, Instant now) {
+        Instant now = clock.instant();
         AwsCredentials creds = credentials.resolveCredentials();
         String amzDate = AMZ_DATE.format(now);
         String day = DAY.format(now);
         String scope = day + "/" + region + "/s3/aws4_request";
-        String host = endpoint.getPort() < 0 ? endpoint.getHost() : endpoint.getHost() + ":" + endpoint.getPort();
 
         TreeMap<String, String> signedHeaders = new TreeMap<>();
         signedHeaders.put("host", host);
@@ -83,7 +100,7 @@ public final class QuerySigner {
         StringBuilder canonicalQuery = new StringBuilder();
         query.forEach((name, value) -> canonicalQuery.append(canonicalQuery.isEmpty() ? "" : "&").append(name).append('=').append(value));
 
-        String path = basePath() + "/" + encodePath(bucket) + "/" + encodePath(key);
+        String path = bucketPath + encodePath(key);
         StringBuilder canonical = new StringBuilder(256).append(method).append('\n').append(path).append('\n')
                 .append(canonicalQuery).append('\n');
         signedHeaders.forEach((name, value) -> canonical.append(name).append(':').append(value).append('\n'));
@@ -91,13 +108,8 @@ public final class QuerySigner {
 
         String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical.toString()));
         String signature = hex(hmac(signingKey(day, creds), toSign));
-        String url = endpoint.getScheme() + "://" + host + path + "?" + canonicalQuery + "&X-Amz-Signature=" + signature;
+        String url = scheme + "://" + host + path + "?" + canonicalQuery + "&X-Amz-Signature=" + signature;
         return new PresignedUrl(url, now.plus(expiry));
-    }
-
-    private String basePath() {
-        String path = endpoint.getRawPath();
-        return path == null || path.equals("/") ? "" : path.replaceAll("/$", "");
     }
 
     private byte[] signingKey(String day, AwsCredentials creds) {

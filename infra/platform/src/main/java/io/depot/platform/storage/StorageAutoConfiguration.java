@@ -14,13 +14,11 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
 import java.time.Duration;
 
-/** The S3 client, presigner and {@link ObjectStorage}, made once per service and shared by every request. */
+/** The S3 client, the URL signer and {@link ObjectStorage}, made once per service and shared by every request. */
 @AutoConfiguration
 @EnableConfigurationProperties(StorageProperties.class)
 public class StorageAutoConfiguration {
@@ -55,33 +53,14 @@ public class StorageAutoConfiguration {
         return builder.build();
     }
 
-    @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
-    S3Presigner s3Presigner(StorageProperties properties, StorageEndpoint endpoint) {
-        var builder = S3Presigner.builder()
-                .region(Region.of(properties.region()))
-                .credentialsProvider(credentials(endpoint))
-                .serviceConfiguration(S3Configuration.builder()
-                        .pathStyleAccessEnabled(properties.pathStyle())
-                        .checksumValidationEnabled(false)
-                        .build());
-        if (endpoint.presignEndpoint() != null) {
-            builder.endpointOverride(endpoint.presignEndpoint());
-        }
-        return builder.build();
-    }
-
     @Bean
-    ObjectStorage objectStorage(S3AsyncClient s3, S3Presigner presigner, StorageProperties properties,
-                                StorageEndpoint endpoint, java.time.Clock clock) {
-        // Path-style stores at a known endpoint get Depot's own query signer; AWS's virtual-hosted endpoints keep
-        // the SDK's presigner, which resolves them.
-        QuerySigner signer = properties.pathStyle() && endpoint.presignEndpoint() != null
-                ? new QuerySigner(endpoint.presignEndpoint(), properties.bucket(), properties.region(),
-                credentials(endpoint), clock)
-                : null;
-        return new ObjectStorage(s3, presigner, properties.bucket(), new ObjectStorage.Encryption(
-                properties.serverSideEncryption(), properties.kmsKeyId()), signer);
+    ObjectStorage objectStorage(S3AsyncClient s3, StorageProperties properties, StorageEndpoint endpoint,
+                                java.time.Clock clock) {
+        // One signer for every endpoint style: path-style or virtual-hosted, AWS's own or a store at an endpoint.
+        QuerySigner signer = new QuerySigner(endpoint.presignEndpoint(), properties.pathStyle(), properties.bucket(),
+                properties.region(), credentials(endpoint), clock);
+        return new ObjectStorage(s3, signer, properties.bucket(), new ObjectStorage.Encryption(
+                properties.serverSideEncryption(), properties.kmsKeyId()));
     }
 
     @Bean

@@ -4,17 +4,15 @@ import io.depot.file.StorageClass;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,17 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerSideEncryptionTest {
 
-    private final S3Presigner presigner = S3Presigner.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:9"))
-            .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-            .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-            .build();
+    private final QuerySigner signer = new QuerySigner(URI.create("http://127.0.0.1:9"), true, "depot", "us-east-1",
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")), Clock.systemUTC());
 
     @Test
     void everyUploadIsOpenedWithTheConfiguredEncryption() {
         var sent = new AtomicReference<CreateMultipartUploadRequest>();
-        var storage = new ObjectStorage(capturing(sent), presigner, "depot", new ObjectStorage.Encryption("aws:kms", "key-1"));
+        var storage = new ObjectStorage(capturing(sent), signer, "depot", new ObjectStorage.Encryption("aws:kms", "key-1"));
         assertThat(storage.createMultipartUpload("objects/f/u", "image/png", StorageClass.STANDARD).block())
                 .isEqualTo("upload-1");
         assertThat(sent.get().serverSideEncryptionAsString()).isEqualTo("aws:kms");
@@ -51,7 +45,7 @@ class ServerSideEncryptionTest {
     @Test
     void withoutEncryptionNoneIsAsked() {
         var sent = new AtomicReference<CreateMultipartUploadRequest>();
-        var storage = new ObjectStorage(capturing(sent), presigner, "depot", ObjectStorage.Encryption.NONE);
+        var storage = new ObjectStorage(capturing(sent), signer, "depot", ObjectStorage.Encryption.NONE);
         storage.createMultipartUpload("objects/f/u", "image/png", StorageClass.STANDARD).block();
         assertThat(sent.get().serverSideEncryption()).isNull();
         assertThat(sent.get().ssekmsKeyId()).isNull();
@@ -59,7 +53,7 @@ class ServerSideEncryptionTest {
 
     @Test
     void aPartUrlSignsNoEncryptionHeader() {
-        var storage = new ObjectStorage(null, presigner, "depot", new ObjectStorage.Encryption("aws:kms", "key-1"));
+        var storage = new ObjectStorage(null, signer, "depot", new ObjectStorage.Encryption("aws:kms", "key-1"));
         String url = storage.presignPart("objects/f/u", "upload-1", 1, 10, Duration.ofMinutes(5)).url();
         String signed = URLDecoder.decode(url.substring(url.indexOf("X-Amz-SignedHeaders=")), StandardCharsets.UTF_8);
         assertThat(signed).doesNotContain("server-side-encryption");

@@ -1,6 +1,7 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.depot.platform.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +96,8 @@ class KillAndRestartTest {
         depot = DepotProcess.start(stores.dataDir(), List.of("-Xmx512m"), List.of(
                 "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + stores.jdbcUrl(),
-                "--spring.datasource.username=" + TestPostgres.USER,
-                "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                "--spring.datasource.username=" + TestPostgres.user(),
+                "--spring.datasource.password=" + TestPostgres.password(),
                 "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + stores.mongo().getLocalAddress().getPort() + "/depot",
                 "--depot.storage.endpoint=" + stores.s3().endpoint(),
                 "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
@@ -106,7 +107,7 @@ class KillAndRestartTest {
 
     private static List<String> uploadEvents(String uploadId) throws Exception {
         List<String> types = new ArrayList<>();
-        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.user(), TestPostgres.password());
              var s = c.prepareStatement("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ? "
                      + "ORDER BY sequenceNumber")) {
             s.setString(1, uploadId);

@@ -5,14 +5,12 @@ import io.depot.file.FileView;
 import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.testing.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /** The metadata cache in Redis and in process: the projection's writes win over readers' fills, deletions stick. */
@@ -38,12 +35,7 @@ class FileViewCacheTest {
     private FileViewCache cache(String store, Duration ttl) {
         String uri = "";
         if (store.equals("redis")) {
-            boolean up = reachable();
-            if (!up && Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
-                throw new IllegalStateException("Redis is required but not reachable at 127.0.0.1:6379");
-            }
-            assumeThat(up).as("Redis at 127.0.0.1:6379").isTrue();
-            uri = "redis://127.0.0.1:6379";
+            uri = TestRedis.url();
         }
         cache = new FileViewCache(uri, ttl, "depot-test:" + UUID.randomUUID() + ":", Clock.systemUTC(),
                 new SimpleMeterRegistry());
@@ -94,14 +86,5 @@ class FileViewCacheTest {
                 FileStatus.AVAILABLE, null, Visibility.PRIVATE, at, at.plusSeconds(version), List.of("t"),
                 new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain"),
                 ScanStatus.CLEAN, null);
-    }
-
-    private static boolean reachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -2,8 +2,9 @@ package io.depot.allinone;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-
+import io.depot.platform.MongoStandInVersion;
 import io.depot.platform.testing.TestPostgres;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ record TestStores(Path dataDir, String jdbcUrl, EmbeddedStores.EmbeddedObjectSto
         var properties = new EmbeddedProperties(dataDir, 0, ACCESS_KEY, SECRET_KEY, 0, true);
         var s3 = new EmbeddedStores().embeddedObjectStore(properties);
         H2Backend backend = H2Backend.inMemory();
-        backend.version(EmbeddedStores.MONGO_4_2);
+        backend.version(MongoStandInVersion.MONGO_4_2);
         MongoServer mongo = new MongoServer(backend);
         mongo.bind(new InetSocketAddress("127.0.0.1", 0), 1, 1);
         return new TestStores(dataDir, jdbcUrl, s3, mongo);

@@ -40,11 +40,11 @@ public final class TestRedis {
 
     private static boolean answers(URI uri) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 1000);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort()), 1000);
             socket.setSoTimeout(1000);
             socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
-            // An unauthenticated PING on a server with a password is answered -NOAUTH: it is there.
+            // A server that wants a password answers -NOAUTH: it is there, and the URL carries the password.
             int first = in.read();
             if (first == '+' || first == '-') {
                 log.info("tests use the Redis at {}", uri);

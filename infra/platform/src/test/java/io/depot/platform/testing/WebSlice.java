@@ -54,7 +54,8 @@ public class WebSlice {
     public static String token(String userId, String... roles) {
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder()
-                .subject(userId).issuer(ISSUER).audience(SECURITY.audience()).claim(SECURITY.rolesClaim(), List.of(roles))
+                .subject(userId).issuer(ISSUER).audience(SECURITY.audience())
+                .claim(SECURITY.rolesClaim(), List.of(roles))
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60))).build());
         try {
             jwt.sign(new RSASSASigner(KEYS.getPrivate()));

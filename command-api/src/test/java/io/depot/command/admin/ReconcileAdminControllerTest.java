@@ -1,5 +1,6 @@
 package io.depot.command.admin;
 
+import io.depot.command.CommandSlice;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.platform.testing.ControllerSlice;
@@ -7,33 +8,15 @@ import io.depot.platform.testing.WebSlice;
 import io.depot.reconcile.ReconcileTrigger;
 import io.depot.reconcile.StartReconcileRunCommand;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.test.autoconfigure.web.reactive.WebFluxTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import org.springframework.test.context.ContextConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code POST /v1/admin/reconcile-runs}: an admin's request as a start command naming the admin, answered 202. */
 @WebFluxTest
+@ContextConfiguration(classes = {CommandSlice.class, ReconcileAdminController.class})
 class ReconcileAdminControllerTest extends ControllerSlice {
-
-    private static final Instant NOW = Instant.parse("2026-11-29T10:00:00Z");
-
-    /** The controller alone: the command service's application would bring its read models along. */
-    @SpringBootConfiguration
-    @Import(ReconcileAdminController.class)
-    static class Slice {
-
-        @Bean
-        Clock clock() {
-            return Clock.fixed(NOW, ZoneOffset.UTC);
-        }
-    }
 
     @Test
     void anAdminStartsARunInTheirOwnName() {
@@ -51,7 +34,7 @@ class ReconcileAdminControllerTest extends ControllerSlice {
         assertThat(buses.sent()).singleElement().isInstanceOfSatisfying(StartReconcileRunCommand.class, command -> {
             assertThat(command.trigger()).isEqualTo(ReconcileTrigger.OPERATOR);
             assertThat(command.requestedBy()).isEqualTo("olga");
-            assertThat(command.startedAt()).isEqualTo(NOW);
+            assertThat(command.startedAt()).isEqualTo(CommandSlice.NOW);
             assertThat(body).contains("\"run_id\":\"" + command.runId() + "\"")
                     .contains("\"report\":\"/v1/admin/reconcile-runs/" + command.runId() + "\"");
         });

@@ -1,10 +1,8 @@
 package io.depot.bench;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-
-import java.util.List;
+import io.depot.platform.MongoStandInVersion;
 
 /**
  * The benchmarked service's MongoDB: mongo-java-server with its in-memory backend, in a process of its own. No
@@ -14,25 +12,12 @@ import java.util.List;
  */
 public final class ReadModelStore {
 
-    /** The driver needs a server that reports MongoDB 4.2 (wire version 8) or later. */
-    private static final MongoVersion MONGO_4_2 = new MongoVersion() {
-        @Override
-        public List<Integer> getVersionArray() {
-            return List.of(4, 2, 0);
-        }
-
-        @Override
-        public int getWireVersion() {
-            return 8;
-        }
-    };
-
     private ReadModelStore() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         MemoryBackend backend = new MemoryBackend();
-        backend.version(MONGO_4_2);
+        backend.version(MongoStandInVersion.MONGO_4_2);
         MongoServer server = new MongoServer(backend);
         server.bind("127.0.0.1", Integer.parseInt(args[0]));
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));

@@ -2,9 +2,9 @@ package io.depot.allinone;
 
 import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import io.depot.platform.MongoStandInVersion;
 import io.depot.platform.storage.StorageEndpoint;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -23,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -82,7 +81,7 @@ class EmbeddedStores {
             // Tokens, sagas and idempotency keys live here: each write reaches the file before it is answered.
             backend = new CommittingH2Backend(dir.resolve("depot.mv").toAbsolutePath().toString(), 1000);
         }
-        backend.version(MONGO_4_2);
+        backend.version(MongoStandInVersion.MONGO_4_2);
         MongoServer server = new MongoServer(backend);
         server.bind("127.0.0.1", properties.mongoPort());
         InetSocketAddress address = server.getLocalAddress();
@@ -98,19 +97,6 @@ class EmbeddedStores {
                 "mongodb://127.0.0.1:" + address.getPort() + "/depot?uuidRepresentation=standard");
         return () -> connection;
     }
-
-    /** The driver needs a server that reports MongoDB 4.2 (wire version 8) or later. */
-    static final MongoVersion MONGO_4_2 = new MongoVersion() {
-        @Override
-        public List<Integer> getVersionArray() {
-            return List.of(4, 2, 0);
-        }
-
-        @Override
-        public int getWireVersion() {
-            return 8;
-        }
-    };
 
     /** The running embedded object store. */
     record EmbeddedObjectStore(S3Proxy proxy, BlobStoreContext context, URI endpoint) {

@@ -7,6 +7,7 @@ import io.depot.file.FileIds;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.testing.TestPostgres;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.config.ProcessingGroup;
@@ -70,8 +71,8 @@ class BackgroundWorkTest {
                         "--server.shutdown=immediate",
                         "--depot.embedded.data-dir=" + stores.dataDir(),
                         "--spring.datasource.url=" + stores.jdbcUrl(),
-                        "--spring.datasource.username=" + TestPostgres.USER,
-                        "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                        "--spring.datasource.username=" + TestPostgres.user(),
+                        "--spring.datasource.password=" + TestPostgres.password(),
                         "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + stores.mongo().getLocalAddress().getPort() + "/depot",
                         "--depot.storage.endpoint=http://127.0.0.1:" + storageForDepot.port(),
                         "--depot.storage.public-endpoint=" + stores.s3().endpoint(),

@@ -5,16 +5,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,9 +51,9 @@ class EmbeddedKillDuringPartTest {
         // Half of each second part reaches storage; then the whole process dies.
         List<Socket> streams = new ArrayList<>();
         for (String upload : List.of(resumed, aborted)) {
-            streams.add(halfPart(depot.port(), token, upload, EndToEndTest.slice(data, PART, 2)));
+            streams.add(StalledPart.send(depot.port(), token, upload, 2, EndToEndTest.slice(data, PART, 2)));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> unfinishedWrites(dataDir) >= 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> StalledPart.unfinishedWrites(dataDir) >= 2);
         depot.kill();
         for (Socket stream : streams) {
             stream.close();
@@ -77,9 +74,9 @@ class EmbeddedKillDuringPartTest {
 
         Api.Response abort = api.delete("/v1/uploads/" + aborted, token);
         assertThat(abort.status()).as(abort.body()).isEqualTo(204);
-        assertThat(unfinishedWrites(dataDir)).isZero();
+        assertThat(StalledPart.unfinishedWrites(dataDir)).isZero();
         // The aborted upload's parts are gone from storage; what remains is the completed file's object.
-        assertThat(storedFiles(dataDir)).noneMatch(f -> f.contains(".mpus-")).noneMatch(f -> f.contains(aborted));
+        assertThat(StalledPart.storedFiles(dataDir)).noneMatch(f -> f.contains(".mpus-")).noneMatch(f -> f.contains(aborted));
     }
 
     private static String initiate(Api api, String token, String filename, byte[] data) {
@@ -87,36 +84,6 @@ class EmbeddedKillDuringPartTest {
                 "content_type", "application/octet-stream", "size", data.length, "part_size", PART));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().get("upload_id").asText();
-    }
-
-    /** Starts streaming {@code part} as part 2 and sends only its first half. */
-    private static Socket halfPart(int port, String token, String uploadId, byte[] part) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
-        OutputStream out = socket.getOutputStream();
-        out.write(("PUT /v1/uploads/" + uploadId + "/parts/2 HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + token + "\r\nContent-Type: application/octet-stream\r\n"
-                + "Content-Length: " + part.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(part, 0, part.length / 2);
-        out.flush();
-        return socket;
-    }
-
-    /** The object store's temporary files: writes in progress, or cut short. */
-    private static long unfinishedWrites(Path dataDir) throws IOException {
-        return storedFiles(dataDir).stream()
-                .map(f -> Path.of(f).getFileName().toString())
-                .filter(name -> name.matches(".+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
-                .count();
-    }
-
-    private static List<String> storedFiles(Path dataDir) throws IOException {
-        Path objects = dataDir.resolve("objects");
-        if (!Files.isDirectory(objects)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(objects)) {
-            return files.filter(Files::isRegularFile).map(f -> objects.relativize(f).toString()).toList();
-        }
     }
 
     private Api start(Path dataDir) throws IOException {

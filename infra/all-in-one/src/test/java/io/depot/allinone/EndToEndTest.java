@@ -3,6 +3,7 @@ package io.depot.allinone;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
 import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.testing.TestPostgres;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -52,18 +53,12 @@ abstract class EndToEndTest {
 
     Api api;
 
-    /** Before Spring starts the application: without PostgreSQL these tests are skipped, not failed. */
-    @org.junit.jupiter.api.BeforeAll
-    static void postgres() {
-        TestPostgres.assumeAvailable();
-    }
-
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
         // One schema for the one application every subclass shares (Spring caches the context).
         registry.add("spring.datasource.url", EndToEndTest::sharedSchemaUrl);
-        registry.add("spring.datasource.username", () -> TestPostgres.USER);
-        registry.add("spring.datasource.password", () -> TestPostgres.PASSWORD);
+        registry.add("spring.datasource.username", TestPostgres::user);
+        registry.add("spring.datasource.password", TestPostgres::password);
         registry.add("depot.embedded.data-dir", DATA_DIR::toString);
         registry.add("depot.embedded.mongo-in-memory", () -> "true");
         // Reconcile runs only when a test asks, and looks at everything however young.

@@ -2,6 +2,7 @@ package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,7 @@ class FailureInjectionTest {
         storageForDepot = new FaultProxy(stores.s3().endpoint().getPort(), 1);
         storageForClients = new FaultProxy(stores.s3().endpoint().getPort(), 2);
         mongoProxy = new FaultProxy(stores.mongo().getLocalAddress().getPort(), 3);
-        URI postgres = URI.create(TestPostgres.URL.substring("jdbc:".length()));
-        postgresProxy = new FaultProxy(postgres.getPort(), 4);
+        postgresProxy = new FaultProxy(TestPostgres.port(), 4);
         start();
     }
 
@@ -70,15 +70,15 @@ class FailureInjectionTest {
     }
 
     private static void start() {
-        String jdbc = stores.jdbcUrl().replace(":" + URI.create(TestPostgres.URL.substring(5)).getPort() + "/",
+        String jdbc = stores.jdbcUrl().replace(":" + TestPostgres.port() + "/",
                 ":" + postgresProxy.port() + "/");
         app = new SpringApplicationBuilder(DepotApplication.class).run(
                 "--server.port=0",
                 "--server.shutdown=immediate",
                 "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + jdbc,
-                "--spring.datasource.username=" + TestPostgres.USER,
-                "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                "--spring.datasource.username=" + TestPostgres.user(),
+                "--spring.datasource.password=" + TestPostgres.password(),
                 "--spring.datasource.hikari.connection-timeout=2000",
                 "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + mongoProxy.port()
                         + "/depot?serverSelectionTimeoutMS=2000&connectTimeoutMS=2000",

@@ -1,23 +1,30 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.depot.platform.testing.TestPostgres;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.MultipartPart;
+import org.jclouds.blobstore.domain.MultipartUpload;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Depot runs as a process of its own, is killed with SIGKILL while a part streams through it, and is
- * started again; the client resumes from what the server kept, and the file ends whole.
+ * started again: the session and storage hold exactly the parts finished before the kill, the client resumes from
+ * there, and the file ends whole.
  */
 class KillAndRestartTest {
 
@@ -60,22 +67,21 @@ class KillAndRestartTest {
             assertThat(streamed.status()).isEqualTo(200);
         }
 
-        CompletableFuture<Object> inFlight = CompletableFuture.supplyAsync(() -> {
-            try {
-                return first.put("/v1/uploads/" + uploadId + "/parts/6", firstToken, EndToEndTest.slice(data, PART, 6));
-            } catch (RuntimeException e) {
-                return e;
-            }
-        });
-        Thread.sleep(50);
-        depot.kill();
-        inFlight.join();
+        // Half of part 6 goes out and the rest is held back: the kill lands once its bytes are reaching storage.
+        try (Socket stalled = StalledPart.send(depot.port(), firstToken, uploadId, 6,
+                EndToEndTest.slice(data, PART, 6))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> StalledPart.unfinishedWrites(stores.dataDir()) == 1);
+            depot.kill();
+        }
 
         Api api = start();
         String token = api.token("gina");
         JsonNode state = api.get("/v1/uploads/" + uploadId, token).json();
         assertThat(state.get("status").asText()).isEqualTo("in_progress");
-        assertThat(state.get("parts_uploaded").size()).isBetween(5, 6);
+        assertThat(state.get("parts_uploaded").findValuesAsText("part_number")).containsExactly("1", "2", "3", "4", "5");
+        assertThat(state.get("missing_parts").toString()).isEqualTo("[6,7,8,9,10,11,12,13]");
+        assertThat(storedParts(uploadId)).as("the parts storage holds").containsExactly(1, 2, 3, 4, 5);
+        assertThat(StalledPart.unfinishedWrites(stores.dataDir())).as("the cut write left nothing").isZero();
         for (JsonNode missing : state.get("missing_parts")) {
             int part = missing.asInt();
             Api.Response streamed = api.put("/v1/uploads/" + uploadId + "/parts/" + part, token,
@@ -95,8 +101,8 @@ class KillAndRestartTest {
         depot = DepotProcess.start(stores.dataDir(), List.of("-Xmx512m"), List.of(
                 "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + stores.jdbcUrl(),
-                "--spring.datasource.username=" + TestPostgres.USER,
-                "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                "--spring.datasource.username=" + TestPostgres.user(),
+                "--spring.datasource.password=" + TestPostgres.password(),
                 "--spring.data.mongodb.uri=mongodb://127.0.0.1:" + stores.mongo().getLocalAddress().getPort() + "/depot",
                 "--depot.storage.endpoint=" + stores.s3().endpoint(),
                 "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
@@ -104,9 +110,18 @@ class KillAndRestartTest {
         return depot.api();
     }
 
+    /** The part numbers the object store holds for the upload's multipart upload, which must be the only one. */
+    private static List<Integer> storedParts(String uploadId) {
+        BlobStore blobs = stores.s3().context().getBlobStore();
+        List<MultipartUpload> uploads = blobs.listMultipartUploads("depot").stream()
+                .filter(u -> u.blobName().endsWith("/" + uploadId)).toList();
+        assertThat(uploads).hasSize(1);
+        return blobs.listMultipartUpload(uploads.get(0)).stream().map(MultipartPart::partNumber).sorted().toList();
+    }
+
     private static List<String> uploadEvents(String uploadId) throws Exception {
         List<String> types = new ArrayList<>();
-        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.user(), TestPostgres.password());
              var s = c.prepareStatement("SELECT payloadType FROM DomainEventEntry WHERE aggregateIdentifier = ? "
                      + "ORDER BY sequenceNumber")) {
             s.setString(1, uploadId);

@@ -1,6 +1,7 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.depot.platform.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,9 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,7 +32,6 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitTest {
 
-    static final String REDIS = "redis://127.0.0.1:6379";
     /** Fresh buckets for every run: Redis outlives the test. */
     private final String prefix = "depot-test:" + UUID.randomUUID() + ":";
     private final List<ConfigurableApplicationContext> apps = new ArrayList<>();
@@ -44,13 +41,8 @@ class RateLimitTest {
 
     @BeforeAll
     void start() throws IOException {
-        boolean up = reachable(6379);
-        if (!up && Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
-            throw new IllegalStateException("Redis is required but not reachable at " + REDIS);
-        }
-        assumeThat(up).as("Redis at " + REDIS).isTrue();
-        a = start(REDIS, 100);
-        b = start(REDIS, 2);
+        a = start(TestRedis.url(), 100);
+        b = start(TestRedis.url(), 2);
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
@@ -215,14 +207,5 @@ class RateLimitTest {
                 "--depot.limits.daily-bytes-per-user=10MB", "--depot.limits.max-open-uploads-per-user=" + maxOpenUploads);
         apps.add(app);
         return app;
-    }
-
-    private static boolean reachable(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

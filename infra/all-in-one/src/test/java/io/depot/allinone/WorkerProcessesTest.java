@@ -2,6 +2,7 @@ package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
+import io.depot.platform.testing.TestPostgres;
 import io.depot.worker.scan.ClamdServer;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
@@ -79,8 +80,8 @@ class WorkerProcessesTest {
                 Map.entry("DEPOT_SCAN_ENABLED", "true"),
                 Map.entry("DEPOT_SCAN_CLAMD_ADDRESS", clamd.address().toString()),
                 Map.entry("DEPOT_JDBC_URL", stores.jdbcUrl()),
-                Map.entry("DEPOT_JDBC_USER", TestPostgres.USER),
-                Map.entry("DEPOT_JDBC_PASSWORD", TestPostgres.PASSWORD),
+                Map.entry("DEPOT_JDBC_USER", TestPostgres.user()),
+                Map.entry("DEPOT_JDBC_PASSWORD", TestPostgres.password()),
                 Map.entry("DEPOT_MONGO_URI", stores.mongoUri()),
                 Map.entry("DEPOT_S3_ENDPOINT", stores.s3().endpoint().toString()),
                 Map.entry("DEPOT_S3_ACCESS_KEY", TestStores.ACCESS_KEY),
@@ -101,8 +102,8 @@ class WorkerProcessesTest {
                 "--depot.scan.enabled=true",
                 "--depot.embedded.data-dir=" + stores.dataDir(),
                 "--spring.datasource.url=" + stores.jdbcUrl(),
-                "--spring.datasource.username=" + TestPostgres.USER,
-                "--spring.datasource.password=" + TestPostgres.PASSWORD,
+                "--spring.datasource.username=" + TestPostgres.user(),
+                "--spring.datasource.password=" + TestPostgres.password(),
                 "--spring.data.mongodb.uri=" + stores.mongoUri(),
                 "--depot.storage.endpoint=" + stores.s3().endpoint(),
                 "--depot.storage.access-key=" + TestStores.ACCESS_KEY,
@@ -308,7 +309,7 @@ class WorkerProcessesTest {
     /** How many events of a type each version has in the event store, by {@code fileId#version}. */
     private static Map<String, Integer> count(String eventType) throws Exception {
         Map<String, Integer> counts = new HashMap<>();
-        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.USER, TestPostgres.PASSWORD);
+        try (var c = DriverManager.getConnection(stores.jdbcUrl(), TestPostgres.user(), TestPostgres.password());
              var s = c.prepareStatement("SELECT aggregateIdentifier, convert_from(payload, 'UTF8')::json->>'version', "
                      + "COUNT(*) FROM DomainEventEntry WHERE payloadType = ? GROUP BY 1, 2")) {
             s.setString(1, "io.depot.file." + eventType);

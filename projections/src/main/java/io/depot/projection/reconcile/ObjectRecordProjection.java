@@ -35,8 +35,9 @@ import java.util.List;
 
 /**
  * The {@code object_records} read model: one document per object key with what storage should hold there. The
- * reconcile job walks it beside a bucket listing. Events of one key arrive in order, so replaying them rebuilds the
- * same documents.
+ * reconcile job walks it beside a bucket listing. The events of one aggregate arrive in order, those of an upload
+ * and of its file need not: an upload's initiate never overwrites what its file's events recorded, so any
+ * redelivery rebuilds the same documents.
  */
 @Component
 @ProcessingGroup(ObjectRecordProjection.GROUP)
@@ -51,12 +52,19 @@ public class ObjectRecordProjection {
         this.records = database.getCollection(COLLECTION);
     }
 
+    /**
+     * The upload's first event, but of another aggregate than its file's: a processor can see the file's events for
+     * the same key first (a lower global index committed later, or another segment), and a redelivery can bring it
+     * after its own abort. Either way the state already recorded is the later one, so it sets the state only on a new
+     * record.
+     */
     @EventHandler
     void on(UploadInitiatedEvent event) {
-        set(event.objectKey(), event.initiatedAt(), Updates.set("upload_id", event.uploadId()),
-                Updates.set("file_id", event.fileId()), Updates.set("owner_id", event.ownerId()),
-                Updates.set("state", ObjectState.UPLOADING.name()),
-                Updates.set("storage_upload_id", event.storageUploadId()));
+        records.updateOne(Filters.eq("_id", event.objectKey()), Updates.combine(
+                Updates.set("upload_id", event.uploadId()), Updates.set("file_id", event.fileId()),
+                Updates.set("owner_id", event.ownerId()), Updates.set("storage_upload_id", event.storageUploadId()),
+                Updates.setOnInsert("state", ObjectState.UPLOADING.name()),
+                Updates.setOnInsert("updated_at", Date.from(event.initiatedAt()))), new UpdateOptions().upsert(true));
     }
 
     @EventHandler

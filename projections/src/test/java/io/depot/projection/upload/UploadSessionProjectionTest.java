@@ -4,9 +4,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.depot.file.StorageClass;
+import io.depot.platform.MongoStandInVersion;
 import io.depot.file.Visibility;
 import io.depot.upload.AbortReason;
 import io.depot.upload.FindUploadPartsQuery;
@@ -50,17 +50,7 @@ class UploadSessionProjectionTest {
 
     @BeforeEach
     void startMongo() {
-        server = new MongoServer(new MemoryBackend().version(new MongoVersion() {
-            @Override
-            public List<Integer> getVersionArray() {
-                return List.of(4, 2, 0);
-            }
-
-            @Override
-            public int getWireVersion() {
-                return 8;
-            }
-        }));
+        server = new MongoServer(new MemoryBackend().version(MongoStandInVersion.MONGO_4_2));
         var address = server.bind();
         client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
         database = client.getDatabase("depot");

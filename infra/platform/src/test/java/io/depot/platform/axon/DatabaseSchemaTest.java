@@ -1,11 +1,10 @@
 package io.depot.platform.axon;
 
+import io.depot.platform.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Services that start together on a new PostgreSQL database create the event store's schema at once. Without the
@@ -25,24 +23,22 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 class DatabaseSchemaTest {
 
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-
     @Test
     void servicesStartingTogetherOnANewDatabaseAllCreateTheSchema() throws Exception {
         String schema = "depot_schema_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = connect()) {
+        try (Connection c = TestPostgres.connect()) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
         }
         try {
             for (int round = 0; round < 5; round++) {
                 createAtOnce(schema, 4);
-                try (Connection c = connect()) {
+                try (Connection c = TestPostgres.connect()) {
                     c.createStatement().execute("DROP TABLE " + schema + ".DomainEventEntry, " + schema
                             + ".SnapshotEventEntry, " + schema + ".scheduled_tasks");
                 }
             }
         } finally {
-            try (Connection c = connect()) {
+            try (Connection c = TestPostgres.connect()) {
                 c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
             }
         }
@@ -50,7 +46,7 @@ class DatabaseSchemaTest {
 
     private static void createAtOnce(String schema, int services) throws Exception {
         SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(),
-                URL + "?currentSchema=" + schema, "postgres", "");
+                TestPostgres.url() + "?currentSchema=" + schema, TestPostgres.user(), TestPostgres.password());
         CyclicBarrier start = new CyclicBarrier(services);
         ExecutorService threads = Executors.newFixedThreadPool(services);
         try {
@@ -68,18 +64,6 @@ class DatabaseSchemaTest {
             }
         } finally {
             threads.shutdownNow();
-        }
-    }
-
-    private static Connection connect() throws SQLException {
-        try {
-            return DriverManager.getConnection(URL, "postgres", "");
-        } catch (SQLException e) {
-            if (Boolean.parseBoolean(System.getenv("DEPOT_TEST_REQUIRE_POSTGRES"))) {
-                throw new IllegalStateException("PostgreSQL is required but not reachable at " + URL, e);
-            }
-            assumeThat(false).as("PostgreSQL at " + URL).isTrue();
-            throw e;
         }
     }
 }

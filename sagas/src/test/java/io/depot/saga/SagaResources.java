@@ -13,7 +13,8 @@ public final class SagaResources {
 
     /** Retries a failed command after 5 s, then 10 s, 20 s, ... up to 10 minutes. */
     public static final ProcessingProperties PROCESSING = new ProcessingProperties(List.of(), 3, Duration.ofMillis(200),
-            Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1), List.of(), Duration.ofSeconds(5));
+            Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1), List.of(), Duration.ofSeconds(5),
+            500, List.of(), 4, 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2));
 
     private SagaResources() {
     }

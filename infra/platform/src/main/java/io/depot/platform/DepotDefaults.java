@@ -21,7 +21,8 @@ public class DepotDefaults implements EnvironmentPostProcessor {
 
     /** Each setting's older names: a value under one of them counts while the setting itself is empty. */
     static final Map<String, List<String>> RENAMED = Map.of(
-            "depot.redis.uri", List.of("depot.limits.redis-uri", "depot.cache.redis-uri"));
+            "depot.redis.uri", List.of("depot.limits.redis-uri", "depot.cache.redis-uri"),
+            "depot.event-store.snapshot-every", List.of("depot.upload.snapshot-every"));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -54,7 +55,8 @@ public class DepotDefaults implements EnvironmentPostProcessor {
 
     /**
      * The rate limits and the metadata cache had a Redis setting each; now they share one connection, so differing
-     * old settings are refused rather than one of them silently ignored.
+     * old settings are refused rather than one of them silently ignored. How often aggregates are snapshotted was an
+     * upload setting, although it applies to every aggregate; it is the event store's now.
      */
     private static void renamed(ConfigurableEnvironment environment) {
         Map<String, Object> values = new HashMap<>();

@@ -1,7 +1,9 @@
 package io.depot.platform;
 
+import io.depot.platform.axon.EventStoreProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -53,6 +55,21 @@ class DepotDefaultsTest {
     void theNewRedisSettingWinsOverTheOlderOnes() {
         assertThat(environment(Map.of("depot.redis.uri", "redis://new:6379", "depot.limits.redis-uri", "redis://old:6379"))
                 .getProperty("depot.redis.uri")).isEqualTo("redis://new:6379");
+    }
+
+    @Test
+    void theOlderSnapshotSettingStillSetsHowOftenAggregatesAreSnapshotted() {
+        assertThat(environment(Map.of("depot.upload.snapshot-every", "7"))
+                .getProperty("depot.event-store.snapshot-every")).isEqualTo("7");
+        assertThat(Binder.get(environment(Map.of("depot.upload.snapshot-every", "7")))
+                .bindOrCreate("depot.event-store", EventStoreProperties.class).snapshotEvery()).isEqualTo(7);
+        assertThat(environment(Map.of()).getProperty("depot.event-store.snapshot-every")).isNull();
+    }
+
+    @Test
+    void theNewSnapshotSettingWinsOverTheOlderOne() {
+        assertThat(environment(Map.of("depot.event-store.snapshot-every", "20", "depot.upload.snapshot-every", "7"))
+                .getProperty("depot.event-store.snapshot-every")).isEqualTo("20");
     }
 
     @Test

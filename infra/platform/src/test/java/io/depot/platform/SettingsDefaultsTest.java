@@ -1,8 +1,9 @@
 package io.depot.platform;
 
 import io.depot.platform.axon.EventStoreProperties;
-import io.depot.platform.axon.SnapshotProperties;
 import io.depot.platform.idempotency.IdempotencyProperties;
+import io.depot.platform.processing.ProcessingProperties;
+import io.depot.platform.processing.ScanProperties;
 import io.depot.platform.redis.RedisConnectionProperties;
 import io.depot.platform.web.DepotWebProperties;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,17 @@ class SettingsDefaultsTest {
     @Test
     void unsetSettingsKeepTheirFormerDefaults() {
         assertThat(bind("depot.event-store", EventStoreProperties.class, Map.of()))
-                .isEqualTo(new EventStoreProperties(500, 10_000, 10_000));
-        assertThat(bind("depot.upload", SnapshotProperties.class, Map.of())).isEqualTo(new SnapshotProperties(100));
+                .isEqualTo(new EventStoreProperties(500, 10_000, 10_000, 100));
+        assertThat(bind("depot.processing", ProcessingProperties.class, Map.of())).isEqualTo(new ProcessingProperties(
+                List.of("version-verification", "malware-scan", "object-deletion", "upload-storage-release",
+                        "upload-allowance-release", "reconcile-repairs", "reconcile-launcher"),
+                3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1),
+                List.of("files", "download-history", "object-records", "reconcile-reports", "upload-sessions"),
+                Duration.ofMinutes(2), 500,
+                List.of("files", "object-records", "reconcile-reports", "download-history", "upload-sessions"),
+                4, 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        assertThat(bind("depot.scan", ScanProperties.class, Map.of())).isEqualTo(
+                new ScanProperties(false, ScanProperties.TooLarge.FAIL, ScanProperties.Infected.QUARANTINE));
         assertThat(bind("depot.idempotency", IdempotencyProperties.class, Map.of()).retention())
                 .isEqualTo(Duration.ofHours(24));
         assertThat(bind("depot.web", DepotWebProperties.class, Map.of()).trustedProxies()).isEmpty();
@@ -36,10 +46,20 @@ class SettingsDefaultsTest {
     @Test
     void settingsBindUnderTheirFormerNames() {
         assertThat(bind("depot.event-store", EventStoreProperties.class, Map.of("depot.event-store.batch-size", "50",
-                "depot.event-store.cached-events", "60", "depot.event-store.max-events-per-read", "70")))
-                .isEqualTo(new EventStoreProperties(50, 60, 70));
-        assertThat(bind("depot.upload", SnapshotProperties.class, Map.of("depot.upload.snapshot-every", "7",
-                "depot.upload.session-ttl", "1h"))).isEqualTo(new SnapshotProperties(7));
+                "depot.event-store.cached-events", "60", "depot.event-store.max-events-per-read", "70",
+                "depot.event-store.snapshot-every", "7")))
+                .isEqualTo(new EventStoreProperties(50, 60, 70, 7));
+        ProcessingProperties processing = bind("depot.processing", ProcessingProperties.class, Map.of(
+                "depot.processing.attempts", "5", "depot.processing.replayable", "files",
+                "depot.processing.worker-segments", "8", "depot.processing.claim-timeout", "30s"));
+        assertThat(processing.attempts()).isEqualTo(5);
+        assertThat(processing.replayable()).containsExactly("files");
+        assertThat(processing.workerSegments()).isEqualTo(8);
+        assertThat(processing.claimTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(bind("depot.scan", ScanProperties.class, Map.of("depot.scan.enabled", "true",
+                "depot.scan.too-large", "skip", "depot.scan.infected", "delete",
+                "depot.scan.clamd.address", "tcp://127.0.0.1:3310"))).isEqualTo(
+                new ScanProperties(true, ScanProperties.TooLarge.SKIP, ScanProperties.Infected.DELETE));
         assertThat(bind("depot.web", DepotWebProperties.class,
                 Map.of("depot.web.trusted-proxies", "10.0.0.0/8,127.0.0.1")).trustedProxies())
                 .isEqualTo(List.of("10.0.0.0/8", "127.0.0.1"));

@@ -9,7 +9,7 @@ import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
-import io.depot.platform.processing.ScanRequirement;
+import io.depot.platform.processing.ScanProperties;
 import io.depot.projection.file.FileViewCache;
 import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
@@ -47,7 +47,7 @@ class FileQueryController {
 
     FileQueryController(QueryGateway queries, DownloadLog downloads, FileViewCache cache, ObjectStorage storage,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress,
-                        ScanRequirement scan) {
+                        ScanProperties scan) {
         this.scanEnabled = scan.enabled();
         this.clientAddress = clientAddress;
         this.queries = queries;

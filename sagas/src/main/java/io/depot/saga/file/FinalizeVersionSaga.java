@@ -13,7 +13,7 @@ import io.depot.file.RequestFileScanCommand;
 import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.processing.BackgroundCommands.BackgroundCommandException;
 import io.depot.platform.processing.ProcessingProperties;
-import io.depot.platform.processing.ScanRequirement;
+import io.depot.platform.processing.ScanProperties;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -65,7 +65,7 @@ public class FinalizeVersionSaga {
     }
 
     @SagaEventHandler(associationProperty = VERSION_KEY)
-    void on(FileVersionVerifiedEvent event, ScanRequirement scan, @Timestamp Instant at, BackgroundCommands commands,
+    void on(FileVersionVerifiedEvent event, ScanProperties scan, @Timestamp Instant at, BackgroundCommands commands,
             DeadlineManager deadlines, ProcessingProperties processing) {
         attempt(scan.enabled() ? Step.REQUEST_SCAN : Step.MARK_AVAILABLE_UNSCANNED, at, 0, commands, deadlines, processing);
     }

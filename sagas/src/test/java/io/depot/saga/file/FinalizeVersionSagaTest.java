@@ -13,7 +13,7 @@ import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
-import io.depot.platform.processing.ScanRequirement;
+import io.depot.platform.processing.ScanProperties;
 import io.depot.saga.SagaResources;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,8 @@ class FinalizeVersionSagaTest {
     private static SagaTestFixture<FinalizeVersionSaga> fixture(boolean scanner) {
         var fixture = new SagaTestFixture<>(FinalizeVersionSaga.class);
         SagaResources.register(fixture);
-        fixture.registerResource(new ScanRequirement(scanner));
+        fixture.registerResource(
+                new ScanProperties(scanner, ScanProperties.TooLarge.FAIL, ScanProperties.Infected.QUARANTINE));
         return fixture;
     }
 

@@ -28,15 +28,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * the process that sends it, so the command service and the workers each host all of them, and the event store's
  * optimistic concurrency keeps them apart. An upload session is cached while in use, so recording its next part
  * loads nothing; an instance that has not seen it yet loads its latest snapshot (taken every
- * {@code depot.upload.snapshot-every} events) and the few events after it, so recording an upload's 10,000th part
- * does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
+ * {@code depot.event-store.snapshot-every} events) and the few events after it, so recording an upload's 10,000th
+ * part does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
  * the retry loads it afresh, and a reader that must see what other instances recorded evicts it from
  * {@code uploadSessionCache} before loading it. A user's upload allowance, changed by every initiate and every end
  * of an upload, is cached and snapshotted the same way. Files are not cached: sagas and workers change them inside
  * their own event processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SnapshotProperties.class)
+@EnableConfigurationProperties(EventStoreProperties.class)
 public class AggregateConfiguration {
 
     /** As beans, the factories are what Axon's Spring snapshotter finds to rebuild aggregates for snapshots. */
@@ -98,8 +98,8 @@ public class AggregateConfiguration {
                                 AggregateFactory<UploadAllowance> uploadAllowanceFactory,
                                 AggregateFactory<ReconcileRun> reconcileRunFactory,
                                 Cache uploadSessionCache,
-                                SnapshotProperties snapshots) {
-        int snapshotEvery = snapshots.snapshotEvery();
+                                EventStoreProperties eventStore) {
+        int snapshotEvery = eventStore.snapshotEvery();
         return configurer -> configurer
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
                         .configureAggregateFactory(c -> uploadSessionFactory)

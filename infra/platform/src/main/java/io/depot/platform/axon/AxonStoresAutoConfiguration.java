@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
+import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
@@ -52,7 +53,7 @@ import java.sql.SQLException;
                 "org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.JdbcAutoConfiguration",
                 "org.axonframework.springboot.autoconfig.AxonServerAutoConfiguration"})
-@EnableConfigurationProperties({SegmentedProcessingProperties.class, EventStoreProperties.class, MongoProperties.class})
+@EnableConfigurationProperties({ProcessingProperties.class, EventStoreProperties.class, MongoProperties.class})
 public class AxonStoresAutoConfiguration {
 
     /** The mapper Axon writes messages, snapshots and tokens with: fields, not getters, so aggregates snapshot whole. */
@@ -152,11 +153,11 @@ public class AxonStoresAutoConfiguration {
 
     /**
      * Claims last {@code depot.processing.claim-timeout} without renewal; then another instance may take the
-     * segment (see {@link SegmentedProcessingProperties#claimTimeout()}).
+     * segment (see {@link ProcessingProperties#claimTimeout()}).
      */
     @Bean
     TokenStore tokenStore(MongoTemplate axonMongoTemplate, Serializer serializer, ObjectProvider<TokenOwner> owner,
-                          SegmentedProcessingProperties processing) {
+                          ProcessingProperties processing) {
         MongoTokenStore.Builder builder = MongoTokenStore.builder()
                 .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)

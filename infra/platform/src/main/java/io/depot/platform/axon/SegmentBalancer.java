@@ -3,6 +3,7 @@ package io.depot.platform.axon;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
+import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.Segment;
@@ -51,7 +52,7 @@ final class SegmentBalancer implements SmartLifecycle {
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final MongoCollection<Document> nodes;
-    private final SegmentedProcessingProperties properties;
+    private final ProcessingProperties properties;
     private final String node;
     private final Map<String, CompletableFuture<Boolean>> splits = new ConcurrentHashMap<>();
     /** Segments given up, by processor and segment, until when this instance will not claim them again. */
@@ -60,7 +61,7 @@ final class SegmentBalancer implements SmartLifecycle {
     private volatile boolean failing;
 
     SegmentBalancer(EventProcessingConfiguration processing, TokenStore tokens, MongoCollection<Document> nodes,
-                    SegmentedProcessingProperties properties, String node) {
+                    ProcessingProperties properties, String node) {
         this.processing = processing;
         this.tokens = tokens;
         this.nodes = nodes;

@@ -1,6 +1,7 @@
 package io.depot.platform.axon;
 
 import com.mongodb.client.MongoClient;
+import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
@@ -16,12 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How the event processors run and how the instances of a service, and of the services that run the same
- * processors, share them ({@link SegmentedProcessingProperties}): projections in batches in one segment, sagas and workers in
+ * processors, share them ({@link ProcessingProperties}): projections in batches in one segment, sagas and workers in
  * segments spread over the instances.
  */
 @AutoConfiguration(after = AxonStoresAutoConfiguration.class,
         beforeName = "org.axonframework.springboot.autoconfig.AxonAutoConfiguration")
-@EnableConfigurationProperties({SegmentedProcessingProperties.class, MongoProperties.class})
+@EnableConfigurationProperties({ProcessingProperties.class, MongoProperties.class})
 public class SegmentedProcessingAutoConfiguration {
 
     /**
@@ -31,7 +32,7 @@ public class SegmentedProcessingAutoConfiguration {
      * idempotent.
      */
     @Bean
-    ConfigurerModule batchedProjections(SegmentedProcessingProperties properties) {
+    ConfigurerModule batchedProjections(ProcessingProperties properties) {
         return configurer -> properties.batched().forEach(name -> configurer.eventProcessing()
                 .registerTrackingEventProcessorConfiguration(name, c -> TrackingEventProcessorConfiguration
                         .forSingleThreadedProcessing().andBatchSize(properties.batchSize())));
@@ -43,7 +44,7 @@ public class SegmentedProcessingAutoConfiguration {
      * claim until it commits. Events of one aggregate stay in one segment, in order.
      */
     @Bean
-    ConfigurerModule segmentedProcessors(SegmentedProcessingProperties properties) {
+    ConfigurerModule segmentedProcessors(ProcessingProperties properties) {
         return configurer -> configurer.eventProcessing().registerTrackingEventProcessorConfiguration(c ->
                 TrackingEventProcessorConfiguration.forParallelProcessing(properties.threads())
                         .andInitialSegmentsCount(properties.workerSegments())
@@ -64,7 +65,7 @@ public class SegmentedProcessingAutoConfiguration {
     @ConditionalOnMissingBean(TokenOwner.class)
     SegmentBalancer segmentBalancer(EventProcessingConfiguration processing, TokenStore tokenStore,
                                     MongoClient mongoClient, MongoProperties mongo,
-                                    SegmentedProcessingProperties properties) {
+                                    ProcessingProperties properties) {
         return new SegmentBalancer(processing, tokenStore,
                 mongoClient.getDatabase(mongo.getMongoClientDatabase()).getCollection(SegmentBalancer.COLLECTION), properties,
                 ManagementFactory.getRuntimeMXBean().getName());

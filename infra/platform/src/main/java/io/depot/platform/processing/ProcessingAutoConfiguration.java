@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 @AutoConfiguration(afterName = {"io.depot.platform.axon.AxonStoresAutoConfiguration",
         "io.depot.platform.web.WebAutoConfiguration"})
-@EnableConfigurationProperties({ProcessingProperties.class, ScanRequirement.class})
+@EnableConfigurationProperties({ProcessingProperties.class, ScanProperties.class})
 public class ProcessingAutoConfiguration {
 
     /** A dead letter being retried is claimed this long; a scan of a large file must fit in it. */

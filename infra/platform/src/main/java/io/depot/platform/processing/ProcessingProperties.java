@@ -7,7 +7,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How background processing retries and dead-letters ({@code depot.processing}).
+ * How background processing runs, retries and dead-letters ({@code depot.processing.*}).
+ * <p>
+ * Retries and dead letters: a group named in {@code dead-lettered} tries a failing event {@code attempts} times, then
+ * parks it, and retries it on its own with a growing pause ({@link DeadLetterRetrier}).
+ * <p>
+ * Segments: the projections named in {@code batched} run in one segment and take events in batches. Every other
+ * tracking processor (the sagas and workers: background work that any number of instances may run) is split into
+ * {@code worker-segments} segments, which the instances running it share: each claims the segments it has threads
+ * for, and {@code SegmentBalancer} has an instance above its fair share give segments up to one below it.
  *
  * @param deadLettered         the processing groups with side effects outside their own read model (storage, clamd,
  *                             commands, the scheduler): a failing event is retried {@code attempts} times where it
@@ -23,6 +31,22 @@ import java.util.List;
  * @param replayable           the processing groups that may be replayed: projections, whose handlers write only
  *                             their own read model. Any other group refuses a replay
  * @param commandTimeout       how long background work waits for a command it sent
+ * @param batchSize            events per unit of work (one token write, one bulk write) of a batched projection
+ * @param batched              the projections that run batched, in one segment
+ * @param workerSegments       segments of every other processor, made with its first tokens; a token store that holds
+ *                             fewer (made by an earlier version, or by an all-in-one with one segment) is split up to
+ *                             this many while an instance runs the processor
+ * @param workerThreads        threads per processor and instance; 0 for as many as there are segments, so that one
+ *                             instance can take every segment over when the others are gone. Fewer threads than
+ *                             segments leave segments unprocessed once too few instances are left
+ * @param claimInterval        how often a processor with an idle thread looks for segments that nobody holds
+ * @param claimTimeout         how long a claim holds without being renewed: a killed instance's segments are taken
+ *                             over after this. A processor renews its claims as each event starts and every second
+ *                             while idle, not while one handler runs, so this must exceed the slowest handler (hashing
+ *                             a large object) or another instance takes the segment and handles the same event again
+ *                             (idempotently)
+ * @param balanceInterval      how often an instance tells the others what it holds, and gives up segments above its
+ *                             share
  */
 @ConfigurationProperties("depot.processing")
 public record ProcessingProperties(
@@ -34,7 +58,23 @@ public record ProcessingProperties(
         @DefaultValue("10m") Duration maxRetryBackoff,
         @DefaultValue("1s") Duration retryPollInterval,
         @DefaultValue({"files", "download-history", "object-records", "reconcile-reports", "upload-sessions"}) List<String> replayable,
-        @DefaultValue("2m") Duration commandTimeout) {
+        @DefaultValue("2m") Duration commandTimeout,
+        @DefaultValue("500") int batchSize,
+        @DefaultValue({"files", "object-records", "reconcile-reports", "download-history", "upload-sessions"}) List<String> batched,
+        @DefaultValue("4") int workerSegments,
+        @DefaultValue("0") int workerThreads,
+        @DefaultValue("5s") Duration claimInterval,
+        @DefaultValue("10s") Duration claimTimeout,
+        @DefaultValue("2s") Duration balanceInterval) {
+
+    public ProcessingProperties {
+        if (workerSegments < 1) {
+            throw new IllegalArgumentException("depot.processing.worker-segments must be at least 1");
+        }
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("depot.processing.worker-threads must be 0 (one per segment) or more");
+        }
+    }
 
     /** The pause before automatic retry number {@code retries + 1} of a dead letter. */
     public Duration retryBackoffAfter(int retries) {
@@ -43,5 +83,15 @@ public record ProcessingProperties(
             backoff = backoff.multipliedBy(2);
         }
         return backoff.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : backoff;
+    }
+
+    /** Threads per segmented processor in this instance. */
+    public int threads() {
+        return workerThreads > 0 ? workerThreads : workerSegments;
+    }
+
+    /** Whether a processor runs batched, in one segment, rather than segmented. */
+    public boolean isBatched(String processorName) {
+        return batched.contains(processorName);
     }
 }

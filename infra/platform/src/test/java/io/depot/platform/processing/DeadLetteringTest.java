@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DeadLetteringTest {
 
     private static final ProcessingProperties PROPERTIES = new ProcessingProperties(List.of(), 3, Duration.ofMillis(1),
-            Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1), List.of(), Duration.ofSeconds(5));
+            Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1), List.of(), Duration.ofSeconds(5),
+            500, List.of(), 4, 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2));
 
     private static final EventMessage<?> EVENT = new GenericDomainEventMessage<>("StoredFile", "f-1", 3, "payload");
 

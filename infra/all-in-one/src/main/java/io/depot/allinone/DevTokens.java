@@ -50,7 +50,7 @@ class DevTokens {
 
     @Bean
     DevTokenIssuer devTokenIssuer(EmbeddedProperties properties, Clock clock, SecurityProperties security) {
-        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), clock, security);
+        return new DevTokenIssuer(loadOrCreate(properties.dataDir().resolve("dev-jwt")), ISSUER, clock, security);
     }
 
     @Bean
@@ -85,11 +85,13 @@ class DevTokens {
     static class DevTokenIssuer {
 
         private final KeyPair keys;
+        private final String issuer;
         private final Clock clock;
         private final SecurityProperties security;
 
-        DevTokenIssuer(KeyPair keys, Clock clock, SecurityProperties security) {
+        DevTokenIssuer(KeyPair keys, String issuer, Clock clock, SecurityProperties security) {
             this.keys = keys;
+            this.issuer = issuer;
             this.clock = clock;
             this.security = security;
         }
@@ -102,7 +104,7 @@ class DevTokens {
             Date now = Date.from(clock.instant());
             JWTClaimsSet claims = new JWTClaimsSet.Builder()
                     .subject(userId)
-                    .issuer(ISSUER)
+                    .issuer(issuer)
                     .issueTime(now)
                     .notBeforeTime(now)
                     .expirationTime(Date.from(clock.instant().plus(LIFETIME)))

@@ -73,6 +73,16 @@ class EmbeddedStores {
     @Bean(destroyMethod = "shutdownNow")
     @ConditionalOnExpression("'${spring.data.mongodb.uri:}'.isEmpty()")
     MongoServer embeddedMongo(EmbeddedProperties properties) throws IOException {
+        return startMongo(properties, false);
+    }
+
+    /**
+     * mongo-java-server on loopback, on an H2 file under the data directory unless in memory. {@code shared}: several
+     * processes use it, so it handles one command at a time. A token claim is an update conditional on the token's
+     * owner, which MongoDB applies atomically; mongo-java-server runs the commands of different connections in
+     * parallel without locking, so two processes could otherwise both claim a segment.
+     */
+    static MongoServer startMongo(EmbeddedProperties properties, boolean shared) throws IOException {
         AbstractMongoBackend backend;
         if (properties.mongoInMemory()) {
             backend = H2Backend.inMemory();
@@ -83,7 +93,11 @@ class EmbeddedStores {
         }
         backend.version(MongoStandInVersion.MONGO_4_2);
         MongoServer server = new MongoServer(backend);
-        server.bind("127.0.0.1", properties.mongoPort());
+        if (shared) {
+            server.bind(new InetSocketAddress("127.0.0.1", properties.mongoPort()), 1, 1);
+        } else {
+            server.bind("127.0.0.1", properties.mongoPort());
+        }
         InetSocketAddress address = server.getLocalAddress();
         log.info("embedded MongoDB-compatible server at {}", address);
         return server;

@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
+import org.bson.Document;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.ReactiveHealthIndicator;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
@@ -41,6 +46,8 @@ import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where Axon keeps things: events and snapshots in a relational database (PostgreSQL, or H2 for the
@@ -144,6 +151,22 @@ public class AxonStoresAutoConfiguration {
     ConfigurerModule retryFailedEventHandling() {
         return configurer -> configurer.eventProcessing()
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+    }
+
+    /**
+     * {@code mongo} in {@code /health}, and one of the stores the readiness probe waits for: tracking tokens, sagas,
+     * read models and idempotency keys live there. A ping, answered within two seconds or counted as down.
+     */
+    @Bean
+    ReactiveHealthIndicator mongoHealthIndicator(MongoClient mongoClient, MongoProperties mongo) {
+        // A ping that outlives the timeout is left to finish rather than interrupted (which the driver reports as
+        // an error of its own).
+        return () -> Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> mongoClient
+                                .getDatabase(mongo.getMongoClientDatabase()).runCommand(new Document("ping", 1)),
+                        task -> Schedulers.boundedElastic().schedule(task)), true)
+                .timeout(Duration.ofSeconds(2))
+                .map(answer -> Health.up().build())
+                .onErrorResume(e -> Mono.just(Health.down().withDetail("error", e.getClass().getSimpleName()).build()));
     }
 
     @Bean

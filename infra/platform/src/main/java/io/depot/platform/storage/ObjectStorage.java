@@ -87,6 +87,11 @@ public class ObjectStorage {
         return encryption.on() ? encryption.algorithm() : null;
     }
 
+    /** Completes when the bucket answers; fails when storage is unreachable, refuses the credentials or lacks it. */
+    public Mono<Void> checkBucket() {
+        return call(() -> s3.headBucket(b -> b.bucket(bucket))).then();
+    }
+
     /** Creates the bucket when it does not exist yet. */
     public Mono<Void> ensureBucket() {
         return call(() -> s3.headBucket(b -> b.bucket(bucket)))

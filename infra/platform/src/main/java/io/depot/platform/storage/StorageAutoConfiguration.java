@@ -4,7 +4,10 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import reactor.core.publisher.Mono;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -22,6 +25,8 @@ import java.time.Duration;
 @AutoConfiguration
 @EnableConfigurationProperties(StorageProperties.class)
 public class StorageAutoConfiguration {
+
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
     @Bean
     @ConditionalOnMissingBean
@@ -61,6 +66,18 @@ public class StorageAutoConfiguration {
                 properties.region(), credentials(endpoint), clock);
         return new ObjectStorage(s3, signer, properties.bucket(), new ObjectStorage.Encryption(
                 properties.serverSideEncryption(), properties.kmsKeyId()));
+    }
+
+    /**
+     * {@code storage} in {@code /health}, and one of the stores the readiness probe waits for: an instance whose
+     * object storage does not answer takes no uploads or downloads.
+     */
+    @Bean
+    ReactiveHealthIndicator storageHealthIndicator(ObjectStorage storage) {
+        return () -> storage.checkBucket()
+                .timeout(HEALTH_TIMEOUT)
+                .thenReturn(Health.up().build())
+                .onErrorResume(e -> Mono.just(Health.down().withDetail("error", e.getClass().getSimpleName()).build()));
     }
 
     @Bean

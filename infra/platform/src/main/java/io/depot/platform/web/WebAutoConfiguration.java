@@ -52,6 +52,12 @@ public class WebAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    DrainDelay drainDelay(DepotWebProperties properties) {
+        return new DrainDelay(properties.drainDelay());
+    }
+
+    @Bean
     ClientAddress clientAddress(DepotWebProperties properties) {
         return new ClientAddress(properties.trustedProxies());
     }

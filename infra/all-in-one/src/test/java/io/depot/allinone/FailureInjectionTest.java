@@ -138,9 +138,11 @@ class FailureInjectionTest {
         Api.Response refused;
         try {
             refused = api.post("/v1/uploads/" + uploadId + "/complete", token, null);
+            assertNotReadyButLive();
         } finally {
             storageForDepot.up();
         }
+        awaitReady();
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.isProblem()).isTrue();
         assertThat(refused.json().get("code").asText()).isEqualTo("storage-unavailable");
@@ -222,9 +224,11 @@ class FailureInjectionTest {
             Api.Response unavailable = api.get("/v1/files/" + fileIds.get(0), token);
             assertThat(unavailable.status()).as(unavailable.body()).isEqualTo(503);
             assertThat(unavailable.isProblem()).isTrue();
+            assertNotReadyButLive();
         } finally {
             mongoProxy.up();
         }
+        awaitReady();
 
         await().atMost(Duration.ofSeconds(90)).until(() -> fileIds.stream().allMatch(id -> {
             Api.Response file = api.get("/v1/files/" + id, token);
@@ -285,6 +289,16 @@ class FailureInjectionTest {
         Api.Response r = api.post("/v1/uploads/initiate", token, body);
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json();
+    }
+
+    /** A store is down: the balancer must stop sending requests here, but the process must not be restarted. */
+    private static void assertNotReadyButLive() {
+        assertThat(api.get("/health/readiness", null).status()).isEqualTo(503);
+        assertThat(api.get("/health/liveness", null).status()).isEqualTo(200);
+    }
+
+    private static void awaitReady() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/health/readiness", null).status() == 200);
     }
 
     private static void putSingle(JsonNode upload, byte[] data) {

@@ -303,8 +303,15 @@ class ComposeFileTest {
         }
     }
 
-    /** Every base image is pinned (or an earlier stage), and the last stage runs as a user other than root. */
+    /**
+     * Every base image is pinned (or an earlier stage), as is the Dockerfile syntax's image when one is named, and the
+     * last stage runs as a user other than root.
+     */
     private static void checkDockerfile(String service, String text) {
+        Matcher syntax = Pattern.compile("(?im)^#\\s*syntax\\s*=\\s*(\\S+)").matcher(text);
+        if (syntax.find()) {
+            assertThat(pinned(syntax.group(1))).as("%s's Dockerfile syntax %s", service, syntax.group(1)).isTrue();
+        }
         List<String[]> instructions = text.replace("\\\n", " ").lines().map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                 .map(line -> line.split("\\s+")).toList();

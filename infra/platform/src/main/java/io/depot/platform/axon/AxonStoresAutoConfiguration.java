@@ -103,6 +103,12 @@ public class AxonStoresAutoConfiguration {
         return new H2WriteDelay();
     }
 
+    /** An unset {@code AXON_TOKEN} or {@code AXON_CERT_FILE} is no token, no certificate file; see {@link BlankAxonServerSettings}. */
+    @Bean
+    static BeanPostProcessor blankAxonServerSettings() {
+        return new BlankAxonServerSettings();
+    }
+
     @Bean
     @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false")
     EventStorageEngine eventStorageEngine(DataSource dataSource,

@@ -2,7 +2,9 @@ package io.depot.envoy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -77,11 +79,16 @@ public final class EnvoyConfig {
         }
         Filter filter = chain.getFilters(0);
         only(filter, "listener " + listener.getName() + " filter " + filter.getName(), "name", "typed_config");
+        return unpack(filter.getTypedConfig(), HttpConnectionManager.class);
+    }
+
+    /** A typed config as the type it must be; another type is an exception naming both. */
+    static <T extends Message> T unpack(Any config, Class<T> type) {
         try {
-            return filter.getTypedConfig().unpack(HttpConnectionManager.class);
+            return config.unpack(type);
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("listener " + listener.getName() + ": filter " + filter.getName()
-                    + " is not an HttpConnectionManager", e);
+            throw new IllegalArgumentException(config.getTypeUrl() + " where a " + type.getSimpleName()
+                    + " was expected", e);
         }
     }
 

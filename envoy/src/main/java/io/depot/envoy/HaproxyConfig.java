@@ -53,10 +53,11 @@ import static io.depot.envoy.Untranslated.only;
  *
  * <p>Approximated, because HAProxy has no exact equivalent:
  * <ul>
- * <li>Route timeouts: Envoy's {@code timeout} bounds a whole exchange and {@code per_try_timeout} each attempt until
- * the response starts; HAProxy's server timeout is inactivity per attempt. A route gets the smaller of the two as
- * its server timeout; a route with {@code timeout: 0s} (no limit) gets its {@code idle_timeout} instead (else the
- * stream idle timeout), so a streamed part or a progress stream is not cut.</li>
+ * <li>Route timeouts: Envoy's {@code timeout} bounds a whole exchange, retries included, and {@code per_try_timeout}
+ * each attempt until the response starts; HAProxy's server timeout is inactivity per attempt, so a server that
+ * never answers keeps a request up to (retries + 1) times it. A route gets the smaller of the two as its server
+ * timeout; a route with {@code timeout: 0s} (no limit) gets its {@code idle_timeout} instead (else the stream idle
+ * timeout), so a streamed part or a progress stream is not cut.</li>
  * <li>Retries are per backend in HAProxy, not per route: every route with a {@code retry_policy} must have the same
  * {@code retry_on}, {@code num_retries} and host predicate. Routes without one get {@code disable-l7-retry}, but
  * HAProxy still retries a failed connection there (the request was not sent, so resending is safe) where Envoy,
@@ -216,7 +217,8 @@ public final class HaproxyConfig {
                         + ": HAProxy's retry settings are per backend, not per route");
             }
         }
-        out.line("# Routes with a retry_policy; the others disable all but connection retries (see the frontend).");
+        out.line("# The routes with a retry_policy. The others get disable-l7-retry in the frontend, which leaves only");
+        out.line("# retries of a connection that failed before anything was sent: Envoy answers those with a 503.");
         out.lines(first == null ? List.of("retries 0") : retryPolicy(first));
     }
 

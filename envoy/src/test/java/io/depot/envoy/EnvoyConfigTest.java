@@ -1,28 +1,22 @@
 package io.depot.envoy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.google.protobuf.util.JsonFormat;
+import io.depot.envoy.ApiEndpoints.Endpoint;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,35 +30,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class EnvoyConfigTest {
 
-    private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
-            .add(HttpConnectionManager.getDescriptor())
-            .add(Router.getDescriptor())
-            .add(StdoutAccessLog.getDescriptor())
-            .add(PreviousHostsPredicate.getDescriptor())
-            .build();
-
     private static Bootstrap bootstrap;
-    private static RouteConfiguration routes;
+    private static List<Route> routes;
 
     @BeforeAll
     static void load() throws Exception {
-        bootstrap = parse(Files.readString(Path.of("envoy.yaml")));
-        HttpConnectionManager manager = bootstrap.getStaticResources().getListeners(0).getFilterChains(0)
-                .getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
-        routes = manager.getRouteConfig();
-    }
-
-    private static Bootstrap parse(String yaml) throws Exception {
-        Object tree = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
-        String json = new ObjectMapper().writeValueAsString(tree);
-        Bootstrap.Builder builder = Bootstrap.newBuilder();
-        JsonFormat.parser().usingTypeRegistry(TYPES).merge(json, builder);
-        return builder.build();
+        bootstrap = EnvoyConfig.load(Path.of("envoy.yaml"));
+        routes = EnvoyConfig.routes(bootstrap);
     }
 
     @Test
     void aTypoIsRefused() {
-        assertThatThrownBy(() -> parse("static_resources:\n  clusters:\n    - name: x\n      conect_timeout: 1s\n"))
+        assertThatThrownBy(() -> EnvoyConfig.parse("static_resources:\n  clusters:\n    - name: x\n      conect_timeout: 1s\n"))
                 .hasMessageContaining("conect_timeout");
     }
 
@@ -73,7 +50,7 @@ class EnvoyConfigTest {
         Map<String, Cluster> clusters = bootstrap.getStaticResources().getClustersList().stream()
                 .collect(Collectors.toMap(Cluster::getName, c -> c));
         assertThat(clusters).containsOnlyKeys("command-blue", "command-green", "query-blue", "query-green");
-        for (Route route : routes.getVirtualHosts(0).getRoutesList()) {
+        for (Route route : routes) {
             WeightedCluster weighted = route.getRoute().getWeightedClusters();
             assertThat(weighted.getClustersList()).as(route.getName()).isNotEmpty();
             assertThat(weighted.getClustersList().stream().mapToInt(c -> c.getWeight().getValue()).sum())
@@ -90,27 +67,11 @@ class EnvoyConfigTest {
 
     /** Each endpoint of the README's API table, and the service that serves it. */
     @ParameterizedTest
-    @CsvSource({
-            "POST, /v1/uploads/initiate, false, command",
-            "PUT, /v1/uploads/u1/parts/1, false, command",
-            "POST, /v1/uploads/u1/parts/1, false, command",
-            "GET, /v1/uploads/u1, false, command",
-            "GET, /v1/uploads/u1/progress, false, command",
-            "POST, /v1/uploads/u1/complete, false, command",
-            "DELETE, /v1/uploads/u1, false, command",
-            "GET, /v1/files/f1, false, query",
-            "GET, /v1/users/alice/files, false, query",
-            "GET, /v1/files/f1/download, false, query",
-            "GET, /v1/audit/downloads, false, query",
-            "DELETE, /v1/files/f1, false, command",
-            "POST, /v1/admin/reconcile-runs, false, command",
-            "GET, /v1/admin/reconcile-runs/r1, false, query",
-            "GET, /v1/admin/reconcile-runs, false, query",
-            "POST, /v1/uploads/initiate, true, command"})
-    void eachEndpointGoesToItsService(String method, String path, boolean keyed, String service) {
-        Route route = match(method, path, keyed);
+    @MethodSource("io.depot.envoy.ApiEndpoints#all")
+    void eachEndpointGoesToItsService(Endpoint endpoint) {
+        Route route = endpoint.route(routes);
         assertThat(route.getRoute().getWeightedClusters().getClustersList())
-                .allSatisfy(c -> assertThat(c.getName()).startsWith(service + "-"));
+                .allSatisfy(c -> assertThat(c.getName()).startsWith(endpoint.service() + "-"));
     }
 
     /** Retries only where they are safe: idempotent methods, or requests carrying an Idempotency-Key. */
@@ -137,34 +98,12 @@ class EnvoyConfigTest {
 
     /** The first route Envoy would pick, evaluating prefix and header matchers in order. */
     private static Route match(String method, String path, boolean keyed) {
-        Map<String, String> headers = keyed ? Map.of(":method", method, "idempotency-key", "k")
-                : Map.of(":method", method);
-        return routes.getVirtualHosts(0).getRoutesList().stream()
-                .filter(r -> path.startsWith(r.getMatch().getPrefix()))
-                .filter(r -> r.getMatch().getHeadersList().stream().allMatch(h -> matches(h, headers)))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no route for " + method + " " + path));
-    }
-
-    private static boolean matches(HeaderMatcher matcher, Map<String, String> headers) {
-        String value = headers.get(matcher.getName());
-        if (matcher.hasPresentMatch()) {
-            return (value != null) == matcher.getPresentMatch();
-        }
-        if (value == null) {
-            return false;
-        }
-        var string = matcher.getStringMatch();
-        if (string.hasSafeRegex()) {
-            return Pattern.compile(string.getSafeRegex().getRegex()).matcher(value).matches();
-        }
-        return string.getExact().equals(value);
+        return new Endpoint(method, path, keyed, "any").route(routes);
     }
 
     @Test
     void theListenerLogsJsonAndRoutesWithTheRouterLast() throws Exception {
-        HttpConnectionManager manager = bootstrap.getStaticResources().getListeners(0).getFilterChains(0)
-                .getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+        HttpConnectionManager manager = EnvoyConfig.connectionManager(bootstrap);
         assertThat(manager.getAccessLog(0).getTypedConfig().unpack(StdoutAccessLog.class).getLogFormat().hasJsonFormat())
                 .isTrue();
         Set<String> names = manager.getHttpFiltersList().stream().map(f -> f.getName()).collect(Collectors.toSet());

@@ -1,0 +1,48 @@
+package io.depot.envoy;
+
+import io.envoyproxy.envoy.config.route.v3.Route;
+
+import java.util.List;
+import java.util.Map;
+
+/** The endpoints of the README's API table and the service that serves each, for the tests of both balancers. */
+final class ApiEndpoints {
+
+    private ApiEndpoints() {
+    }
+
+    /** A request to send: {@code keyed} when it carries an {@code Idempotency-Key}; {@code service} serves it. */
+    record Endpoint(String method, String path, boolean keyed, String service) {
+
+        /** The route Envoy picks for this request. */
+        Route route(List<Route> routes) {
+            return EnvoyConfig.route(routes, method, path, keyed ? Map.of("idempotency-key", "k") : Map.of())
+                    .orElseThrow(() -> new AssertionError("no route for " + this));
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path + (keyed ? " with Idempotency-Key" : "") + " -> " + service;
+        }
+    }
+
+    static List<Endpoint> all() {
+        return List.of(
+                new Endpoint("POST", "/v1/uploads/initiate", false, "command"),
+                new Endpoint("PUT", "/v1/uploads/u1/parts/1", false, "command"),
+                new Endpoint("POST", "/v1/uploads/u1/parts/1", false, "command"),
+                new Endpoint("GET", "/v1/uploads/u1", false, "command"),
+                new Endpoint("GET", "/v1/uploads/u1/progress", false, "command"),
+                new Endpoint("POST", "/v1/uploads/u1/complete", false, "command"),
+                new Endpoint("DELETE", "/v1/uploads/u1", false, "command"),
+                new Endpoint("GET", "/v1/files/f1", false, "query"),
+                new Endpoint("GET", "/v1/users/alice/files", false, "query"),
+                new Endpoint("GET", "/v1/files/f1/download", false, "query"),
+                new Endpoint("GET", "/v1/audit/downloads", false, "query"),
+                new Endpoint("DELETE", "/v1/files/f1", false, "command"),
+                new Endpoint("POST", "/v1/admin/reconcile-runs", false, "command"),
+                new Endpoint("GET", "/v1/admin/reconcile-runs/r1", false, "query"),
+                new Endpoint("GET", "/v1/admin/reconcile-runs", false, "query"),
+                new Endpoint("POST", "/v1/uploads/initiate", true, "command"));
+    }
+}

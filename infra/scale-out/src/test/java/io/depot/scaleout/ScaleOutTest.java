@@ -1,0 +1,212 @@
+package io.depot.scaleout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.depot.platform.testing.TestPostgres;
+import io.depot.platform.testing.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Scale-out, live: two command services, two query services and one workers service, each a JVM of its own, behind
+ * HAProxy configured from envoy/envoy.yaml's route table, on PostgreSQL, Redis and the stand-in stores process,
+ * all started by {@code infra/local/depot-topology} as the README tells a user to. Eight clients upload (half through
+ * presigned URLs, half through the service) and download through the balancer while one command service and one
+ * query service are killed with SIGKILL and restarted, and then one of each is drained with SIGTERM and restarted.
+ * Every client upload must complete, every download must match its SHA-256, no upload may make a second version,
+ * no multipart upload may stay open, and the read models must agree with the event store file by file.
+ */
+class ScaleOutTest {
+
+    private static final int CLIENTS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void clientUploadsSurviveInstancesKilledAndDrainedUnderLoad() throws Exception {
+        String jdbcUrl = TestPostgres.schemaUrl();
+        long started = System.nanoTime();
+        List<String> report = new ArrayList<>();
+        try (Topology topology = Topology.start(dir, jdbcUrl, TestPostgres.user(), TestPostgres.password(),
+                TestRedis.url())) {
+            report.add(String.format("topology up in %.1f s", seconds(started)));
+            URI balancer = URI.create("http://127.0.0.1:" + topology.balancerPort());
+            AtomicBoolean stop = new AtomicBoolean();
+            List<LoadClient> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                String user = "scale-" + i;
+                clients.add(new LoadClient(i, user, topology.token(user), balancer, i % 2 == 0, stop));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+            clients.forEach(pool::execute);
+            IntSupplier done = () -> clients.stream().mapToInt(c -> c.uploads.size() + c.failures.size()).sum();
+
+            awaitMore(done, CLIENTS);
+            assertThat(clients.stream().mapToInt(c -> c.inFlight.get()).sum()).as("clients mid-upload").isPositive();
+            long kill = System.nanoTime();
+            topology.kill("command-api-1");
+            topology.kill("query-api-1");
+            report.add("SIGKILL command-api-1 and query-api-1 with " + done.getAsInt() + " uploads done");
+            awaitMore(done, CLIENTS / 2);
+            report.add(String.format("%d more uploads done %.1f s after the kill, on the survivors",
+                    CLIENTS / 2, seconds(kill)));
+            long restart = System.nanoTime();
+            inParallel(topology::restart, "command-api-1", "query-api-1");
+            report.add(String.format("restarted both, ready in %.1f s", seconds(restart)));
+
+            awaitMore(done, CLIENTS / 2);
+            assertThat(clients.stream().mapToInt(c -> c.inFlight.get()).sum()).as("clients mid-upload").isPositive();
+            long drain = System.nanoTime();
+            inParallel(name -> topology.drain(name), "command-api-2", "query-api-2");
+            report.add(String.format("drained command-api-2 and query-api-2 (SIGTERM) in %.1f s", seconds(drain)));
+            awaitMore(done, CLIENTS / 2);
+            inParallel(topology::restart, "command-api-2", "query-api-2");
+            awaitMore(done, CLIENTS);
+
+            stop.set(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).as("clients finished their last uploads").isTrue();
+
+            List<LoadClient.Upload> uploads = clients.stream().flatMap(c -> c.uploads.stream()).toList();
+            List<String> failures = clients.stream().flatMap(c -> c.failures.stream()).toList();
+            int retries = clients.stream().mapToInt(c -> c.retries.get()).sum();
+            long longestRetry = clients.stream().mapToLong(c -> c.longestRetryMillis).max().orElse(0);
+            report.add(String.format("%d uploads (%d through the service, %d presigned), %d failed; %d retries seen by"
+                            + " clients, the longest operation retried for %.1f s",
+                    uploads.size(), uploads.stream().filter(LoadClient.Upload::throughService).count(),
+                    uploads.stream().filter(u -> !u.throughService()).count(), failures.size(), retries,
+                    longestRetry / 1000.0));
+            report.forEach(line -> System.out.println("scale-out: " + line));
+
+            assertThat(failures).as("failed client uploads").isEmpty();
+            assertThat(uploads).hasSizeGreaterThanOrEqualTo(3 * CLIENTS);
+            assertOneVersionPerUpload(jdbcUrl, uploads);
+            assertReadModelsAgreeWithEventStore(jdbcUrl, balancer, topology, uploads);
+            assertNoMultipartUploadOpen(topology);
+            report.add(String.format("checked in %.1f s in all", seconds(started)));
+            System.out.println("scale-out: " + report.get(report.size() - 1));
+        }
+    }
+
+    /** Does the same to each process side by side, returning once it is done to all. */
+    private static void inParallel(Consumer<String> action, String... names) {
+        CompletableFuture.allOf(Arrays.stream(names)
+                .map(name -> CompletableFuture.runAsync(() -> action.accept(name)))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void awaitMore(IntSupplier done, int more) {
+        int target = done.getAsInt() + more;
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+                .until(() -> done.getAsInt() >= target);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** FileVersioned events by file id, from the event store itself. */
+    private static Map<String, List<JsonNode>> versions(String jdbcUrl) throws Exception {
+        Map<String, List<JsonNode>> versions = new HashMap<>();
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             var statement = connection.prepareStatement(
+                     "SELECT aggregateIdentifier, payload FROM DomainEventEntry WHERE payloadType = ?")) {
+            statement.setString(1, "io.depot.file.FileVersionedEvent");
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    versions.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
+                            .add(JSON.readTree(rows.getBytes(2)));
+                }
+            }
+        }
+        return versions;
+    }
+
+    /** Each client upload made exactly one version, of its own file, with its SHA-256; no file has another. */
+    private static void assertOneVersionPerUpload(String jdbcUrl, List<LoadClient.Upload> uploads) throws Exception {
+        Map<String, List<JsonNode>> versions = versions(jdbcUrl);
+        assertThat(versions.keySet()).as("files in the event store")
+                .containsExactlyInAnyOrderElementsOf(uploads.stream().map(LoadClient.Upload::fileId).toList());
+        for (LoadClient.Upload upload : uploads) {
+            List<JsonNode> fileVersions = versions.get(upload.fileId());
+            assertThat(fileVersions).as("versions of %s", upload.filename()).hasSize(1);
+            JsonNode version = fileVersions.get(0);
+            assertThat(version.get("uploadId").asText()).isEqualTo(upload.uploadId());
+            assertThat(version.get("version").asLong()).isEqualTo(1);
+            assertThat(version.get("sha256").asText()).isEqualTo(upload.sha256());
+            assertThat(version.get("size").asLong()).isEqualTo(upload.size());
+        }
+    }
+
+    /** Every file as the query services answer it, through the balancer, is what the event store says it is. */
+    private static void assertReadModelsAgreeWithEventStore(String jdbcUrl, URI balancer, Topology topology,
+                                                            List<LoadClient.Upload> uploads) throws Exception {
+        Map<String, List<JsonNode>> versions = versions(jdbcUrl);
+        HttpClient http = HttpClient.newHttpClient();
+        Map<String, String> tokens = new HashMap<>();
+        for (LoadClient.Upload upload : uploads) {
+            String token = tokens.computeIfAbsent(upload.user(), topology::token);
+            JsonNode stored = versions.get(upload.fileId()).get(0);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                balancer.resolve("/v1/files/" + upload.fileId()))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("GET %s", upload.fileId()).isEqualTo(200);
+                JsonNode file = JSON.readTree(response.body());
+                assertThat(file.get("version").asLong()).isEqualTo(stored.get("version").asLong());
+                assertThat(file.get("sha256").asText()).isEqualTo(stored.get("sha256").asText());
+                assertThat(file.get("size").asLong()).isEqualTo(stored.get("size").asLong());
+                assertThat(file.get("filename").asText()).isEqualTo(stored.get("filename").asText());
+                assertThat(file.get("owner_id").asText()).isEqualTo(stored.get("ownerId").asText());
+                assertThat(file.get("upload_status").asText()).isEqualTo("available");
+            });
+        }
+    }
+
+    private static void assertNoMultipartUploadOpen(Topology topology) {
+        try (S3AsyncClient s3 = S3AsyncClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + topology.s3Port()))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("depot", topology.s3SecretKey())))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build()) {
+            assertThat(s3.listMultipartUploads(b -> b.bucket("depot")).join().uploads()).as("open multipart uploads").isEmpty();
+        }
+    }
+}

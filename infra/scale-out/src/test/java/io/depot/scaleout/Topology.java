@@ -1,0 +1,155 @@
+package io.depot.scaleout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Depot's distributed topology, started and changed with the same commands the README gives a user:
+ * {@code infra/local/depot-topology} (two command services, two query services, one workers service, HAProxy
+ * configured from envoy/envoy.yaml, a stand-in process for MongoDB and S3) on the tests' PostgreSQL and Redis.
+ * Every process runs on a block of free loopback ports of its own.
+ */
+final class Topology implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getProperty("depot.root", "../..")).toAbsolutePath().normalize();
+    private static final Path SCRIPT = ROOT.resolve("infra/local/depot-topology");
+
+    private final Path dir;
+    private final int base;
+    private final Map<String, String> environment;
+    private final List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private Topology(Path dir, int base, Map<String, String> environment) {
+        this.dir = dir;
+        this.base = base;
+        this.environment = environment;
+    }
+
+    /** Starts everything and returns once the balancer answers; the event store is {@code jdbcUrl}. */
+    static Topology start(Path dir, String jdbcUrl, String jdbcUser, String jdbcPassword, String redisUrl) {
+        assertThat(Path.of("/usr/sbin/haproxy")).as("Debian's haproxy (apt-get install haproxy; .ci/run installs it)")
+                .exists();
+        int base = freeBlock();
+        Map<String, String> environment = new HashMap<>();
+        environment.put("DEPOT_TOPOLOGY_DIR", dir.toString());
+        environment.put("DEPOT_PORT_BASE", Integer.toString(base));
+        environment.put("DEPOT_PORT", Integer.toString(base + 40));
+        environment.put("DEPOT_JDBC_URL", jdbcUrl);
+        environment.put("DEPOT_JDBC_USER", jdbcUser);
+        environment.put("DEPOT_JDBC_PASSWORD", jdbcPassword);
+        environment.put("DEPOT_REDIS_URI", redisUrl);
+        // A killed instance's segments move within 5 s.
+        environment.put("DEPOT_CLAIM_TIMEOUT", "5s");
+        environment.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Topology topology = new Topology(dir, base, environment);
+        topology.run(Duration.ofMinutes(6), "start");
+        return topology;
+    }
+
+    /** A block of 41 loopback ports, none of them taken right now. */
+    private static int freeBlock() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + 100 * ThreadLocalRandom.current().nextInt(300);
+            boolean free = true;
+            for (int port = base; port <= base + 40 && free; port++) {
+                try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    socket.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no block of 41 free loopback ports");
+    }
+
+    int balancerPort() {
+        return base + 40;
+    }
+
+    int s3Port() {
+        return base + 32;
+    }
+
+    String s3SecretKey() {
+        try {
+            return Files.readString(dir.resolve("stores/s3-secret")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String token(String user) {
+        return run(Duration.ofSeconds(30), "token", user).trim();
+    }
+
+    /** SIGKILL: the process ends at once, mid-request. */
+    void kill(String name) {
+        run(Duration.ofSeconds(30), "kill", name);
+    }
+
+    /** SIGTERM, returning once the process has drained and exited. */
+    void drain(String name) {
+        run(Duration.ofMinutes(2), "drain", name);
+    }
+
+    /** Starts a stopped process again, as it was started, and returns once it is ready. */
+    void restart(String name) {
+        run(Duration.ofMinutes(4), "restart", name);
+    }
+
+    /** The commands run so far, for the report. */
+    List<String> commands() {
+        return commands;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    private String run(Duration limit, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(List.of(arguments));
+        commands.add(String.join(" ", arguments));
+        try {
+            Path output = Files.createTempFile(dir, "command-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("depot-topology " + String.join(" ", arguments) + " took over " + limit
+                        + ":\n" + Files.readString(output));
+            }
+            String text = Files.readString(output);
+            assertThat(process.exitValue()).as("depot-topology %s:%n%s", String.join(" ", arguments), text)
+                    .isZero();
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        run(Duration.ofMinutes(3), "stop");
+    }
+}

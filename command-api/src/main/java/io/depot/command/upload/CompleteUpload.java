@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,10 @@ import java.util.stream.Collectors;
  */
 @Component
 class CompleteUpload {
+
+    /** How long a complete that finds parts missing watches for a racing complete's object: 10 x 200 ms. */
+    private static final int ASSEMBLY_CHECKS = 10;
+    private static final Duration ASSEMBLY_CHECK_INTERVAL = Duration.ofMillis(200);
 
     private final ObjectStorage storage;
     private final CommandGateway commands;
@@ -81,11 +86,26 @@ class CompleteUpload {
                 .flatMap(stored -> {
                     Mono<Void> assemble = Mono.defer(() -> assembleParts(view, stored, claimed));
                     return stored.isEmpty() ? assembled(view, assemble) : assemble;
-                });
+                })
+                .onErrorResume(e -> e instanceof DepotException d && d.code() == ErrorCode.PARTS_MISSING,
+                        missing -> assembledByAnother(view, Mono.error(missing)));
     }
 
     private Mono<Void> assembled(UploadSessionView view, Mono<Void> otherwise) {
         return storage.head(view.objectKey()).flatMap(head -> head.isPresent() ? Mono.<Void>empty() : otherwise);
+    }
+
+    /**
+     * Parts that seem to be missing may be parts a racing complete, on another instance, is assembling right now:
+     * storage stops listing them before the whole object shows. Parts missing for good cost their client a short
+     * wait for the refusal; a race ends as soon as the object is there.
+     */
+    private Mono<Void> assembledByAnother(UploadSessionView view, Mono<Void> otherwise) {
+        return Mono.defer(() -> storage.head(view.objectKey()))
+                .filter(Optional::isPresent)
+                .repeatWhenEmpty(ASSEMBLY_CHECKS, checks -> checks.delayElements(ASSEMBLY_CHECK_INTERVAL))
+                .then()
+                .onErrorResume(IllegalStateException.class, exhausted -> otherwise);
     }
 
     private Mono<Void> assembleParts(UploadSessionView view, List<StoredPart> stored, Map<Integer, String> claimed) {
@@ -96,7 +116,7 @@ class CompleteUpload {
                 .then(storage.completeMultipartUpload(view.objectKey(), view.storageUploadId(), parts.stream()
                                 .map(p -> new StoredPart(p.partNumber(), p.etag(), p.size())).toList())
                         .then()
-                        .onErrorResume(e -> assembled(view, Mono.error(e))));
+                        .onErrorResume(e -> assembledByAnother(view, Mono.error(e))));
     }
 
     /** Parts the client put in storage but never reported are recorded, in one command, before the session closes. */

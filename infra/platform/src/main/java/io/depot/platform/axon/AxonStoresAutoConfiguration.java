@@ -23,7 +23,6 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventhandling.saga.repository.MongoSagaStore;
@@ -118,7 +117,7 @@ public class AxonStoresAutoConfiguration {
                                           org.axonframework.config.Configuration configuration,
                                           EventStoreProperties eventStore) throws SQLException {
         DatabaseSchema.createEventStore(dataSource);
-        PersistenceExceptionResolver exceptions = new JdbcSQLErrorCodesResolver();
+        PersistenceExceptionResolver exceptions = new DuplicateKeyResolver();
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer)

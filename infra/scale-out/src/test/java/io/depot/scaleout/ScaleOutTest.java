@@ -27,7 +27,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,10 @@ import static org.awaitility.Awaitility.await;
  * presigned URLs, half through the service) and download through the balancer while one command service and one
  * query service are killed with SIGKILL and restarted, and then one of each is drained with SIGTERM and restarted.
  * Every client upload must complete, every download must match its SHA-256, no upload may make a second version,
- * no multipart upload may stay open, and the read models must agree with the event store file by file.
+ * no multipart upload may stay open, and the read models must agree with the event store file by file. Past the
+ * balancer, straight to the instances: a part streaming through a command service when it is drained is stored and
+ * recorded; an initiate retried with its key on the other command service is answered once; and completes of one
+ * upload sent to both command services at the same moment make one version.
  */
 class ScaleOutTest {
 
@@ -89,9 +94,25 @@ class ScaleOutTest {
 
             awaitMore(done, CLIENTS / 2);
             assertThat(clients.stream().mapToInt(c -> c.inFlight.get()).sum()).as("clients mid-upload").isPositive();
+            // A part streaming through command-api-2 when it is told to stop must still be stored and recorded.
+            Instance viaBalancer = new Instance(balancer, topology.token("drain"));
+            byte[] drained = new byte[(int) LoadClient.PART_SIZE + 1000];
+            new java.util.Random(7).nextBytes(drained);
+            JsonNode drainedUpload = viaBalancer.post("/v1/uploads/initiate", Map.of("filename", "drained.bin",
+                    "content_type", "application/octet-stream", "size", drained.length, "part_size",
+                    LoadClient.PART_SIZE, "sha256", LoadClient.sha256(drained)), UUID.randomUUID().toString()).json();
+            String drainedId = drainedUpload.get("upload_id").asText();
+            CountDownLatch sending = new CountDownLatch(1);
+            CompletableFuture<Instance.Answer> inFlight = CompletableFuture.supplyAsync(() ->
+                    Instance.at(topology.commandPort(2), viaBalancer.token()).putSlowly("/v1/uploads/" + drainedId
+                            + "/parts/1", Arrays.copyOf(drained, (int) LoadClient.PART_SIZE), Duration.ofSeconds(10), sending));
+            assertThat(sending.await(30, TimeUnit.SECONDS)).isTrue();
             long drain = System.nanoTime();
             inParallel(name -> topology.drain(name), "command-api-2", "query-api-2");
             report.add(String.format("drained command-api-2 and query-api-2 (SIGTERM) in %.1f s", seconds(drain)));
+            Instance.Answer part = inFlight.join();
+            assertThat(part.status()).as("the part streaming through the drained instance: %s", part.body())
+                    .isEqualTo(200);
             awaitMore(done, CLIENTS / 2);
             inParallel(topology::restart, "command-api-2", "query-api-2");
             awaitMore(done, CLIENTS);
@@ -100,7 +121,9 @@ class ScaleOutTest {
             pool.shutdown();
             assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).as("clients finished their last uploads").isTrue();
 
-            List<LoadClient.Upload> uploads = clients.stream().flatMap(c -> c.uploads.stream()).toList();
+            List<LoadClient.Upload> uploads = new ArrayList<>(clients.stream().flatMap(c -> c.uploads.stream()).toList());
+            uploads.add(finish(viaBalancer, "drain", "drained.bin", drainedUpload, drained, 2));
+            uploads.add(keyOnBothInstancesAndRacingCompletes(topology, jdbcUrl));
             List<String> failures = clients.stream().flatMap(c -> c.failures.stream()).toList();
             int retries = clients.stream().mapToInt(c -> c.retries.get()).sum();
             long longestRetry = clients.stream().mapToLong(c -> c.longestRetryMillis).max().orElse(0);
@@ -118,6 +141,89 @@ class ScaleOutTest {
             assertNoMultipartUploadOpen(topology);
             report.add(String.format("checked in %.1f s in all", seconds(started)));
             System.out.println("scale-out: " + report.get(report.size() - 1));
+        }
+    }
+
+    /** Puts the parts from {@code fromPart} on through the balancer, completes, and downloads the file back whole. */
+    private static LoadClient.Upload finish(Instance api, String user, String filename, JsonNode upload, byte[] content,
+                                            int fromPart) throws Exception {
+        String uploadId = upload.get("upload_id").asText();
+        int parts = upload.path("part_count").asInt(1);
+        for (int part = fromPart; part <= parts; part++) {
+            byte[] body = Arrays.copyOfRange(content, (int) ((part - 1) * LoadClient.PART_SIZE),
+                    (int) Math.min(content.length, part * LoadClient.PART_SIZE));
+            assertThat(api.put("/v1/uploads/" + uploadId + "/parts/" + part, body).status()).isEqualTo(200);
+        }
+        Instance.Answer completed = api.post("/v1/uploads/" + uploadId + "/complete", Map.of(), UUID.randomUUID().toString());
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        String fileId = completed.json().get("file_id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Instance.Answer file = api.get("/v1/files/" + fileId);
+            return file.status() == 200 && file.json().get("upload_status").asText().equals("available");
+        });
+        String url = api.get("/v1/files/" + fileId + "/download").json().get("url").asText();
+        byte[] downloaded = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body();
+        assertThat(LoadClient.sha256(downloaded)).isEqualTo(LoadClient.sha256(content));
+        return new LoadClient.Upload(user, uploadId, fileId, filename, content.length, LoadClient.sha256(content), true);
+    }
+
+    /**
+     * An initiate sent to one command service and retried with the same key on the other is answered once, with one
+     * upload; then both complete it at the same moment, and the upload makes one version.
+     */
+    private static LoadClient.Upload keyOnBothInstancesAndRacingCompletes(Topology topology, String jdbcUrl)
+            throws Exception {
+        String token = topology.token("racer");
+        Instance first = Instance.at(topology.commandPort(1), token);
+        Instance second = Instance.at(topology.commandPort(2), token);
+        byte[] content = new byte[300_000];
+        new java.util.Random(11).nextBytes(content);
+        Map<String, Object> initiate = Map.of("filename", "raced.bin", "content_type", "application/octet-stream",
+                "size", content.length, "sha256", LoadClient.sha256(content));
+        String key = UUID.randomUUID().toString();
+        Instance.Answer once = first.post("/v1/uploads/initiate", initiate, key);
+        Instance.Answer again = second.post("/v1/uploads/initiate", initiate, key);
+        assertThat(once.status()).as(once.body()).isEqualTo(201);
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        assertThat(again.json()).isEqualTo(once.json());
+        String uploadId = once.json().get("upload_id").asText();
+        assertThat(eventCount(jdbcUrl, uploadId, "io.depot.upload.UploadInitiatedEvent")).isEqualTo(1);
+
+        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(once.json().get("presigned_url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(200);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Instance.Answer>> completes = java.util.stream.Stream.of(first, second)
+                .map(instance -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return instance.post("/v1/uploads/" + uploadId + "/complete", Map.of(), null);
+                })).toList();
+        go.countDown();
+        List<Instance.Answer> answers = completes.stream().map(CompletableFuture::join).toList();
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.body()).isEqualTo(200));
+        assertThat(answers.get(1).json().get("file_id")).isEqualTo(answers.get(0).json().get("file_id"));
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.json().get("version").asLong()).isEqualTo(1));
+        String fileId = answers.get(0).json().get("file_id").asText();
+        return new LoadClient.Upload("racer", uploadId, fileId, "raced.bin", content.length,
+                LoadClient.sha256(content), false);
+    }
+
+    private static int eventCount(String jdbcUrl, String aggregateId, String type) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             var statement = connection.prepareStatement("SELECT COUNT(*) FROM DomainEventEntry"
+                     + " WHERE aggregateIdentifier = ? AND payloadType = ?")) {
+            statement.setString(1, aggregateId);
+            statement.setString(2, type);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
         }
     }
 

@@ -81,6 +81,11 @@ final class Topology implements AutoCloseable {
         return base + 40;
     }
 
+    /** The port of the {@code n}th command service. */
+    int commandPort(int n) {
+        return base + n;
+    }
+
     int s3Port() {
         return base + 32;
     }

@@ -1,8 +1,11 @@
 package io.depot.platform.axon;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -41,11 +44,14 @@ import java.util.concurrent.TimeUnit;
  * and the other claims it. An instance that stops writing counts no more once its record is older than the claim
  * timeout, when its claims have expired too and the others take its segments. A token store that holds fewer
  * segments than {@code depot.processing.worker-segments} (made by an earlier version, or by an all-in-one) is split,
- * its widest segment by the instance that holds it, one per round, until it holds that many.
+ * its widest segment by the instance that holds it, one per round, until it holds that many; each round is taken by
+ * one instance in MongoDB ({@link #claimSplit}).
  */
 final class SegmentBalancer implements SmartLifecycle {
 
     static final String COLLECTION = "processingNodes";
+    /** The records of split rounds in {@value #COLLECTION}, one per processor: this prefix and its name. */
+    static final String SPLIT_ROUND = "split-round:";
     private static final Duration RELEASE_AT_LEAST = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(SegmentBalancer.class);
 
@@ -194,7 +200,7 @@ final class SegmentBalancer implements SmartLifecycle {
             if (pending != null && !pending.isDone()) {
                 return; // a segment's thread carries a split out between two batches: one at a time
             }
-            toSplit(ids, status.keySet()).ifPresent(segment -> {
+            toSplit(ids, status.keySet()).filter(segment -> claimSplit(name, segments)).ifPresent(segment -> {
                 log.info("{} has {} segments of {}: splitting segment {}", name, segments,
                         properties.workerSegments(), segment);
                 splits.put(name, processor.splitSegment(segment));
@@ -218,6 +224,29 @@ final class SegmentBalancer implements SmartLifecycle {
             released.put(name + "/" + segment, until);
             processor.releaseSegment(segment, releaseFor, TimeUnit.MILLISECONDS);
         });
+    }
+
+    /**
+     * The one right to split the processor's segments while they number {@code segments}. Two instances may each
+     * read the segments before the other's split lands, and each then find a segment of its own the widest: a split
+     * decided on such a stale view is carried out on the fresh one, and splits a segment that is already as narrow as
+     * it should be (five segments where four were wanted). So each split takes a round, numbered by the segments it
+     * starts from, in one conditional write to MongoDB: one instance per round, and only a round that nobody took, or
+     * whose taker died before splitting (a claim timeout ago), can be taken.
+     */
+    private boolean claimSplit(String name, int segments) {
+        long now = System.currentTimeMillis();
+        try {
+            var result = nodes.updateOne(Filters.and(Filters.eq("_id", SPLIT_ROUND + name),
+                            Filters.or(Filters.lt("round", segments),
+                                    Filters.lt("at", now - properties.claimTimeout().toMillis()))),
+                    Updates.combine(Updates.set("round", segments), Updates.set("at", now), Updates.set("by", node)),
+                    new UpdateOptions().upsert(true));
+            return result.getModifiedCount() > 0 || result.getUpsertedId() != null;
+        } catch (MongoWriteException taken) {
+            // The round's record exists and did not match: another instance took this round.
+            return false;
+        }
     }
 
     /**

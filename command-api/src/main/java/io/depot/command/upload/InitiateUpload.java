@@ -124,11 +124,26 @@ class InitiateUpload {
                 c.expiresAt());
     }
 
+    /**
+     * Releases the storage this request prepared, unless the session was recorded with it after all: a command can
+     * fail after its event was stored (its answer lost, a retry that then finds the session existing), and the
+     * session's parts must not go to an upload storage no longer has. When the session cannot be asked, the storage
+     * is left to reconcile.
+     */
     private Mono<Void> release(InitiateUploadCommand command) {
-        return storage.release(command.objectKey(), command.storageUploadId()).onErrorResume(e -> {
-            log.warn("could not release storage of {}; reconcile will: {}", command.objectKey(), e.toString());
-            return Mono.empty();
-        });
+        return sessions.recordedWith(command.uploadId(), command.ownerId(), command.storageUploadId())
+                .flatMap(recorded -> {
+                    if (recorded) {
+                        log.warn("initiate of {} failed after its session was recorded; its storage stays",
+                                command.uploadId());
+                        return Mono.<Void>empty();
+                    }
+                    return storage.release(command.objectKey(), command.storageUploadId());
+                })
+                .onErrorResume(e -> {
+                    log.warn("could not release storage of {}; reconcile will: {}", command.objectKey(), e.toString());
+                    return Mono.empty();
+                });
     }
 
     /**

@@ -90,6 +90,17 @@ class UploadSessions {
      * The session's own state, for when the read model cannot answer: it is down, or it has not caught up with a
      * session that the client changed through another instance.
      */
+    /**
+     * Whether the session itself (not the read model, which may lag) is recorded with this storage upload: asked of
+     * the aggregate, through the event store. Fails when that cannot be told.
+     */
+    Mono<Boolean> recordedWith(String uploadId, String ownerId, String storageUploadId) {
+        return describe(uploadId, ownerId)
+                .map(view -> storageUploadId.equals(view.storageUploadId()))
+                .onErrorResume(e -> e instanceof DepotException d && d.code() == ErrorCode.UPLOAD_NOT_FOUND,
+                        e -> Mono.just(false));
+    }
+
     private Mono<UploadSessionView> describe(String uploadId, String requesterId) {
         return Dispatch.<UploadSessionView>command(commands, new DescribeUploadSessionCommand(uploadId, requesterId))
                 .onErrorMap(AggregateNotFoundException.class, e -> notFound(uploadId));

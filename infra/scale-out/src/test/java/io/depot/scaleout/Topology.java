@@ -153,8 +153,25 @@ final class Topology implements AutoCloseable {
         }
     }
 
+    /** Stops everything, and keeps each process's log and the balancer's configuration in target/scale-out-logs. */
     @Override
     public void close() {
-        run(Duration.ofMinutes(3), "stop");
+        try {
+            run(Duration.ofMinutes(3), "stop");
+        } finally {
+            Path kept = Path.of("target", "scale-out-logs").toAbsolutePath();
+            try (var logs = Files.list(dir.resolve("logs"))) {
+                Files.createDirectories(kept);
+                for (Path log : logs.toList()) {
+                    Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (Files.exists(dir.resolve("haproxy.cfg"))) {
+                    Files.copy(dir.resolve("haproxy.cfg"), kept.resolve("haproxy.cfg"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The write side's aggregates, for every service that sends commands: without Axon Server a command is handled in
  * the process that sends it, so the command service and the workers each host all of them, and the event store's
- * optimistic concurrency keeps them apart. An upload session is cached while in use, so recording its next part
+ * optimistic concurrency keeps them apart. Where one process handles every command (the all-in-one,
+ * {@code depot.event-store.cache-aggregates}), an upload session is cached while in use, so recording its next part
  * loads nothing; an instance that has not seen it yet loads its latest snapshot (taken every
  * {@code depot.event-store.snapshot-every} events) and the few events after it, so recording an upload's 10,000th
  * part does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
@@ -100,21 +101,27 @@ public class AggregateConfiguration {
                                 Cache uploadSessionCache,
                                 EventStoreProperties eventStore) {
         int snapshotEvery = eventStore.snapshotEvery();
+        boolean cached = eventStore.cacheAggregates();
+        AggregateConfigurer<UploadSession> sessions = AggregateConfigurer.defaultConfiguration(UploadSession.class)
+                .configureAggregateFactory(c -> uploadSessionFactory)
+                .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery));
+        AggregateConfigurer<UploadAllowance> allowances = AggregateConfigurer.defaultConfiguration(UploadAllowance.class)
+                .configureAggregateFactory(c -> uploadAllowanceFactory)
+                .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery));
+        AggregateConfigurer<ReconcileRun> runs = AggregateConfigurer.defaultConfiguration(ReconcileRun.class)
+                .configureAggregateFactory(c -> reconcileRunFactory)
+                .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery));
+        if (cached) {
+            sessions.configureCache(c -> uploadSessionCache);
+            allowances.configureCache(c -> new WeakReferenceCache());
+            runs.configureCache(c -> new WeakReferenceCache());
+        }
         return configurer -> configurer
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadSession.class)
-                        .configureAggregateFactory(c -> uploadSessionFactory)
-                        .configureCache(c -> uploadSessionCache)
-                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(UploadAllowance.class)
-                        .configureAggregateFactory(c -> uploadAllowanceFactory)
-                        .configureCache(c -> new WeakReferenceCache())
-                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(sessions)
+                .configureAggregate(allowances)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
                         .configureAggregateFactory(c -> storedFileFactory)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
-                .configureAggregate(AggregateConfigurer.defaultConfiguration(ReconcileRun.class)
-                        .configureAggregateFactory(c -> reconcileRunFactory)
-                        .configureCache(c -> new WeakReferenceCache())
-                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)));
+                .configureAggregate(runs);
     }
 }

@@ -14,6 +14,12 @@ import org.springframework.validation.annotation.Validated;
  *                         stays in memory until the pass ends ({@link BoundedReadsStorageEngine})
  * @param snapshotEvery    events between snapshots of every aggregate ({@link AggregateConfiguration}); the older
  *                         name {@code depot.upload.snapshot-every} still sets it
+ * @param cacheAggregates  keep upload sessions, allowances and reconcile runs in memory between commands. Safe only
+ *                         where one process handles every command: a cached aggregate that another process changed
+ *                         is caught at its next append, but a command it refuses (parts missing, say) appends nothing
+ *                         and was refused on a stale state. The all-in-one turns it on; the command and workers
+ *                         services, of which several run side by side, leave it off and load each aggregate from its
+ *                         latest snapshot and the events after it
  */
 @ConfigurationProperties("depot.event-store")
 @Validated
@@ -21,5 +27,6 @@ public record EventStoreProperties(
         @DefaultValue("500") @Min(1) int batchSize,
         @DefaultValue("10000") @Min(1) int cachedEvents,
         @DefaultValue("10000") @Min(1) int maxEventsPerRead,
-        @DefaultValue("100") @Min(1) int snapshotEvery) {
+        @DefaultValue("100") @Min(1) int snapshotEvery,
+        @DefaultValue("false") boolean cacheAggregates) {
 }

@@ -105,7 +105,7 @@ final class LoadClient implements Runnable {
                 int to = (int) Math.min(size, part * PART_SIZE);
                 if (throughService) {
                     byte[] body = Arrays.copyOfRange(content, from, to);
-                    send("part " + part, () -> request("PUT", "/v1/uploads/" + uploadId + "/parts/" + part)
+                    send("part " + part, () -> request("/v1/uploads/" + uploadId + "/parts/" + part)
                             .header("Content-Type", "application/octet-stream")
                             .PUT(HttpRequest.BodyPublishers.ofByteArray(body)), null, 200, 201);
                 } else {
@@ -122,7 +122,7 @@ final class LoadClient implements Runnable {
 
         long waitUntil = System.nanoTime() + OPERATION_DEADLINE.toNanos();
         while (true) {
-            HttpResponse<String> file = attempt(() -> request("GET", "/v1/files/" + fileId).GET(), null);
+            HttpResponse<String> file = attempt(() -> request("/v1/files/" + fileId).GET(), null);
             if (file != null && file.statusCode() == 200
                     && "available".equals(JSON.readTree(file.body()).path("upload_status").asText())) {
                 break;
@@ -133,7 +133,7 @@ final class LoadClient implements Runnable {
             }
             Thread.sleep(200);
         }
-        JsonNode download = send("download", () -> request("GET", "/v1/files/" + fileId + "/download").GET(), null, 200);
+        JsonNode download = send("download", () -> request("/v1/files/" + fileId + "/download").GET(), null, 200);
         HttpResponse<byte[]> bytes = http.send(HttpRequest.newBuilder(URI.create(download.get("url").asText()))
                 .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (bytes.statusCode() != 200 || !sha256(bytes.body()).equals(sha256)) {
@@ -154,14 +154,14 @@ final class LoadClient implements Runnable {
         return response.headers().firstValue("ETag").orElseThrow();
     }
 
-    private HttpRequest.Builder request(String method, String path) {
+    private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(balancer.resolve(path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token);
     }
 
     private HttpRequest.Builder json(String method, String path, Map<String, Object> body) {
         try {
-            return request(method, path).header("Content-Type", "application/json")
+            return request(path).header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         } catch (IOException e) {
             throw new IllegalStateException(e);

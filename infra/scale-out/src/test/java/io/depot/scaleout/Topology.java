@@ -29,7 +29,6 @@ final class Topology implements AutoCloseable {
     private final Path dir;
     private final int base;
     private final Map<String, String> environment;
-    private final List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private Topology(Path dir, int base, Map<String, String> environment) {
         this.dir = dir;
@@ -117,19 +116,9 @@ final class Topology implements AutoCloseable {
         run(Duration.ofMinutes(4), "restart", name);
     }
 
-    /** The commands run so far, for the report. */
-    List<String> commands() {
-        return commands;
-    }
-
-    Path dir() {
-        return dir;
-    }
-
     private String run(Duration limit, String... arguments) {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(List.of(arguments));
-        commands.add(String.join(" ", arguments));
         try {
             Path output = Files.createTempFile(dir, "command-", ".out");
             ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())

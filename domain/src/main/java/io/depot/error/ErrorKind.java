@@ -5,6 +5,8 @@ public enum ErrorKind {
     INVALID,
     NOT_FOUND,
     CONFLICT,
+    /** Existed, and is gone for good: an expired, revoked or used-up share link. */
+    GONE,
     TOO_LARGE,
     URI_TOO_LONG,
     HEADERS_TOO_LARGE,

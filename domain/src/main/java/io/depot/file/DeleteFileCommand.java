@@ -4,6 +4,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;
 
-/** Deletes a file and all its versions; deleting a deleted file changes nothing. */
+/** Deletes a file and all its versions; answers a {@link FileRemoval}. */
 public record DeleteFileCommand(@TargetAggregateIdentifier String fileId, String requesterId, Instant deletedAt) {
 }

@@ -7,6 +7,11 @@ package io.depot.file;
  * @param publicOnly only public files, for anyone but the owner
  * @param page       0-based page number
  * @param size       files per page
+ * @param tag        only files with this tag (as {@link Tags#normalizeOne} makes it), or null for all
  */
-public record ListUserFilesQuery(String ownerId, boolean publicOnly, int page, int size) {
+public record ListUserFilesQuery(String ownerId, boolean publicOnly, int page, int size, String tag) {
+
+    public ListUserFilesQuery(String ownerId, boolean publicOnly, int page, int size) {
+        this(ownerId, publicOnly, page, size, null);
+    }
 }

@@ -7,37 +7,105 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
- * A file and its versions. Each completed upload of the same name by the same owner adds a version, which
- * is processed (verified, scanned where policy requires) before it becomes available or fails; a deleted
- * file comes back with its next upload.
+ * A file, its versions and its share links. Each completed upload of the same name by the same owner adds a version,
+ * which is processed (verified, scanned where policy requires) before it becomes available or fails; an available
+ * version can be restored as the newest, sharing its stored object; a deleted file comes back with its next upload.
+ * A version holds its object until it is deleted, fails or is found infected; an object is released when no version
+ * holds it any more.
  */
+@Revision("2")
 public class StoredFile {
 
     @AggregateIdentifier
     private String fileId;
     private String ownerId;
+    private String filename;
+    private Visibility visibility;
+    private List<String> tags = List.of();
     private long version;
     private boolean deleted;
     private Map<String, Long> versionByUpload = new LinkedHashMap<>();
-    private List<String> objectKeys = new ArrayList<>();
-    private Map<Long, String> objectKeyByVersion = new HashMap<>();
-    private Map<Long, FileStatus> statusByVersion = new HashMap<>();
-    private Set<Long> verified = new HashSet<>();
-    private Set<Long> scanRequested = new HashSet<>();
-    private Map<Long, ScanStatus> scanByVersion = new HashMap<>();
+    private Map<Long, Version> versions = new HashMap<>();
+    private Map<String, Share> shares = new HashMap<>();
+
+    /** What the file knows of one version. */
+    static final class Version {
+        private String objectKey;
+        private long size;
+        private String sha256;
+        private String contentType;
+        private StorageClass storageClass;
+        private FileStatus status = FileStatus.PROCESSING;
+        private ScanStatus scan;
+        private boolean verified;
+        private boolean scanRequested;
+        private boolean removed;
+
+        private Version() {
+        }
+
+        Version(String objectKey, long size, String sha256, String contentType, StorageClass storageClass) {
+            this.objectKey = objectKey;
+            this.size = size;
+            this.sha256 = sha256;
+            this.contentType = contentType;
+            this.storageClass = storageClass;
+        }
+
+        boolean holdsObject() {
+            return !removed && status != FileStatus.FAILED && status != FileStatus.INFECTED;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Version v && size == v.size && verified == v.verified
+                    && scanRequested == v.scanRequested && removed == v.removed
+                    && Objects.equals(objectKey, v.objectKey) && Objects.equals(sha256, v.sha256)
+                    && Objects.equals(contentType, v.contentType) && storageClass == v.storageClass
+                    && status == v.status && scan == v.scan;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(objectKey, size, status);
+        }
+    }
+
+    /** A share link: only its token's hash is kept. */
+    static final class Share {
+        private String tokenHash;
+        private Instant expiresAt;
+        private Integer maxDownloads;
+        private int downloads;
+        private Long version;
+        private boolean revoked;
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Share s && downloads == s.downloads && revoked == s.revoked
+                    && Objects.equals(tokenHash, s.tokenHash) && Objects.equals(expiresAt, s.expiresAt)
+                    && Objects.equals(maxDownloads, s.maxDownloads) && Objects.equals(version, s.version);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tokenHash, downloads);
+        }
+    }
 
     protected StoredFile() {
     }
@@ -59,24 +127,186 @@ public class StoredFile {
         return next;
     }
 
-    /** Returns the keys of the objects to remove from storage; none when the file was already deleted. */
+    /** Answers the name to release and the objects to remove from storage; none when the file was already deleted. */
     @CommandHandler
-    public List<String> handle(DeleteFileCommand command) {
-        if (!ownerId.equals(command.requesterId())) {
-            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId);
+    public FileRemoval handle(DeleteFileCommand command) {
+        requireOwner(command.requesterId());
+        if (deleted) {
+            return new FileRemoval(filename, List.of());
+        }
+        List<String> keys = heldObjectKeys();
+        apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt()));
+        return new FileRemoval(filename, keys);
+    }
+
+    /** Answers the new version's number. */
+    @CommandHandler
+    public long handle(RestoreFileVersionCommand command) {
+        requireLive(command.requesterId());
+        Version source = available(command.version());
+        long next = version + 1;
+        apply(new FileVersionRestoredEvent(fileId, next, command.version(), command.requesterId(), filename,
+                source.contentType, source.size, source.sha256, source.storageClass, visibility, source.objectKey,
+                source.scan, command.at()));
+        return next;
+    }
+
+    @CommandHandler
+    public void handle(DeleteFileVersionCommand command) {
+        requireLive(command.requesterId());
+        Version target = versions.get(command.version());
+        if (target == null) {
+            throw new DepotException(ErrorCode.VERSION_NOT_FOUND, "file " + fileId + " has no version " + command.version());
+        }
+        if (target.removed) {
+            return;
+        }
+        if (target.status == FileStatus.PROCESSING) {
+            throw new DepotException(ErrorCode.VERSION_NOT_AVAILABLE, "version " + command.version()
+                    + " is still being processed; delete it once it is available or failed");
+        }
+        if (versions.values().stream().filter(v -> !v.removed).count() == 1) {
+            throw new DepotException(ErrorCode.LAST_VERSION, "version " + command.version() + " is the only version of "
+                    + "file " + fileId + "; delete the file instead");
+        }
+        boolean sharedWithAnother = versions.entrySet().stream().anyMatch(e -> e.getKey() != command.version()
+                && e.getValue().holdsObject() && e.getValue().objectKey.equals(target.objectKey));
+        String released = target.holdsObject() && !sharedWithAnother ? target.objectKey : null;
+        apply(new FileVersionDeletedEvent(fileId, command.version(), command.requesterId(), released, command.at()));
+    }
+
+    @CommandHandler
+    public void handle(SetFileTagsCommand command) {
+        requireLive(command.requesterId());
+        if (!tags.equals(command.tags())) {
+            apply(new FileTagsChangedEvent(fileId, command.requesterId(), command.tags(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ChangeFileVisibilityCommand command) {
+        requireLive(command.requesterId());
+        if (visibility != command.visibility()) {
+            apply(new FileVisibilityChangedEvent(fileId, command.requesterId(), command.visibility(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(CheckFileOwnerCommand command) {
+        requireLive(command.requesterId());
+    }
+
+    /** Answers the name the file had, which the caller releases when it differs from the new one. */
+    @CommandHandler
+    public String handle(RenameFileCommand command) {
+        requireLive(command.requesterId());
+        String before = filename;
+        if (!before.equals(command.filename())) {
+            apply(new FileRenamedEvent(fileId, command.requesterId(), before, command.filename(), command.at()));
+        }
+        return before;
+    }
+
+    @CommandHandler
+    public void handle(ShareFileCommand command) {
+        requireLive(command.requesterId());
+        if (shares.containsKey(command.shareId())) {
+            return;
+        }
+        if (command.version() != null) {
+            available(command.version());
+        }
+        apply(new FileSharedEvent(fileId, command.shareId(), command.requesterId(), command.tokenHash(),
+                command.expiresAt(), command.maxDownloads(), command.version(), command.at()));
+    }
+
+    @CommandHandler
+    public void handle(RevokeShareCommand command) {
+        requireOwner(command.requesterId());
+        Share share = shares.get(command.shareId());
+        if (share == null) {
+            throw new DepotException(ErrorCode.SHARE_NOT_FOUND, "file " + fileId + " has no share " + command.shareId());
+        }
+        if (!share.revoked) {
+            apply(new FileShareRevokedEvent(fileId, command.shareId(), command.requesterId(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    public SharedFile handle(DescribeShareCommand command) {
+        return shared(command.shareId(), command.tokenHash(), command.at());
+    }
+
+    @CommandHandler
+    public SharedFile handle(DownloadSharedFileCommand command) {
+        SharedFile served = shared(command.shareId(), command.tokenHash(), command.at());
+        apply(new FileDownloadedEvent(fileId, served.version(), null, command.clientAddress(), command.at(),
+                command.shareId()));
+        Integer left = served.downloadsLeft();
+        return new SharedFile(fileId, served.shareId(), served.version(), served.filename(), served.contentType(),
+                served.size(), served.sha256(), served.objectKey(), served.expiresAt(), left == null ? null : left - 1);
+    }
+
+    /** What a share link serves now, or why it serves nothing. */
+    private SharedFile shared(String shareId, String tokenHash, Instant at) {
+        Share share = shares.get(shareId);
+        if (share == null || !ShareTokens.matches(share.tokenHash, tokenHash)) {
+            throw new DepotException(ErrorCode.SHARE_NOT_FOUND, "no such share link");
         }
         if (deleted) {
-            return List.of();
+            throw new DepotException(ErrorCode.SHARE_NOT_FOUND, "the shared file was deleted");
         }
-        List<String> keys = List.copyOf(objectKeys);
-        apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt()));
-        return keys;
+        if (share.revoked) {
+            throw new DepotException(ErrorCode.SHARE_REVOKED, "the share link was revoked");
+        }
+        if (!at.isBefore(share.expiresAt)) {
+            throw new DepotException(ErrorCode.SHARE_EXPIRED, "the share link expired at " + share.expiresAt);
+        }
+        if (share.maxDownloads != null && share.downloads >= share.maxDownloads) {
+            throw new DepotException(ErrorCode.SHARE_EXHAUSTED, "the share link's " + share.maxDownloads
+                    + " downloads are used up");
+        }
+        long served = share.version != null ? share.version : newestAvailable();
+        Version target = available(served);
+        return new SharedFile(fileId, shareId, served, filename, target.contentType, target.size, target.sha256,
+                target.objectKey, share.expiresAt, share.maxDownloads == null ? null : share.maxDownloads - share.downloads);
+    }
+
+    private long newestAvailable() {
+        return versions.entrySet().stream()
+                .filter(e -> !e.getValue().removed && e.getValue().status == FileStatus.AVAILABLE)
+                .map(Map.Entry::getKey)
+                .max(Comparator.naturalOrder())
+                .orElseThrow(() -> {
+                    Version newest = versions.get(version);
+                    return newest != null && newest.status == FileStatus.INFECTED
+                            ? new DepotException(ErrorCode.FILE_INFECTED, "file " + fileId + " contains malware")
+                            : new DepotException(ErrorCode.FILE_NOT_READY, "file " + fileId
+                            + " has no available version yet; retry shortly");
+                });
+    }
+
+    /** The version, which must be there and available: never a failed, infected or deleted one. */
+    private Version available(long number) {
+        Version v = versions.get(number);
+        if (v == null || v.removed) {
+            throw new DepotException(ErrorCode.VERSION_NOT_FOUND, "file " + fileId + " has no version " + number);
+        }
+        if (v.status == FileStatus.INFECTED) {
+            throw new DepotException(ErrorCode.FILE_INFECTED, "version " + number + " of file " + fileId
+                    + " contains malware");
+        }
+        if (v.status != FileStatus.AVAILABLE) {
+            throw new DepotException(ErrorCode.VERSION_NOT_AVAILABLE, "version " + number + " of file " + fileId + " is "
+                    + v.status.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return v;
     }
 
     @CommandHandler
     public void handle(RecordVersionVerifiedCommand command) {
-        requireVersion(command.version());
-        if (verified.contains(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+        Version v = requireVersion(command.version());
+        if (v.verified || v.status == FileStatus.FAILED) {
             return;
         }
         apply(new FileVersionVerifiedEvent(fileId, command.version(), command.sha256()));
@@ -84,36 +314,34 @@ public class StoredFile {
 
     @CommandHandler
     public void handle(RequestFileScanCommand command) {
-        requireVersion(command.version());
-        if (scanRequested.contains(command.version())) {
+        Version v = requireVersion(command.version());
+        if (v.scanRequested) {
             return;
         }
-        apply(new FileScanRequestedEvent(fileId, command.version(), objectKeyByVersion.get(command.version())));
+        apply(new FileScanRequestedEvent(fileId, command.version(), v.objectKey));
     }
 
     @CommandHandler
     public void handle(MarkVersionAvailableCommand command) {
-        requireVersion(command.version());
-        FileStatus status = statusByVersion.get(command.version());
-        if (status == FileStatus.AVAILABLE) {
+        Version v = requireVersion(command.version());
+        if (v.status == FileStatus.AVAILABLE) {
             return;
         }
-        if (status == FileStatus.FAILED) {
+        if (v.status == FileStatus.FAILED) {
             throw new DepotException(ErrorCode.FILE_VERSION_FAILED, "version " + command.version() + " of file "
                     + fileId + " failed and cannot become available");
         }
-        if (status == FileStatus.INFECTED) {
+        if (v.status == FileStatus.INFECTED) {
             throw new DepotException(ErrorCode.FILE_INFECTED, "version " + command.version() + " of file "
                     + fileId + " is infected and cannot become available");
         }
-        apply(new FileVersionAvailableEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
-                command.scanned(), command.at()));
+        apply(new FileVersionAvailableEvent(fileId, command.version(), v.objectKey, command.scanned(), command.at()));
     }
 
     @CommandHandler
     public void handle(RecordFileScannedCommand command) {
-        requireVersion(command.version());
-        if (scanByVersion.containsKey(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+        Version v = requireVersion(command.version());
+        if (v.scan != null || v.status == FileStatus.FAILED) {
             return;
         }
         apply(new FileScannedEvent(fileId, command.version(), command.engine(), command.signatures(), command.at()));
@@ -122,18 +350,18 @@ public class StoredFile {
     /** Malware outranks any earlier verdict: a version found infected is never downloadable again. */
     @CommandHandler
     public void handle(RecordFileInfectedCommand command) {
-        requireVersion(command.version());
-        if (scanByVersion.get(command.version()) == ScanStatus.INFECTED) {
+        Version v = requireVersion(command.version());
+        if (v.scan == ScanStatus.INFECTED) {
             return;
         }
-        apply(new FileInfectedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
-                command.signature(), command.quarantineKey(), command.at()));
+        apply(new FileInfectedEvent(fileId, command.version(), v.objectKey, command.signature(),
+                command.quarantineKey(), command.at()));
     }
 
     @CommandHandler
     public void handle(SkipFileScanCommand command) {
-        requireVersion(command.version());
-        if (scanByVersion.containsKey(command.version()) || statusByVersion.get(command.version()) == FileStatus.FAILED) {
+        Version v = requireVersion(command.version());
+        if (v.scan != null || v.status == FileStatus.FAILED) {
             return;
         }
         apply(new FileScanSkippedEvent(fileId, command.version(), command.reason(), command.at()));
@@ -141,88 +369,174 @@ public class StoredFile {
 
     @CommandHandler
     public void handle(FailFileVersionCommand command) {
-        requireVersion(command.version());
-        FileStatus status = statusByVersion.get(command.version());
-        if (status == FileStatus.FAILED || status == FileStatus.INFECTED) {
+        Version v = requireVersion(command.version());
+        if (v.status == FileStatus.FAILED || v.status == FileStatus.INFECTED) {
             return;
         }
-        apply(new FileVersionFailedEvent(fileId, command.version(), objectKeyByVersion.get(command.version()),
-                command.reason(), command.at()));
+        apply(new FileVersionFailedEvent(fileId, command.version(), v.objectKey, command.reason(), command.at()));
     }
 
     /**
-     * The version whose object is at {@code objectKey}, while the file still holds it: empty once that version
-     * failed or was found infected, or the file was deleted.
+     * A version whose object is at {@code objectKey}, while the file still holds it: empty once every version with
+     * that object was deleted, failed or was found infected, or the file was deleted.
      */
     public Optional<Long> versionHolding(String objectKey) {
-        if (!objectKeys.contains(objectKey)) {
-            return Optional.empty();
-        }
-        return objectKeyByVersion.entrySet().stream()
-                .filter(entry -> entry.getValue().equals(objectKey))
+        return versions.entrySet().stream()
+                .filter(e -> e.getValue().holdsObject() && e.getValue().objectKey.equals(objectKey))
                 .map(Map.Entry::getKey)
                 .findFirst();
     }
 
-    private void requireVersion(long version) {
-        if (!statusByVersion.containsKey(version)) {
-            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "file " + fileId + " has no version " + version);
+    private List<String> heldObjectKeys() {
+        return versions.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .filter(Version::holdsObject)
+                .map(v -> v.objectKey)
+                .distinct()
+                .toList();
+    }
+
+    private void requireOwner(String requesterId) {
+        if (!ownerId.equals(requesterId)) {
+            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId);
         }
+    }
+
+    /** The requester owns the file, and it is not deleted. */
+    private void requireLive(String requesterId) {
+        requireOwner(requesterId);
+        if (deleted) {
+            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId);
+        }
+    }
+
+    private Version requireVersion(long number) {
+        Version v = versions.get(number);
+        if (v == null) {
+            throw new DepotException(ErrorCode.FILE_NOT_FOUND, "file " + fileId + " has no version " + number);
+        }
+        return v;
+    }
+
+    /** The versions whose object is {@code objectKey}: one, or more where versions were restored from it. */
+    private void sharingObject(String objectKey, java.util.function.Consumer<Version> change) {
+        versions.values().stream().filter(v -> objectKey.equals(v.objectKey)).forEach(change);
     }
 
     @EventSourcingHandler
     void on(FileVersionedEvent event) {
         fileId = event.fileId();
         ownerId = event.ownerId();
+        filename = event.filename();
+        visibility = event.visibility();
         version = event.version();
         deleted = false;
         versionByUpload.put(event.uploadId(), event.version());
-        objectKeys.add(event.objectKey());
-        objectKeyByVersion.put(event.version(), event.objectKey());
-        statusByVersion.put(event.version(), FileStatus.PROCESSING);
+        versions.put(event.version(), new Version(event.objectKey(), event.size(), event.sha256(), event.contentType(),
+                event.storageClass()));
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionRestoredEvent event) {
+        version = event.version();
+        Version v = new Version(event.objectKey(), event.size(), event.sha256(), event.contentType(),
+                event.storageClass());
+        v.status = FileStatus.AVAILABLE;
+        v.scan = event.scan();
+        v.verified = true;
+        v.scanRequested = true;
+        versions.put(event.version(), v);
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionDeletedEvent event) {
+        versions.get(event.version()).removed = true;
     }
 
     @EventSourcingHandler
     void on(FileVersionVerifiedEvent event) {
-        verified.add(event.version());
+        Version v = versions.get(event.version());
+        v.verified = true;
+        if (event.sha256() != null) {
+            v.sha256 = event.sha256();
+        }
     }
 
     @EventSourcingHandler
     void on(FileScanRequestedEvent event) {
-        scanRequested.add(event.version());
+        versions.get(event.version()).scanRequested = true;
     }
 
     @EventSourcingHandler
     void on(FileScannedEvent event) {
-        scanByVersion.put(event.version(), ScanStatus.CLEAN);
+        versions.get(event.version()).scan = ScanStatus.CLEAN;
     }
 
     @EventSourcingHandler
     void on(FileInfectedEvent event) {
-        scanByVersion.put(event.version(), ScanStatus.INFECTED);
-        statusByVersion.put(event.version(), FileStatus.INFECTED);
-        objectKeys.remove(event.objectKey());
+        sharingObject(event.objectKey(), v -> {
+            v.scan = ScanStatus.INFECTED;
+            v.status = FileStatus.INFECTED;
+        });
     }
 
     @EventSourcingHandler
     void on(FileScanSkippedEvent event) {
-        scanByVersion.put(event.version(), ScanStatus.SKIPPED);
+        versions.get(event.version()).scan = ScanStatus.SKIPPED;
     }
 
     @EventSourcingHandler
     void on(FileVersionAvailableEvent event) {
-        statusByVersion.put(event.version(), FileStatus.AVAILABLE);
+        versions.get(event.version()).status = FileStatus.AVAILABLE;
     }
 
+    /** Versions restored from a failed one lose the same object. */
     @EventSourcingHandler
     void on(FileVersionFailedEvent event) {
-        statusByVersion.put(event.version(), FileStatus.FAILED);
-        objectKeys.remove(event.objectKey());
+        sharingObject(event.objectKey(), v -> v.status = FileStatus.FAILED);
     }
 
     @EventSourcingHandler
     void on(FileDeletedEvent event) {
         deleted = true;
-        objectKeys.clear();
+        versions.values().forEach(v -> v.removed = true);
+    }
+
+    @EventSourcingHandler
+    void on(FileTagsChangedEvent event) {
+        tags = event.tags();
+    }
+
+    @EventSourcingHandler
+    void on(FileVisibilityChangedEvent event) {
+        visibility = event.visibility();
+    }
+
+    @EventSourcingHandler
+    void on(FileRenamedEvent event) {
+        filename = event.toName();
+    }
+
+    @EventSourcingHandler
+    void on(FileSharedEvent event) {
+        Share share = new Share();
+        share.tokenHash = event.tokenHash();
+        share.expiresAt = event.expiresAt();
+        share.maxDownloads = event.maxDownloads();
+        share.version = event.version();
+        shares.put(event.shareId(), share);
+    }
+
+    @EventSourcingHandler
+    void on(FileShareRevokedEvent event) {
+        shares.get(event.shareId()).revoked = true;
+    }
+
+    @EventSourcingHandler
+    void on(FileDownloadedEvent event) {
+        if (event.shareId() != null) {
+            shares.get(event.shareId()).downloads++;
+        }
     }
 }

@@ -62,7 +62,7 @@ class StoredFileTest {
         fixture.given(versioned(1, "u-1"), versioned(2, "u-2"))
                 .when(new DeleteFileCommand("f-1", "alice", T0))
                 .expectEvents(new FileDeletedEvent("f-1", "alice", 2, List.of("objects/f-1/u-1", "objects/f-1/u-2"), T0))
-                .expectResultMessagePayload(List.of("objects/f-1/u-1", "objects/f-1/u-2"));
+                .expectResultMessagePayload(new FileRemoval("a.png", List.of("objects/f-1/u-1", "objects/f-1/u-2")));
     }
 
     @Test
@@ -70,7 +70,7 @@ class StoredFileTest {
         fixture.given(versioned(1, "u-1"), new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
                 .when(new DeleteFileCommand("f-1", "alice", T0))
                 .expectNoEvents()
-                .expectResultMessagePayload(List.of());
+                .expectResultMessagePayload(new FileRemoval("a.png", List.of()));
     }
 
     @Test
@@ -211,5 +211,137 @@ class StoredFileTest {
         file.on(versioned(2, "u-2"));
         assertThat(file.versionHolding("objects/f-1/u-2")).contains(2L);
         assertThat(file.versionHolding("objects/f-1/u-1")).isEmpty();
+    }
+
+    private static FileVersionAvailableEvent available(long version, String uploadId) {
+        return new FileVersionAvailableEvent("f-1", version, "objects/f-1/" + uploadId, false, T0);
+    }
+
+    private static final String SECRET_HASH = ShareTokens.hash(new byte[ShareTokens.SECRET_BYTES]);
+    private static final Instant LATER = T0.plusSeconds(3600);
+
+    @Test
+    void restoringAnAvailableVersionMakesANewVersionOnTheSameObject() {
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), versioned(2, "u-2"), available(2, "u-2"))
+                .when(new RestoreFileVersionCommand("f-1", "alice", 1, T0))
+                .expectEvents(new FileVersionRestoredEvent("f-1", 3, 1, "alice", "a.png", "image/png", 10, null,
+                        StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/u-1", null, T0))
+                .expectResultMessagePayload(3L);
+    }
+
+    @Test
+    void aFailedOrInfectedVersionCannotBeRestored() {
+        fixture.given(versioned(1, "u-1"), new FileVersionFailedEvent("f-1", 1, "objects/f-1/u-1", "size", T0),
+                        versioned(2, "u-2"), available(2, "u-2"))
+                .when(new RestoreFileVersionCommand("f-1", "alice", 1, T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.VERSION_NOT_AVAILABLE))
+                .expectNoEvents();
+        fixture.given(versioned(1, "u-1"), new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Eicar", null, T0),
+                        versioned(2, "u-2"), available(2, "u-2"))
+                .when(new RestoreFileVersionCommand("f-1", "alice", 1, T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_INFECTED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void theOnlyRemainingVersionCannotBeDeleted() {
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), versioned(2, "u-2"), available(2, "u-2"),
+                        new FileVersionDeletedEvent("f-1", 2, "alice", "objects/f-1/u-2", T0))
+                .when(new DeleteFileVersionCommand("f-1", "alice", 1, T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.LAST_VERSION))
+                .expectNoEvents();
+    }
+
+    @Test
+    void anObjectARestoredVersionSharesIsReleasedWithItsLastVersion() {
+        var restored = new FileVersionRestoredEvent("f-1", 3, 1, "alice", "a.png", "image/png", 10, null,
+                StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/u-1", null, T0);
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), versioned(2, "u-2"), available(2, "u-2"), restored)
+                .when(new DeleteFileVersionCommand("f-1", "alice", 1, T0))
+                .expectEvents(new FileVersionDeletedEvent("f-1", 1, "alice", null, T0));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), versioned(2, "u-2"), available(2, "u-2"), restored,
+                        new FileVersionDeletedEvent("f-1", 1, "alice", null, T0))
+                .when(new DeleteFileVersionCommand("f-1", "alice", 3, T0))
+                .expectEvents(new FileVersionDeletedEvent("f-1", 3, "alice", "objects/f-1/u-1", T0));
+    }
+
+    @Test
+    void deletingAFileListsASharedObjectOnce() {
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"),
+                        new FileVersionRestoredEvent("f-1", 2, 1, "alice", "a.png", "image/png", 10, null,
+                                StorageClass.STANDARD, Visibility.PRIVATE, "objects/f-1/u-1", null, T0))
+                .when(new DeleteFileCommand("f-1", "alice", T0))
+                .expectEvents(new FileDeletedEvent("f-1", "alice", 2, List.of("objects/f-1/u-1"), T0));
+    }
+
+    @Test
+    void sameTagsOrVisibilityOrNameChangeNothing() {
+        fixture.given(versioned(1, "u-1"), new FileTagsChangedEvent("f-1", "alice", List.of("a"), T0))
+                .when(new SetFileTagsCommand("f-1", "alice", List.of("a"), T0))
+                .expectNoEvents();
+        fixture.given(versioned(1, "u-1"))
+                .when(new ChangeFileVisibilityCommand("f-1", "alice", Visibility.PRIVATE, T0))
+                .expectNoEvents();
+        fixture.given(versioned(1, "u-1"))
+                .when(new RenameFileCommand("f-1", "alice", "a.png", T0))
+                .expectNoEvents()
+                .expectResultMessagePayload("a.png");
+    }
+
+    @Test
+    void onlyTheOwnerRenames() {
+        fixture.given(versioned(1, "u-1"))
+                .when(new RenameFileCommand("f-1", "mallory", "b.png", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_NOT_FOUND))
+                .expectNoEvents();
+    }
+
+    private static FileSharedEvent shared(Integer maxDownloads) {
+        return new FileSharedEvent("f-1", "s-1", "alice", SECRET_HASH, LATER, maxDownloads, null, T0);
+    }
+
+    @Test
+    void aShareDownloadIsRecordedNamingTheShareUntilItsDownloadsAreUsedUp() {
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(1))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .expectEvents(new FileDownloadedEvent("f-1", 1, null, "10.0.0.1", T0, "s-1"));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(1),
+                        new FileDownloadedEvent("f-1", 1, null, "10.0.0.1", T0, "s-1"))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_EXHAUSTED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aShareRefusesAWrongSecretAndStopsWhenExpiredRevokedOrTheFileIsDeleted() {
+        String wrong = ShareTokens.hash(new byte[]{1});
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", wrong, "10.0.0.1", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_NOT_FOUND));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", LATER))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_EXPIRED));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
+                        new FileShareRevokedEvent("f-1", "s-1", "alice", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_REVOKED));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
+                        new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_NOT_FOUND));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
+                        new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Eicar", null, T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.FILE_INFECTED));
     }
 }

@@ -2,6 +2,8 @@ package io.depot.command.upload;
 
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
+import io.depot.file.ClaimFileNameCommand;
+import io.depot.file.FileIds;
 import io.depot.file.RecordFileVersionCommand;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.storage.ObjectStorage;
@@ -174,12 +176,18 @@ class CompleteUpload {
                 .then(Mono.error(rejection.failure()));
     }
 
-    /** Makes the object a file version, then closes the session; answers once the session shows it closed. */
+    /**
+     * Makes the object a file version, then closes the session; answers once the session shows it closed. The file
+     * claims its name first: a no-op for a file that has it, and a refusal ({@code filename-taken}) when another file
+     * was renamed to it while this upload was open.
+     */
     private Mono<CompleteUploadResponse> record(UploadSessionView view, String sha256) {
-        Mono<CompleteUploadResponse> completion = Dispatch.<Long>command(commands, new RecordFileVersionCommand(
+        Mono<Object> claimName = Dispatch.command(commands, new ClaimFileNameCommand(
+                FileIds.nameId(view.ownerId(), view.filename()), view.ownerId(), view.filename(), view.fileId()));
+        Mono<CompleteUploadResponse> completion = claimName.then(Dispatch.<Long>command(commands, new RecordFileVersionCommand(
                         view.fileId(), view.uploadId(), view.ownerId(), view.filename(), view.contentType(),
                         view.plan().size(), sha256, view.storageClass(), view.visibility(), view.objectKey(),
-                        clock.instant()))
+                        clock.instant())))
                 .flatMap(version -> Dispatch.<UploadCompletion>command(commands, new CompleteUploadCommand(
                         view.uploadId(), view.ownerId(), version, sha256, clock.instant())))
                 .map(done -> new CompleteUploadResponse(view.uploadId(), view.fileId(), done.version(),

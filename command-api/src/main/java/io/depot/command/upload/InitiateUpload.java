@@ -3,6 +3,7 @@ package io.depot.command.upload;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.FileIds;
+import io.depot.file.ResolveFileNameCommand;
 import io.depot.file.Filenames;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
@@ -15,6 +16,7 @@ import io.depot.upload.UploadPlan;
 import io.depot.upload.UploadSessionSummary;
 import io.depot.upload.UploadStatus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -67,7 +69,12 @@ class InitiateUpload {
      * first one and answers with it.
      */
     Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
-        InitiateUploadCommand command = command(ownerId, request, idempotencyKey);
+        InitiateUploadCommand planned = command(ownerId, request, idempotencyKey);
+        return fileFor(planned).flatMap(command -> initiate(command, idempotencyKey));
+    }
+
+    private Mono<InitiateUploadResponse> initiate(InitiateUploadCommand command, String idempotencyKey) {
+        String ownerId = command.ownerId();
         return allowances.claim(ownerId, command.uploadId(), command.plan().size(), command.expiresAt())
                 .flatMap(claimed -> open(command)
                         .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e))
@@ -91,7 +98,26 @@ class InitiateUpload {
         Instant now = clock.instant();
         // The storage upload id is known once storage has prepared the upload.
         return new InitiateUploadCommand(uploadId, fileId, ownerId, filename, request.contentType(), plan, storageClass,
-                visibility, sha256, "objects/" + fileId + "/" + uploadId, null, now, now.plus(properties.sessionTtl()));
+                visibility, sha256, objectKey(fileId, uploadId), null, now, now.plus(properties.sessionTtl()));
+    }
+
+    /**
+     * The upload goes to the file that holds its name now, or to the file the name's next upload makes: the first of
+     * a name that no file ever held, a new one where a file gave the name up (renamed away, deleted).
+     */
+    private Mono<InitiateUploadCommand> fileFor(InitiateUploadCommand planned) {
+        return Dispatch.<String>command(commands, new ResolveFileNameCommand(FileIds.nameId(planned.ownerId(),
+                        planned.filename())))
+                .onErrorResume(AggregateNotFoundException.class, never -> Mono.just(planned.fileId()))
+                .map(fileId -> fileId.equals(planned.fileId()) ? planned : new InitiateUploadCommand(planned.uploadId(),
+                        fileId, planned.ownerId(), planned.filename(), planned.contentType(), planned.plan(),
+                        planned.storageClass(), planned.visibility(), planned.sha256(),
+                        objectKey(fileId, planned.uploadId()), null, planned.initiatedAt(),
+                        planned.expiresAt()));
+    }
+
+    private static String objectKey(String fileId, String uploadId) {
+        return "objects/" + fileId + "/" + uploadId;
     }
 
     private static StorageClass storageClass(String requested) {

@@ -4,6 +4,9 @@ import io.depot.command.CommandSlice;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.DeleteFileCommand;
+import io.depot.file.FileIds;
+import io.depot.file.FileRemoval;
+import io.depot.file.ReleaseFileNameCommand;
 import io.depot.platform.testing.ControllerSlice;
 import io.depot.platform.testing.WebSlice;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -21,15 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * like one the file itself refuses to show.
  */
 @WebFluxTest
-@ContextConfiguration(classes = {CommandSlice.class, FileCommandController.class})
+@ContextConfiguration(classes = {CommandSlice.class, FileCommandController.class, RenameFile.class})
 class FileCommandControllerTest extends ControllerSlice {
 
     @Test
     void theCallerDeletesAFile() {
-        buses.handle(DeleteFileCommand.class, command -> List.of("objects/f1/u1"));
+        buses.handle(DeleteFileCommand.class, command -> new FileRemoval("a.png", List.of("objects/f1/u1")));
+        buses.handle(ReleaseFileNameCommand.class, command -> null);
 
         delete("f1", WebSlice.token("alice")).expectStatus().isNoContent().expectBody().isEmpty();
-        assertThat(buses.sent()).containsExactly(new DeleteFileCommand("f1", "alice", CommandSlice.NOW));
+        assertThat(buses.sent()).containsExactly(new DeleteFileCommand("f1", "alice", CommandSlice.NOW),
+                new ReleaseFileNameCommand(FileIds.nameId("alice", "a.png"), "f1"));
     }
 
     @Test

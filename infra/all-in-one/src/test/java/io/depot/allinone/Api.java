@@ -65,6 +65,12 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    /** A request with a JSON body and any method, as PUT and PATCH calls need. */
+    Response json(String method, String path, String token, Object body) {
+        return send(request(path, token).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(write(body))));
+    }
+
     /** Any request to Depot, with exactly the headers given. */
     Response send(String method, String path, Map<String, String> headers, HttpRequest.BodyPublisher body) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2)).method(method, body);

@@ -69,6 +69,7 @@ public class DownloadHistoryProjection {
                 .append("file_id", event.fileId())
                 .append("version", event.version())
                 .append("user_id", event.userId())
+                .append("share_id", event.shareId())
                 .append("client_address", event.clientAddress())
                 .append("at", Date.from(event.downloadedAt()))));
     }
@@ -109,7 +110,8 @@ public class DownloadHistoryProjection {
         var slice = Pages.read(downloads.find(filters.isEmpty() ? new Document() : Filters.and(filters))
                         .sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id"))), query.page(), query.size(),
                 d -> new DownloadRecord(d.getString("_id"), d.getString("file_id"), d.getLong("version"),
-                        d.getString("user_id"), d.getString("client_address"), d.getDate("at").toInstant()));
+                        d.getString("user_id"), d.getString("client_address"), d.getDate("at").toInstant(),
+                        d.getString("share_id")));
         return new DownloadPage(slice.items(), query.page(), query.size(), slice.nextPage());
     }
 }

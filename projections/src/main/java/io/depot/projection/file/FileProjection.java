@@ -8,6 +8,15 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileRenamedEvent;
+import io.depot.file.FileTagsChangedEvent;
+import io.depot.file.FileVersionDeletedEvent;
+import io.depot.file.FileVersionPage;
+import io.depot.file.FileVersionRestoredEvent;
+import io.depot.file.FileVersionView;
+import io.depot.file.FileVisibilityChangedEvent;
+import io.depot.file.FindFileVersionQuery;
+import io.depot.file.ListFileVersionsQuery;
 import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileScanRequestedEvent;
 import io.depot.file.FileScanSkippedEvent;
@@ -50,16 +59,24 @@ public class FileProjection {
     static final String COLLECTION = "files";
 
     private final MongoCollection<Document> files;
+    private final FileVersions versions;
     private final FileViewCache cache;
 
     public FileProjection(MongoDatabase database, FileViewCache cache) {
         this.files = database.getCollection(COLLECTION);
+        this.versions = new FileVersions(database);
         this.cache = cache;
         files.createIndex(Indexes.compoundIndex(Indexes.ascending("owner_id"), Indexes.descending("created_at")));
+        // Serves the tag filter of a listing: tags is an array, so this is a multikey index.
+        files.createIndex(Indexes.compoundIndex(Indexes.ascending("owner_id"), Indexes.ascending("tags"),
+                Indexes.descending("created_at")));
     }
 
     @EventHandler
     void on(FileVersionedEvent event) {
+        versions.put(event.fileId(), event.version(), event.size(), event.sha256(), event.contentType(),
+                event.storageClass(), FileStatus.PROCESSING, null, event.versionedAt(), event.ownerId(), null,
+                event.objectKey());
         Document current = files.find(Filters.eq("_id", event.fileId())).first();
         if (current != null && current.getLong("version") >= event.version()) {
             return;
@@ -92,6 +109,7 @@ public class FileProjection {
     @EventHandler
     void on(FileVersionVerifiedEvent event) {
         if (event.sha256() != null) {
+            versions.set(event.fileId(), event.version(), Updates.set("sha256", event.sha256()));
             files.updateOne(newest(event.fileId(), event.version()), Updates.set("sha256", event.sha256()));
             refresh(event.fileId());
         }
@@ -99,6 +117,11 @@ public class FileProjection {
 
     @EventHandler
     void on(FileVersionAvailableEvent event) {
+        versions.set(event.fileId(), event.version(), Updates.set("status", FileStatus.AVAILABLE.name()));
+        if (!event.scanned()) {
+            versions.setWhere(event.fileId(), event.version(), Filters.in("scan", null, ScanStatus.PENDING.name()),
+                    Updates.set("scan", ScanStatus.NOT_CONFIGURED.name()));
+        }
         Document current = files.find(newest(event.fileId(), event.version())).first();
         if (current == null) {
             return;
@@ -121,6 +144,8 @@ public class FileProjection {
 
     @EventHandler
     void on(FileScanRequestedEvent event) {
+        versions.setWhere(event.fileId(), event.version(), Filters.eq("scan", null),
+                Updates.set("scan", ScanStatus.PENDING.name()));
         files.updateOne(Filters.and(newest(event.fileId(), event.version()), Filters.eq("scan", null)),
                 Updates.set("scan", ScanStatus.PENDING.name()));
         refresh(event.fileId());
@@ -128,36 +153,124 @@ public class FileProjection {
 
     @EventHandler
     void on(FileScannedEvent event) {
+        versions.set(event.fileId(), event.version(), Updates.set("scan", ScanStatus.CLEAN.name()));
         files.updateOne(newest(event.fileId(), event.version()), Updates.set("scan", ScanStatus.CLEAN.name()));
         refresh(event.fileId());
     }
 
     @EventHandler
     void on(FileScanSkippedEvent event) {
+        versions.set(event.fileId(), event.version(), Updates.set("scan", ScanStatus.SKIPPED.name()));
         files.updateOne(newest(event.fileId(), event.version()), Updates.set("scan", ScanStatus.SKIPPED.name()));
         refresh(event.fileId());
     }
 
-    /** An infected version is never served, even one that was downloadable before the verdict. */
+    /**
+     * An infected version is never served, even one that was downloadable before the verdict, nor is any version
+     * restored from it, which shares its object.
+     */
     @EventHandler
     void on(FileInfectedEvent event) {
-        files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
+        Bson infected = Updates.combine(
                 Updates.set("status", FileStatus.INFECTED.name()), Updates.set("scan", ScanStatus.INFECTED.name()),
                 Updates.set("scan_signature", event.signature()),
-                Updates.set("failure_reason", "malware found: " + event.signature())));
+                Updates.set("failure_reason", "malware found: " + event.signature()));
+        versions.set(event.fileId(), event.version(), infected);
+        versions.setSharing(event.fileId(), event.objectKey(), infected);
+        files.updateOne(newest(event.fileId(), event.version()), infected);
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.eq("downloadable.version", event.version())),
                 Updates.set("downloadable", null));
-        refresh(event.fileId());
+        recompute(event.fileId());
     }
 
     @EventHandler
     void on(FileVersionFailedEvent event) {
-        files.updateOne(newest(event.fileId(), event.version()), Updates.combine(
-                Updates.set("status", FileStatus.FAILED.name()), Updates.set("failure_reason", event.reason())));
+        Bson failed = Updates.combine(
+                Updates.set("status", FileStatus.FAILED.name()), Updates.set("failure_reason", event.reason()));
+        versions.set(event.fileId(), event.version(), failed);
+        versions.setSharing(event.fileId(), event.objectKey(), failed);
+        files.updateOne(newest(event.fileId(), event.version()), failed);
         // A version that was downloadable and failed later (its object went missing or corrupt) is not served.
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.eq("downloadable.version", event.version())),
                 Updates.set("downloadable", null));
+        recompute(event.fileId());
+    }
+
+    /** A restored version is the newest, available at once, with the verdict its content had. */
+    @EventHandler
+    void on(FileVersionRestoredEvent event) {
+        ScanStatus scan = event.scan() == null ? ScanStatus.NOT_CONFIGURED : event.scan();
+        versions.put(event.fileId(), event.version(), event.size(), event.sha256(), event.contentType(),
+                event.storageClass(), FileStatus.AVAILABLE, scan, event.at(), event.actorId(), event.restoredFrom(),
+                event.objectKey());
+        files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lt("version", event.version())),
+                Updates.combine(Updates.set("version", event.version()), Updates.set("updated_at", Date.from(event.at()))));
+        recompute(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileVersionDeletedEvent event) {
+        versions.delete(event.fileId(), event.version());
+        files.updateOne(Filters.eq("_id", event.fileId()), Updates.set("updated_at", Date.from(event.at())));
+        recompute(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileTagsChangedEvent event) {
+        change(event.fileId(), event.at(), Updates.set("tags", event.tags()));
+    }
+
+    @EventHandler
+    void on(FileVisibilityChangedEvent event) {
+        change(event.fileId(), event.at(), Updates.set("visibility", event.visibility().name()));
+    }
+
+    @EventHandler
+    void on(FileRenamedEvent event) {
+        change(event.fileId(), event.at(), Updates.set("filename", event.toName()));
+        files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.ne("downloadable", null)),
+                Updates.set("downloadable.filename", event.toName()));
         refresh(event.fileId());
+    }
+
+    private void change(String fileId, java.time.Instant at, Bson update) {
+        files.updateOne(Filters.eq("_id", fileId), Updates.combine(update, Updates.set("updated_at", Date.from(at))));
+        refresh(fileId);
+    }
+
+    /**
+     * The file's document takes its version fields from its newest version that is not deleted, and serves its newest
+     * available one: after a version is deleted or restored, or an object that versions share is lost. Files whose
+     * versions this read model has not seen (kept before it had versions; a replay fills them in) are left alone.
+     */
+    private void recompute(String fileId) {
+        if (!versions.any(fileId)) {
+            refresh(fileId);
+            return;
+        }
+        Document file = files.find(Filters.eq("_id", fileId)).first();
+        if (file == null) {
+            return;
+        }
+        versions.newest(fileId, false).ifPresent(newest -> files.updateOne(Filters.eq("_id", fileId), Updates.combine(
+                Updates.set("version", newest.getLong("version")),
+                Updates.set("size", newest.getLong("size")), Updates.set("sha256", newest.getString("sha256")),
+                Updates.set("content_type", newest.getString("content_type")),
+                Updates.set("storage_class", newest.getString("storage_class")),
+                Updates.set("status", newest.getString("status")),
+                Updates.set("failure_reason", newest.getString("failure_reason")),
+                Updates.set("scan", newest.getString("scan")),
+                Updates.set("scan_signature", newest.getString("scan_signature")),
+                Updates.set("object_key", newest.getString("object_key")))));
+        Document downloadable = versions.newest(fileId, true)
+                .map(v -> new Document("version", v.getLong("version"))
+                        .append("object_key", v.getString("object_key"))
+                        .append("size", v.getLong("size"))
+                        .append("filename", file.getString("filename"))
+                        .append("content_type", v.getString("content_type")))
+                .orElse(null);
+        files.updateOne(Filters.eq("_id", fileId), Updates.set("downloadable", downloadable));
+        refresh(fileId);
     }
 
     /** Only the newest version's outcome changes the file's status. */
@@ -167,6 +280,7 @@ public class FileProjection {
 
     @EventHandler
     void on(FileDeletedEvent event) {
+        versions.deleteUpTo(event.fileId(), event.lastVersion());
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lte("version", event.lastVersion())),
                 Updates.combine(Updates.set("deleted", true), Updates.set("updated_at", Date.from(event.deletedAt()))));
         refresh(event.fileId());
@@ -181,6 +295,7 @@ public class FileProjection {
     @ResetHandler
     void reset() {
         files.deleteMany(new Document());
+        versions.clear();
     }
 
     @QueryHandler
@@ -195,9 +310,22 @@ public class FileProjection {
         if (query.publicOnly()) {
             filter = Filters.and(filter, Filters.eq("visibility", Visibility.PUBLIC.name()));
         }
+        if (query.tag() != null) {
+            filter = Filters.and(filter, Filters.eq("tags", query.tag()));
+        }
         var slice = Pages.read(files.find(filter).sort(Sorts.orderBy(Sorts.descending("created_at"), Sorts.descending("_id"))),
                 query.page(), query.size(), FileProjection::view);
         return new FilePage(slice.items(), query.page(), query.size(), slice.nextPage());
+    }
+
+    @QueryHandler
+    public FileVersionPage handle(ListFileVersionsQuery query) {
+        return versions.list(query.fileId(), query.page(), query.size());
+    }
+
+    @QueryHandler
+    public Optional<FileVersionView> handle(FindFileVersionQuery query) {
+        return versions.find(query.fileId(), query.version());
     }
 
     private static FileView view(Document d) {

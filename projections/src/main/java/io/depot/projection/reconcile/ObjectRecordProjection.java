@@ -8,6 +8,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionDeletedEvent;
 import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
@@ -101,6 +102,13 @@ public class ObjectRecordProjection {
     @EventHandler
     void on(FileInfectedEvent event) {
         set(event.objectKey(), event.at(), Updates.set("state", ObjectState.FAILED.name()));
+    }
+
+    @EventHandler
+    void on(FileVersionDeletedEvent event) {
+        if (event.objectKey() != null) {
+            set(event.objectKey(), event.at(), Updates.set("state", ObjectState.DELETED.name()));
+        }
     }
 
     @EventHandler

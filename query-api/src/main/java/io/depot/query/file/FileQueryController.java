@@ -6,11 +6,10 @@ import io.depot.file.FileDownloadedEvent;
 import io.depot.file.FilePage;
 import io.depot.file.FileStatus;
 import io.depot.file.FileView;
-import io.depot.file.FindFileQuery;
+import io.depot.file.Tags;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.processing.ScanProperties;
-import io.depot.projection.file.FileViewCache;
 import io.depot.platform.web.Paging;
 import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.StorageProperties;
@@ -37,7 +36,7 @@ class FileQueryController {
 
     private final QueryGateway queries;
     private final DownloadLog downloads;
-    private final FileViewCache cache;
+    private final ReadableFiles files;
     private final ObjectStorage storage;
     private final Duration maxExpiry;
     private final Clock clock;
@@ -45,14 +44,14 @@ class FileQueryController {
 
     private final boolean scanEnabled;
 
-    FileQueryController(QueryGateway queries, DownloadLog downloads, FileViewCache cache, ObjectStorage storage,
+    FileQueryController(QueryGateway queries, DownloadLog downloads, ReadableFiles files, ObjectStorage storage,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress,
                         ScanProperties scan) {
         this.scanEnabled = scan.enabled();
         this.clientAddress = clientAddress;
         this.queries = queries;
         this.downloads = downloads;
-        this.cache = cache;
+        this.files = files;
         this.storage = storage;
         this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -66,10 +65,12 @@ class FileQueryController {
     @GetMapping("/v1/users/{userId}/files")
     Mono<FilePageResponse> list(@AuthenticationPrincipal Jwt user, @PathVariable String userId,
                                 @RequestParam(defaultValue = "0") int page,
-                                @RequestParam(defaultValue = "20") int size) {
+                                @RequestParam(defaultValue = "20") int size,
+                                @RequestParam(required = false) String tag) {
         Paging.check(page, size, MAX_PAGE_SIZE);
         boolean publicOnly = !userId.equals(user.getSubject());
-        return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size),
+        String filter = tag == null ? null : Tags.normalizeOne(tag);
+        return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size, filter),
                         ResponseTypes.instanceOf(FilePage.class))
                 .map(p -> new FilePageResponse(p.items().stream().map(f -> FileResponse.of(f, scanEnabled)).toList(), p.page(), p.size(),
                         p.nextPage()));
@@ -107,12 +108,7 @@ class FileQueryController {
         });
     }
 
-    /** The file from the metadata cache, or from the read model (filling the cache) when the cache lacks it. */
     private Mono<FileView> readable(String fileId, String userId) {
-        return cache.get(fileId)
-                .switchIfEmpty(Dispatch.query(queries, new FindFileQuery(fileId), ResponseTypes.optionalInstanceOf(FileView.class))
-                        .doOnNext(found -> found.ifPresent(cache::offer)))
-                .flatMap(found -> Mono.justOrEmpty(found.filter(f -> f.readableBy(userId))))
-                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.FILE_NOT_FOUND, "no file " + fileId)));
+        return files.readable(fileId, userId);
     }
 }

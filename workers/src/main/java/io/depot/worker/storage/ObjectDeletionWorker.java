@@ -1,6 +1,7 @@
 package io.depot.worker.storage;
 
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionDeletedEvent;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -10,7 +11,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 
 /**
- * Removes a deleted file's objects from storage, after the deletion is recorded. Deleting an object that is
+ * Removes a deleted file's objects, and deleted versions' objects, from storage, after the deletion is recorded. Deleting an object that is
  * gone succeeds, so a redelivered event is harmless; while storage fails, the event is retried, then
  * dead-lettered and retried with a growing pause until storage is back, never skipped.
  */
@@ -31,6 +32,14 @@ class ObjectDeletionWorker {
     void on(FileDeletedEvent event) {
         for (String key : event.objectKeys()) {
             storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+
+    /** A deleted version's object, unless another version (a restore) still uses it. */
+    @EventHandler
+    void on(FileVersionDeletedEvent event) {
+        if (event.objectKey() != null) {
+            storage.delete(event.objectKey()).block(Duration.ofMinutes(1));
         }
     }
 }

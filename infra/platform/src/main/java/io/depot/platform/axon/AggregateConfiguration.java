@@ -1,6 +1,7 @@
 package io.depot.platform.axon;
 
 import io.depot.error.DepotException;
+import io.depot.file.FileName;
 import io.depot.file.StoredFile;
 import io.depot.reconcile.ReconcileRun;
 import io.depot.upload.UploadAllowance;
@@ -122,6 +123,7 @@ public class AggregateConfiguration {
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
                         .configureAggregateFactory(c -> storedFileFactory)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
-                .configureAggregate(runs);
+                .configureAggregate(runs)
+                .configureAggregate(FileName.class);
     }
 }

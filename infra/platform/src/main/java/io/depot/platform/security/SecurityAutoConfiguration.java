@@ -47,6 +47,10 @@ public class SecurityAutoConfiguration {
     public static final String AUDITOR = "auditor";
     /** Download URLs of public files are given to anyone; the controller refuses private files without a token. */
     public static final String PUBLIC_DOWNLOADS = "/v1/files/*/download";
+    /** Versions of public files likewise. */
+    public static final String PUBLIC_VERSION_DOWNLOADS = "/v1/files/*/versions/*/download";
+    /** Share links work without an account: the link's token is the credential, checked by the file. */
+    public static final String SHARE_LINKS = "/v1/shares/**";
 
     /**
      * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
@@ -108,7 +112,7 @@ public class SecurityAutoConfiguration {
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers("/v1/admin/**").hasRole(ADMIN)
                         .pathMatchers("/v1/audit/**").hasRole(AUDITOR)
-                        .pathMatchers(HttpMethod.GET, PUBLIC_DOWNLOADS).permitAll()
+                        .pathMatchers(HttpMethod.GET, PUBLIC_DOWNLOADS, PUBLIC_VERSION_DOWNLOADS, SHARE_LINKS).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(authentication))

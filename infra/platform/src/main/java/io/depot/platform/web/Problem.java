@@ -28,6 +28,7 @@ public record Problem(HttpStatus status, ErrorCode code, String detail, Map<Stri
             case INVALID -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
+            case GONE -> HttpStatus.GONE;
             case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
             case URI_TOO_LONG -> HttpStatus.URI_TOO_LONG;
             case HEADERS_TOO_LARGE -> HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;

@@ -1,0 +1,155 @@
+package io.depot.query.file;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileDownloadedEvent;
+import io.depot.file.FileStatus;
+import io.depot.file.FileVersionPage;
+import io.depot.file.FileVersionView;
+import io.depot.file.FindFileVersionQuery;
+import io.depot.file.ListFileSharesQuery;
+import io.depot.file.ListFileVersionsQuery;
+import io.depot.file.ShareView;
+import io.depot.platform.axon.Dispatch;
+import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.web.ClientAddress;
+import io.depot.platform.web.Paging;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A file's versions, each readable and downloadable while available, and its share links for the owner. Whoever may
+ * read a file may read its versions; a failed or infected version is listed with its reason and never served.
+ */
+@RestController
+class FileVersionController {
+
+    static final int MAX_PAGE_SIZE = 100;
+
+    private final QueryGateway queries;
+    private final ReadableFiles files;
+    private final DownloadLog downloads;
+    private final ObjectStorage storage;
+    private final ClientAddress clientAddress;
+    private final Duration maxExpiry;
+    private final Clock clock;
+
+    FileVersionController(QueryGateway queries, ReadableFiles files, DownloadLog downloads, ObjectStorage storage,
+                          ClientAddress clientAddress, StorageProperties storageProperties, Clock clock) {
+        this.queries = queries;
+        this.files = files;
+        this.downloads = downloads;
+        this.storage = storage;
+        this.clientAddress = clientAddress;
+        this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
+        this.clock = clock;
+    }
+
+    @GetMapping("/v1/files/{fileId}/versions")
+    Mono<VersionPageResponse> versions(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                       @RequestParam(defaultValue = "0") int page,
+                                       @RequestParam(defaultValue = "20") int size) {
+        Paging.check(page, size, MAX_PAGE_SIZE);
+        return files.readable(fileId, user.getSubject())
+                .then(Dispatch.query(queries, new ListFileVersionsQuery(fileId, page, size),
+                        ResponseTypes.instanceOf(FileVersionPage.class)))
+                .map(p -> new VersionPageResponse(p.items().stream().map(VersionResponse::of).toList(), p.page(),
+                        p.size(), p.nextPage()));
+    }
+
+    @GetMapping("/v1/files/{fileId}/versions/{version}")
+    Mono<VersionResponse> version(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                  @PathVariable long version) {
+        return files.readable(fileId, user.getSubject()).then(find(fileId, version)).map(VersionResponse::of);
+    }
+
+    /** A presigned GET for one available version, recorded as a FileDownloaded event like any download. */
+    @GetMapping("/v1/files/{fileId}/versions/{version}/download")
+    Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                    @PathVariable long version, @RequestParam(defaultValue = "300") long expiry,
+                                    ServerWebExchange exchange) {
+        if (expiry < 1) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
+        }
+        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
+        String userId = user == null ? null : user.getSubject();
+        String client = clientAddress.of(exchange.getRequest());
+        return files.readable(fileId, userId).flatMap(file -> find(fileId, version).flatMap(v -> {
+            if (v.status() == FileStatus.INFECTED) {
+                throw new DepotException(ErrorCode.FILE_INFECTED, "version " + version + " of file " + fileId
+                        + " contains malware (" + v.scanSignature() + ") and cannot be downloaded");
+            }
+            if (v.status() != FileStatus.AVAILABLE) {
+                throw new DepotException(ErrorCode.VERSION_NOT_AVAILABLE, "version " + version + " of file " + fileId
+                        + " is " + v.status().name().toLowerCase(Locale.ROOT)
+                        + (v.failureReason() != null ? ": " + v.failureReason() : ""));
+            }
+            var url = storage.presignGet(v.objectKey(), file.filename(), v.contentType(), validity);
+            return downloads.record(new FileDownloadedEvent(fileId, version, userId, client, clock.instant()))
+                    .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), version, v.size()));
+        }));
+    }
+
+    /** The file's share links, for its owner: never their tokens. */
+    @GetMapping("/v1/files/{fileId}/shares")
+    Mono<SharesResponse> shares(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
+        Instant now = clock.instant();
+        return files.owned(fileId, user.getSubject())
+                .then(Dispatch.query(queries, new ListFileSharesQuery(fileId),
+                        ResponseTypes.multipleInstancesOf(ShareView.class)))
+                .map(shares -> new SharesResponse(shares.stream().map(s -> ShareResponse.of(s, now)).toList()));
+    }
+
+    private Mono<FileVersionView> find(String fileId, long version) {
+        return Dispatch.query(queries, new FindFileVersionQuery(fileId, version),
+                        ResponseTypes.optionalInstanceOf(FileVersionView.class))
+                .flatMap(Mono::justOrEmpty)
+                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.VERSION_NOT_FOUND,
+                        "file " + fileId + " has no version " + version)));
+    }
+
+    /** One version; {@code status} and {@code scan} as on the file. */
+    record VersionResponse(long version, long size, String sha256, String contentType, String storageClass,
+                           String status, String failureReason, String scan, String scanSignature, Instant createdAt,
+                           String uploadedBy, Long restoredFrom) {
+        static VersionResponse of(FileVersionView v) {
+            return new VersionResponse(v.version(), v.size(), v.sha256(), v.contentType(), v.storageClass().name(),
+                    v.status().name().toLowerCase(Locale.ROOT), v.failureReason(),
+                    v.scan() == null ? null : v.scan().name().toLowerCase(Locale.ROOT), v.scanSignature(),
+                    v.createdAt(), v.uploadedBy(), v.restoredFrom());
+        }
+    }
+
+    record VersionPageResponse(List<VersionResponse> items, int page, int size, Integer nextPage) {
+    }
+
+    record SharesResponse(List<ShareResponse> items) {
+    }
+
+    /** A share link: {@code status} is {@code active}, {@code expired}, {@code revoked}, {@code exhausted} or {@code file_deleted}. */
+    record ShareResponse(String shareId, String status, Instant createdAt, Instant expiresAt, Integer maxDownloads,
+                         int downloads, Long version, Instant revokedAt) {
+        static ShareResponse of(ShareView s, Instant now) {
+            String status = s.fileDeleted() ? "file_deleted" : s.revokedAt() != null ? "revoked"
+                    : !now.isBefore(s.expiresAt()) ? "expired"
+                    : s.maxDownloads() != null && s.downloads() >= s.maxDownloads() ? "exhausted" : "active";
+            return new ShareResponse(s.shareId(), status, s.createdAt(), s.expiresAt(), s.maxDownloads(),
+                    s.downloads(), s.version(), s.revokedAt());
+        }
+    }
+}

@@ -9,7 +9,9 @@ import io.depot.file.ShareFileCommand;
 import io.depot.file.ShareTokens;
 import io.depot.file.SharedFile;
 import io.depot.platform.axon.Dispatch;
-import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.DownloadTarget;
+import io.depot.platform.storage.DownloadUrls;
+import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.web.ClientAddress;
 import jakarta.validation.Valid;
@@ -52,16 +54,16 @@ class ShareController {
     static final long MAX_EXPIRES_IN = Duration.ofDays(30).toSeconds();
 
     private final CommandGateway commands;
-    private final ObjectStorage storage;
+    private final DownloadUrls downloadUrls;
     private final ClientAddress clientAddress;
     private final Duration maxUrlExpiry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    ShareController(CommandGateway commands, ObjectStorage storage, ClientAddress clientAddress,
+    ShareController(CommandGateway commands, DownloadUrls downloadUrls, ClientAddress clientAddress,
                     StorageProperties storageProperties, Clock clock) {
         this.commands = commands;
-        this.storage = storage;
+        this.downloadUrls = downloadUrls;
         this.clientAddress = clientAddress;
         this.maxUrlExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -126,8 +128,8 @@ class ShareController {
                     // A URL never outlives its link by more than a second.
                     long seconds = Math.max(1, Math.min(Math.min(expiry, maxUrlExpiry.toSeconds()),
                             Duration.between(now, shared.expiresAt()).toSeconds()));
-                    var url = storage.presignGet(shared.objectKey(), shared.filename(), shared.contentType(),
-                            Duration.ofSeconds(seconds));
+                    var url = downloadUrls.url(new DownloadTarget(shared.objectKey(), shared.filename(),
+                            shared.contentType(), false), Duration.ofSeconds(seconds), UrlConditions.NONE);
                     return new ShareDownloadResponse(url.url(), url.expiresAt(), shared.version(), shared.size(),
                             shared.downloadsLeft());
                 });

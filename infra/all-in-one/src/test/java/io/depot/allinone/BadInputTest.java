@@ -153,6 +153,16 @@ class BadInputTest extends EndToEndTest {
         assertThat(eventTypes(uploadId)).endsWith("UploadAbortedEvent").doesNotContain("UploadCompletedEvent");
     }
 
+    @Test
+    void downloadConditionsWithoutACdn() {
+        String path = "/v1/files/" + uploadSmall(alice, uniqueName("no-cdn"), randomBytes(10, 61)) + "/download";
+        JsonNode problem = refused(() -> api.get(path + "?ip_range=203.0.113.0/24", alice), 400, "validation-failed");
+        assertThat(problem.get("detail").asText()).contains("ip_range and not_before need downloads through a CDN");
+        refused(() -> api.get(path + "?not_before=2030-01-01T00:00:00Z", alice), 400, "validation-failed");
+        refused(() -> api.get(path + "?ip_range=203.0.113.0", alice), 400, "validation-failed");
+        assertThat(api.get(path, alice).json().get("url").asText()).contains("X-Amz-Signature=");
+    }
+
     private Api.Response initiateRaw(String json) {
         return api.postRaw("/v1/uploads/initiate", alice, "application/json", json);
     }

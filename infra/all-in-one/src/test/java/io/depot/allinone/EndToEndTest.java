@@ -246,7 +246,7 @@ abstract class EndToEndTest {
         return stem + "-" + java.util.UUID.randomUUID() + ".bin";
     }
 
-    private static Path tempDir() {
+    static Path tempDir() {
         try {
             Path dir = Files.createTempDirectory("depot-it-");
             dir.toFile().deleteOnExit();

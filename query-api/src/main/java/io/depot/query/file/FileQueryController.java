@@ -11,8 +11,10 @@ import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.processing.ScanProperties;
 import io.depot.platform.web.Paging;
-import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.DownloadTarget;
+import io.depot.platform.storage.DownloadUrls;
 import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.web.ClientAddress;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
@@ -37,14 +39,14 @@ class FileQueryController {
     private final QueryGateway queries;
     private final DownloadLog downloads;
     private final ReadableFiles files;
-    private final ObjectStorage storage;
+    private final DownloadUrls downloadUrls;
     private final Duration maxExpiry;
     private final Clock clock;
     private final ClientAddress clientAddress;
 
     private final boolean scanEnabled;
 
-    FileQueryController(QueryGateway queries, DownloadLog downloads, ReadableFiles files, ObjectStorage storage,
+    FileQueryController(QueryGateway queries, DownloadLog downloads, ReadableFiles files, DownloadUrls downloadUrls,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress,
                         ScanProperties scan) {
         this.scanEnabled = scan.enabled();
@@ -52,7 +54,7 @@ class FileQueryController {
         this.queries = queries;
         this.downloads = downloads;
         this.files = files;
-        this.storage = storage;
+        this.downloadUrls = downloadUrls;
         this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
     }
@@ -77,16 +79,22 @@ class FileQueryController {
     }
 
     /**
-     * A presigned GET for the newest downloadable version, valid for {@code expiry} seconds (capped by configuration).
+     * A download URL ({@link DownloadUrls}: through the CDN when one is configured, else a presigned GET) for the newest
+     * downloadable version, valid for {@code expiry} seconds (capped by configuration); with a CDN it may be limited
+     * to the addresses in {@code ip_range} and to requests from {@code not_before} on.
      * Every URL given out is recorded as a FileDownloaded event with who, when and from where. A public file's URL is
      * given without a token too; a private one's only to its owner.
      */
     @GetMapping("/v1/files/{fileId}/download")
     Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
-                                    @RequestParam(defaultValue = "300") long expiry, ServerWebExchange exchange) {
+                                    @RequestParam(defaultValue = "300") long expiry,
+                                    @RequestParam(name = "ip_range", required = false) String ipRange,
+                                    @RequestParam(name = "not_before", required = false) String notBefore,
+                                    ServerWebExchange exchange) {
         if (expiry < 1) {
             throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
         }
+        UrlConditions conditions = UrlConditions.parse(ipRange, notBefore);
         Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
         String client = clientAddress.of(exchange.getRequest());
         String userId = user == null ? null : user.getSubject();
@@ -101,7 +109,8 @@ class FileQueryController {
                         + file.status().name().toLowerCase(java.util.Locale.ROOT)
                         + (file.failureReason() != null ? ": " + file.failureReason() : "; retry shortly"));
             }
-            var url = storage.presignGet(target.objectKey(), target.filename(), target.contentType(), validity);
+            var url = downloadUrls.url(new DownloadTarget(target.objectKey(), target.filename(), target.contentType(),
+                    file.visibility() == io.depot.file.Visibility.PUBLIC), validity, conditions);
             var event = new FileDownloadedEvent(file.fileId(), target.version(), userId, client, clock.instant());
             return downloads.record(event)
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), target.version(), target.size()));

@@ -11,7 +11,10 @@ import io.depot.file.ListFileSharesQuery;
 import io.depot.file.ListFileVersionsQuery;
 import io.depot.file.ShareView;
 import io.depot.platform.axon.Dispatch;
-import io.depot.platform.storage.ObjectStorage;
+import io.depot.file.Visibility;
+import io.depot.platform.storage.DownloadTarget;
+import io.depot.platform.storage.DownloadUrls;
+import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.web.ClientAddress;
 import io.depot.platform.web.Paging;
@@ -44,17 +47,17 @@ class FileVersionController {
     private final QueryGateway queries;
     private final ReadableFiles files;
     private final DownloadLog downloads;
-    private final ObjectStorage storage;
+    private final DownloadUrls downloadUrls;
     private final ClientAddress clientAddress;
     private final Duration maxExpiry;
     private final Clock clock;
 
-    FileVersionController(QueryGateway queries, ReadableFiles files, DownloadLog downloads, ObjectStorage storage,
+    FileVersionController(QueryGateway queries, ReadableFiles files, DownloadLog downloads, DownloadUrls downloadUrls,
                           ClientAddress clientAddress, StorageProperties storageProperties, Clock clock) {
         this.queries = queries;
         this.files = files;
         this.downloads = downloads;
-        this.storage = storage;
+        this.downloadUrls = downloadUrls;
         this.clientAddress = clientAddress;
         this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -78,14 +81,20 @@ class FileVersionController {
         return files.readable(fileId, user.getSubject()).then(find(fileId, version)).map(VersionResponse::of);
     }
 
-    /** A presigned GET for one available version, recorded as a FileDownloaded event like any download. */
+    /**
+     * A download URL for one available version, as {@code GET /v1/files/{id}/download} gives for the newest, recorded as
+     * a FileDownloaded event like any download.
+     */
     @GetMapping("/v1/files/{fileId}/versions/{version}/download")
     Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
                                     @PathVariable long version, @RequestParam(defaultValue = "300") long expiry,
+                                    @RequestParam(name = "ip_range", required = false) String ipRange,
+                                    @RequestParam(name = "not_before", required = false) String notBefore,
                                     ServerWebExchange exchange) {
         if (expiry < 1) {
             throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
         }
+        UrlConditions conditions = UrlConditions.parse(ipRange, notBefore);
         Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
         String userId = user == null ? null : user.getSubject();
         String client = clientAddress.of(exchange.getRequest());
@@ -99,7 +108,8 @@ class FileVersionController {
                         + " is " + v.status().name().toLowerCase(Locale.ROOT)
                         + (v.failureReason() != null ? ": " + v.failureReason() : ""));
             }
-            var url = storage.presignGet(v.objectKey(), file.filename(), v.contentType(), validity);
+            var url = downloadUrls.url(new DownloadTarget(v.objectKey(), file.filename(), v.contentType(),
+                    file.visibility() == Visibility.PUBLIC), validity, conditions);
             return downloads.record(new FileDownloadedEvent(fileId, version, userId, client, clock.instant()))
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), version, v.size()));
         }));

@@ -120,10 +120,13 @@ public class ObjectStorage {
     }
 
     public PresignedUrl presignGet(String key, String filename, String contentType, Duration expiry) {
-        String disposition = "attachment; filename*=UTF-8''"
-                + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
-        return signer.sign("GET", key, Map.of("response-content-disposition", disposition,
+        return signer.sign("GET", key, Map.of("response-content-disposition", attachment(filename),
                 "response-content-type", contentType), Map.of(), expiry);
+    }
+
+    /** The {@code Content-Disposition} a download is served with: saved as {@code filename}, any characters kept. */
+    static String attachment(String filename) {
+        return "attachment; filename*=UTF-8''" + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Streams one part to storage without holding it in memory; returns its ETag, unquoted. */

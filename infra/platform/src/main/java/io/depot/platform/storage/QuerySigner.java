@@ -142,7 +142,7 @@ public final class QuerySigner {
         return out.toString();
     }
 
-    private static String encodePath(String path) {
+    static String encodePath(String path) {
         return encode(path).replace("%2F", "/");
     }
 

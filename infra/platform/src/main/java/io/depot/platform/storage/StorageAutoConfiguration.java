@@ -23,7 +23,7 @@ import java.time.Duration;
 
 /** The S3 client, the URL signer and {@link ObjectStorage}, made once per service and shared by every request. */
 @AutoConfiguration
-@EnableConfigurationProperties(StorageProperties.class)
+@EnableConfigurationProperties({StorageProperties.class, CdnProperties.class})
 public class StorageAutoConfiguration {
 
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
@@ -66,6 +66,21 @@ public class StorageAutoConfiguration {
                 properties.region(), credentials(endpoint), clock);
         return new ObjectStorage(s3, signer, properties.bucket(), new ObjectStorage.Encryption(
                 properties.serverSideEncryption(), properties.kmsKeyId()));
+    }
+
+    /**
+     * Through the CDN when {@code depot.cdn.domain} is set, else presigned storage URLs. The CDN's key is read here,
+     * so that a missing or unreadable one stops the service at start rather than failing its first download.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    DownloadUrls downloadUrls(ObjectStorage storage, StorageProperties properties, CdnProperties cdn,
+                              java.time.Clock clock) {
+        if (!cdn.enabled()) {
+            return new StorageDownloadUrls(storage, properties.maxDownloadUrlExpiry());
+        }
+        return new CdnDownloadUrls(cdn, PemPrivateKey.read(cdn.privateKey(), "depot.cdn.private-key"),
+                properties.maxDownloadUrlExpiry(), clock);
     }
 
     /**

@@ -51,6 +51,7 @@ class UploadController {
     }
 
     @PostMapping(path = "/initiate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "the upload is open")
     Mono<ResponseEntity<InitiateUploadResponse>> initiate(@AuthenticationPrincipal Jwt user,
                                                           @Valid @RequestBody InitiateUploadRequest request,
                                                           @RequestHeader(name = IdempotencyFilter.HEADER, required = false)

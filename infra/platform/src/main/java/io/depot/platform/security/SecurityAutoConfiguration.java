@@ -51,6 +51,17 @@ public class SecurityAutoConfiguration {
     public static final String PUBLIC_VERSION_DOWNLOADS = "/v1/files/*/versions/*/download";
     /** Share links work without an account: the link's token is the credential, checked by the file. */
     public static final String SHARE_LINKS = "/v1/shares/**";
+    /** Calls for the {@link #ADMIN} role. */
+    public static final String ADMIN_PATHS = "/v1/admin/**";
+    /** Calls for the {@link #AUDITOR} role. */
+    public static final String AUDIT_PATHS = "/v1/audit/**";
+    /**
+     * The service's OpenAPI document and its Swagger UI, open to anyone: they describe the API, and every call they
+     * describe still asks for its token.
+     */
+    public static final String[] API_DOCS_PATHS = {"/v3/api-docs", "/v3/api-docs/**"};
+    /** The Swagger UI's pages and assets, with a policy of their own ({@link ContentSecurityPolicies}). */
+    public static final String[] DOCS_UI_PATHS = {"/swagger-ui.html", "/swagger-ui/**"};
 
     /**
      * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
@@ -61,7 +72,7 @@ public class SecurityAutoConfiguration {
         if (!properties.corsOrigins().isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(properties.corsOrigins());
-            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "OPTIONS"));
+            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
             cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"));
             cors.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
                     "RateLimit-Reset", "Idempotent-Replayed"));
@@ -104,14 +115,16 @@ public class SecurityAutoConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
                 .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                        .writer(new ContentSecurityPolicies())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
                         .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
                 .authorizeExchange(auth -> auth
                         .pathMatchers(OPEN_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.GET, API_DOCS_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.GET, DOCS_UI_PATHS).permitAll()
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
-                        .pathMatchers("/v1/admin/**").hasRole(ADMIN)
-                        .pathMatchers("/v1/audit/**").hasRole(AUDITOR)
+                        .pathMatchers(ADMIN_PATHS).hasRole(ADMIN)
+                        .pathMatchers(AUDIT_PATHS).hasRole(AUDITOR)
                         .pathMatchers(HttpMethod.GET, PUBLIC_DOWNLOADS, PUBLIC_VERSION_DOWNLOADS, SHARE_LINKS).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(oauth -> oauth

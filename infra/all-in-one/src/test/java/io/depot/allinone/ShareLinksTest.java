@@ -115,6 +115,29 @@ class ShareLinksTest extends EndToEndTest {
         assertThat(eventTypes(id)).contains("FileSharedEvent", "FileDownloadedEvent");
     }
 
+    @Test
+    void concurrentDownloadsNeverExceedALinksLimit() throws Exception {
+        String owner = api.token("connie");
+        String id = uploadSmall(owner, uniqueName("popular"), randomBytes(200, 1631));
+        String token = share(owner, id, Map.of("expires_in", 600, "max_downloads", 3));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 10; i++) {
+                answers.add(pool.submit(() -> api.get("/v1/shares/" + token + "/download", null).status()));
+            }
+            var statuses = new java.util.ArrayList<Integer>();
+            for (var answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertThat(statuses).filteredOn(status -> status == 200).hasSize(3);
+            assertThat(statuses).filteredOn(status -> status == 410).hasSize(7);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(eventTypes(id).stream().filter("FileDownloadedEvent"::equals)).hasSize(3);
+    }
+
     private String share(String owner, String fileId, Map<String, Object> body) {
         Api.Response r = api.post("/v1/files/" + fileId + "/shares", owner, body);
         assertThat(r.status()).as(r.body()).isEqualTo(201);

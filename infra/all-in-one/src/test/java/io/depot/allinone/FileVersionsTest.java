@@ -194,6 +194,52 @@ class FileVersionsTest extends EndToEndTest {
         assertThat(api.json("PATCH", "/v1/files/" + id, token, Map.of("filename", takenName)).status()).isEqualTo(200);
     }
 
+    @Test
+    void theHistoryShowsEachChangeWithItsActorAsItHappens() {
+        String token = api.token("hilda");
+        String auditor = api.token("audrey", "auditor");
+        String name = uniqueName("story");
+        String id = uploadSmall(token, name, randomBytes(100, 1551));
+        uploadSmall(token, name, randomBytes(120, 1552));
+        List<String> expected = new ArrayList<>(List.of("FileVersioned", "FileVersionVerified", "FileVersionAvailable",
+                "FileVersioned", "FileVersionVerified", "FileVersionAvailable"));
+        assertThat(historyTypes(token, id)).isEqualTo(expected);
+
+        record Change(Api.Response response, String type) {
+        }
+        List<java.util.function.Supplier<Change>> changes = List.of(
+                () -> new Change(api.post("/v1/files/" + id + "/versions/1/restore", token, null), "FileVersionRestored"),
+                () -> new Change(api.delete("/v1/files/" + id + "/versions/2", token), "FileVersionDeleted"),
+                () -> new Change(api.json("PUT", "/v1/files/" + id + "/tags", token, Map.of("tags", List.of("a=b"))),
+                        "FileTagsChanged"),
+                () -> new Change(api.json("PATCH", "/v1/files/" + id, token, Map.of("public", true)),
+                        "FileVisibilityChanged"),
+                () -> new Change(api.json("PATCH", "/v1/files/" + id, token, Map.of("filename", uniqueName("renamed"))),
+                        "FileRenamed"),
+                () -> new Change(api.post("/v1/files/" + id + "/shares", token, Map.of("expires_in", 60)), "FileShared"));
+        for (var change : changes) {
+            Change done = change.get();
+            assertThat(done.response().status()).as(done.response().body()).isBetween(200, 204);
+            expected.add(done.type());
+            assertThat(historyTypes(token, id)).as("after " + done.type()).isEqualTo(expected);
+        }
+        JsonNode history = api.get("/v1/files/" + id + "/history?size=100", auditor).json().get("items");
+        JsonNode renamed = history.get(expected.indexOf("FileRenamed"));
+        assertThat(renamed.get("actor").asText()).isEqualTo("hilda");
+        assertThat(renamed.get("details").get("from_name").asText()).isEqualTo(name);
+        assertThat(history.get(expected.indexOf("FileShared")).get("details").has("token_hash")).isFalse();
+        assertThat(history.get(expected.indexOf("FileVersionRestored")).get("details").get("restored_from").asLong())
+                .isEqualTo(1);
+    }
+
+    private List<String> historyTypes(String token, String fileId) {
+        Api.Response r = api.get("/v1/files/" + fileId + "/history?size=100", token);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        List<String> types = new ArrayList<>();
+        r.json().get("items").forEach(e -> types.add(e.get("type").asText()));
+        return types;
+    }
+
     private List<String> listed(String token, String userId, String tag) {
         String query = tag == null ? "" : "&tag=" + java.net.URLEncoder.encode(tag, java.nio.charset.StandardCharsets.UTF_8);
         Api.Response r = api.get("/v1/users/" + userId + "/files?size=100" + query, token);

@@ -31,9 +31,11 @@ class SettingsDefaultsTest {
                 List.of("version-verification", "malware-scan", "object-deletion", "upload-storage-release",
                         "upload-allowance-release", "reconcile-repairs", "reconcile-launcher"),
                 3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1),
-                List.of("files", "download-history", "object-records", "reconcile-reports", "upload-sessions"),
+                List.of("files", "file-shares", "download-history", "object-records", "reconcile-reports",
+                        "upload-sessions"),
                 Duration.ofMinutes(2), 500,
-                List.of("files", "object-records", "reconcile-reports", "download-history", "upload-sessions"),
+                List.of("files", "file-shares", "object-records", "reconcile-reports", "download-history",
+                        "upload-sessions"),
                 4, 0, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)));
         assertThat(bind("depot.scan", ScanProperties.class, Map.of())).isEqualTo(
                 new ScanProperties(false, ScanProperties.TooLarge.FAIL, ScanProperties.Infected.QUARANTINE));

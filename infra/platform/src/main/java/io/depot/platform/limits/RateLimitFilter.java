@@ -39,7 +39,9 @@ public class RateLimitFilter implements WebFilter, Ordered {
             new Route(HttpMethod.PUT, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
             new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
             new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/complete"), Operation.COMPLETE),
-            new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/download"), Operation.DOWNLOAD));
+            new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/download"), Operation.DOWNLOAD),
+            new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/versions/{version}/download"), Operation.DOWNLOAD),
+            new Route(HttpMethod.GET, PARSER.parse("/v1/shares/{token}/download"), Operation.DOWNLOAD));
 
     private final RateLimiter limiter;
     private final ClientAddress clientAddress;

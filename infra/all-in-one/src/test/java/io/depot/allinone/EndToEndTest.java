@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  * read models and tokens, S3Proxy for objects. Every test class extending this shares one application.
  */
 @SpringBootTest(classes = DepotApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Spring Boot's tests export no metrics unless asked; /prometheus is part of what runs in production (MetricsTest).
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 abstract class EndToEndTest {
 
     static final int MIB = 1024 * 1024;

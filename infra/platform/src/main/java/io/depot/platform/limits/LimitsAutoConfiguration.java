@@ -23,7 +23,8 @@ public class LimitsAutoConfiguration {
     }
 
     @Bean
-    RateLimitFilter rateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress) {
-        return new RateLimitFilter(limiter, properties, clientAddress);
+    RateLimitFilter rateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress,
+                                    MeterRegistry meters) {
+        return new RateLimitFilter(limiter, properties, clientAddress, meters);
     }
 }

@@ -3,6 +3,8 @@ package io.depot.platform.limits;
 import io.depot.error.ErrorCode;
 import io.depot.platform.limits.LimitsProperties.Operation;
 import io.depot.platform.web.ClientAddress;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
@@ -23,7 +25,8 @@ import java.util.Locale;
  * Rate limits per user and per client address for the calls that cost the most: initiating uploads, parts,
  * completes and download URLs. It runs after authentication, so an anonymous caller is limited by address only.
  * Over a limit the call gets 429 with {@code Retry-After} and {@code RateLimit-*} headers; within it, the
- * {@code RateLimit-*} headers of the tighter bucket.
+ * {@code RateLimit-*} headers of the tighter bucket. Refusals are counted by operation
+ * ({@code depot_rate_limit_refusals_total}), never by user or address.
  */
 public class RateLimitFilter implements WebFilter, Ordered {
 
@@ -47,13 +50,19 @@ public class RateLimitFilter implements WebFilter, Ordered {
     private final ClientAddress clientAddress;
     private final Map<Operation, Limit> perUser = new EnumMap<>(Operation.class);
     private final Map<Operation, Limit> perAddress = new EnumMap<>(Operation.class);
+    private final Map<Operation, Counter> refusals = new EnumMap<>(Operation.class);
 
-    public RateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress) {
+    public RateLimitFilter(RateLimiter limiter, LimitsProperties properties, ClientAddress clientAddress,
+                           MeterRegistry meters) {
         this.limiter = limiter;
         this.clientAddress = clientAddress;
         for (Operation operation : Operation.values()) {
             perUser.put(operation, properties.perUser(operation));
             perAddress.put(operation, properties.perAddress(operation));
+            refusals.put(operation, Counter.builder("depot.rate.limit.refusals")
+                    .description("Requests refused with 429 by a rate limit, by operation")
+                    .tag("operation", operation.name().toLowerCase(Locale.ROOT))
+                    .register(meters));
         }
     }
 
@@ -78,6 +87,7 @@ public class RateLimitFilter implements WebFilter, Ordered {
                 .switchIfEmpty(byAddress)
                 .flatMap(decision -> {
                     if (!decision.allowed()) {
+                        refusals.get(operation).increment();
                         return Mono.error(new RateLimitedException(ErrorCode.RATE_LIMITED, "too many " + op
                                 + " requests; retry in " + RateLimitedException.retryAfterSeconds(decision) + " s", decision));
                     }

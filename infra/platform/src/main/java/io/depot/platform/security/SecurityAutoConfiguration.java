@@ -39,8 +39,12 @@ import java.util.List;
 @EnableConfigurationProperties({SecurityProperties.class, OAuth2ResourceServerProperties.class})
 public class SecurityAutoConfiguration {
 
-    /** Paths anyone may call: health, and the all-in-one launcher's token endpoint, which guards itself. */
-    public static final String[] OPEN_PATHS = {"/health", "/health/**", "/v1/dev/tokens"};
+    /**
+     * Paths anyone may call: health; Prometheus metrics, which carry counts by route, operation and group but no user,
+     * file or address (move both to a management port the balancer does not route, {@code DEPOT_MANAGEMENT_PORT}); and
+     * the all-in-one launcher's token endpoint, which guards itself.
+     */
+    public static final String[] OPEN_PATHS = {"/health", "/health/**", "/prometheus", "/v1/dev/tokens"};
     /** The role that operates Depot: reconcile runs and their reports. */
     public static final String ADMIN = "admin";
     /** The role that reads the download history of every file. */

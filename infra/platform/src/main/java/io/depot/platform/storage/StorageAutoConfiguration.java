@@ -1,5 +1,7 @@
 package io.depot.platform.storage;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -41,7 +43,8 @@ public class StorageAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint) {
+    S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint,
+                                ObjectProvider<MeterRegistry> meters) {
         var builder = S3AsyncClient.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(endpoint))
@@ -55,6 +58,8 @@ public class StorageAutoConfiguration {
         if (endpoint.endpoint() != null) {
             builder.endpointOverride(endpoint.endpoint());
         }
+        meters.ifAvailable(registry -> builder.overrideConfiguration(c -> c
+                .addExecutionInterceptor(new StorageMeters(registry))));
         return builder.build();
     }
 

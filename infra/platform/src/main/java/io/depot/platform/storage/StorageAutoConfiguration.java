@@ -1,5 +1,6 @@
 package io.depot.platform.storage;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -41,7 +43,8 @@ public class StorageAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint) {
+    S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint,
+                                ObjectProvider<ExecutionInterceptor> interceptors) {
         var builder = S3AsyncClient.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(endpoint))
@@ -51,7 +54,9 @@ public class StorageAutoConfiguration {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(512)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
+                // Every S3 call seen by the interceptors the services declare (its trace span, for one).
+                .overrideConfiguration(c -> interceptors.orderedStream().forEach(c::addExecutionInterceptor));
         if (endpoint.endpoint() != null) {
             builder.endpointOverride(endpoint.endpoint());
         }

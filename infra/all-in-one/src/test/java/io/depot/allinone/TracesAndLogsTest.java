@@ -1,5 +1,11 @@
 package io.depot.allinone;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.depot.platform.storage.StorageEndpoint;
 import io.opentelemetry.api.common.AttributeKey;
@@ -12,19 +18,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.TestPropertySource;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -72,8 +83,42 @@ class TracesAndLogsTest extends EndToEndTest {
         logging.setLogLevel("io.depot", LogLevel.DEBUG);
     }
 
+    /**
+     * Every event as {@code depot.log.format=json} writes it (Spring Boot's ECS encoder), attached where the console
+     * appender is, inside the wrapper that adds trace and span ids. The console itself keeps the format of the first
+     * application this JVM started, since Spring Boot initializes logging once.
+     */
+    private final ByteArrayOutputStream json = new ByteArrayOutputStream();
+    private OutputStreamAppender<ILoggingEvent> jsonAppender;
+    private AppenderAttachable<ILoggingEvent> jsonParent;
+
+    @BeforeEach
+    @SuppressWarnings("unchecked")
+    void jsonLinesBesideTheConsole() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        StructuredLogEncoder encoder = new StructuredLogEncoder();
+        encoder.setFormat("ecs");
+        encoder.setContext(context);
+        encoder.start();
+        jsonAppender = new OutputStreamAppender<>();
+        jsonAppender.setContext(context);
+        jsonAppender.setEncoder(encoder);
+        jsonAppender.setOutputStream(json);
+        jsonAppender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        jsonParent = root;
+        for (Iterator<Appender<ILoggingEvent>> appenders = root.iteratorForAppenders(); appenders.hasNext(); ) {
+            if (appenders.next() instanceof AppenderAttachable<?> wrapper) {
+                jsonParent = (AppenderAttachable<ILoggingEvent>) wrapper;
+            }
+        }
+        jsonParent.addAppender(jsonAppender);
+    }
+
     @AfterEach
-    void levelsBack() {
+    void levelsAndAppendersBack() {
+        jsonParent.detachAppender(jsonAppender);
+        jsonAppender.stop();
         logging.setLogLevel("io.depot", null);
         logging.setLogLevel(LoggingSystem.ROOT_LOGGER_NAME, LogLevel.INFO);
     }
@@ -172,11 +217,16 @@ class TracesAndLogsTest extends EndToEndTest {
         secrets.put("presigned URL signature parameter", "X-Amz-Signature");
         secrets.put("signature parameter", "Signature=");
         secrets.put("JWT", "eyJ");
-        String logged = output.getAll();
+        String logged = output.getAll() + json.toString(StandardCharsets.UTF_8);
         secrets.forEach((what, secret) -> assertThat(secret).as(what).isNotBlank());
         secrets.forEach((what, secret) -> assertThat(logged).as("the logs carry a " + what).doesNotContain(secret));
 
-        List<JsonNode> lines = logged.lines().filter(line -> line.startsWith("{")).map(TracesAndLogsTest::json).toList();
+        assertThat(SPANS.getFinishedSpanItems()).as("spans that carry the share token")
+                .noneMatch(span -> span.getAttributes().toString().contains(shareToken))
+                .anyMatch(span -> "/v1/shares/{token}/download".equals(
+                        span.getAttributes().get(AttributeKey.stringKey("url.path"))));
+
+        List<JsonNode> lines = json.toString(StandardCharsets.UTF_8).lines().map(TracesAndLogsTest::json).toList();
         assertThat(lines).as("JSON lines").isNotEmpty();
         assertThat(lines).as("a line about the streamed upload, in its trace, naming its user")
                 .anySatisfy(line -> {

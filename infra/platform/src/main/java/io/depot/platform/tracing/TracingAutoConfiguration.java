@@ -2,6 +2,7 @@ package io.depot.platform.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.lifecycle.Phase;
 import org.axonframework.springboot.autoconfig.AxonTracingAutoConfiguration;
@@ -58,6 +59,12 @@ public class TracingAutoConfiguration {
             MessageIds.of(message.getPayload()).forEach((key, id) -> attributes.put(ATTRIBUTE_PREFIX + key, id));
             return attributes;
         };
+    }
+
+    @Bean
+    AutoConfigurationCustomizerProvider sharePathsInSpans() {
+        return customizer -> customizer.addTracerProviderCustomizer(
+                (tracer, config) -> tracer.addSpanProcessor(new SharePathsInSpans()));
     }
 
     @Bean

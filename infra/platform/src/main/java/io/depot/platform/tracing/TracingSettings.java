@@ -46,6 +46,9 @@ public class TracingSettings implements EnvironmentPostProcessor {
         if (!endpoint && !forcedOn) {
             defaults.put("otel.sdk.disabled", "true");
             defaults.put("otel.instrumentation.common.default-enabled", "false");
+        } else {
+            // Text lines name their trace and span too, so that a line leads to its trace.
+            defaults.put("logging.pattern.correlation", "[%X{trace_id:-},%X{span_id:-}] ");
         }
         String format = environment.getProperty("depot.log.format", "text").trim().toLowerCase(Locale.ROOT);
         if (!format.equals("text")) {

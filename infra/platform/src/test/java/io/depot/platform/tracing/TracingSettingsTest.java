@@ -20,6 +20,7 @@ class TracingSettingsTest {
         assertThat(environment.getProperty("otel.sdk.disabled")).isEqualTo("true");
         assertThat(environment.getProperty("otel.instrumentation.common.default-enabled")).isEqualTo("false");
         assertThat(environment.getProperty("logging.structured.format.console")).isNull();
+        assertThat(environment.getProperty("logging.pattern.correlation")).isNull();
     }
 
     @Test
@@ -32,6 +33,7 @@ class TracingSettingsTest {
         assertThat(environment.getProperty("otel.logs.exporter")).isEqualTo("none");
         assertThat(environment.getProperty("otel.instrumentation.jdbc.enabled")).isEqualTo("false");
         assertThat(environment.getProperty("axon.tracing.event-processor.distributed-in-same-trace")).isEqualTo("true");
+        assertThat(environment.getProperty("logging.pattern.correlation")).contains("%X{trace_id").contains("%X{span_id");
     }
 
     @Test

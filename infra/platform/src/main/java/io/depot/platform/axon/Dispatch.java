@@ -1,14 +1,23 @@
 package io.depot.platform.axon;
 
+import io.depot.platform.tracing.LogContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.responsetypes.ResponseType;
 import org.axonframework.queryhandling.QueryGateway;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
 /**
  * Sends messages from reactive code. Axon's local buses run handlers, and their JDBC work, on the
- * sending thread, so every send leaves the event loop first.
+ * sending thread, so every send leaves the event loop first. The request's trace and log context go along:
+ * thread locals do not follow a Reactor chain to another thread, and a command sent without them would start
+ * a trace of its own and log without its user.
  */
 public final class Dispatch {
 
@@ -16,12 +25,25 @@ public final class Dispatch {
     }
 
     public static <R> Mono<R> command(CommandGateway gateway, Object command) {
-        return Mono.defer(() -> Mono.fromFuture(gateway.<R>send(command)))
-                .subscribeOn(Schedulers.boundedElastic());
+        return offEventLoop(() -> gateway.<R>send(command));
     }
 
     public static <R> Mono<R> query(QueryGateway gateway, Object query, ResponseType<R> responseType) {
-        return Mono.defer(() -> Mono.fromFuture(gateway.query(query, responseType)))
-                .subscribeOn(Schedulers.boundedElastic());
+        return offEventLoop(() -> gateway.query(query, responseType));
+    }
+
+    private static <R> Mono<R> offEventLoop(Supplier<CompletableFuture<R>> send) {
+        return Mono.deferContextual(view -> {
+            Context trace = Context.current();
+            Map<String, String> log = LogContext.from(view);
+            return Mono.fromFuture(() -> {
+                Map<String, String> replaced = LogContext.put(log);
+                try (Scope ignored = trace.makeCurrent()) {
+                    return send.get();
+                } finally {
+                    LogContext.restore(replaced);
+                }
+            }).subscribeOn(Schedulers.boundedElastic());
+        });
     }
 }

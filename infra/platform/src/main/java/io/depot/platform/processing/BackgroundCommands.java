@@ -1,6 +1,7 @@
 package io.depot.platform.processing;
 
 import io.depot.error.DepotException;
+import io.opentelemetry.context.Context;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.beans.factory.DisposableBean;
 
@@ -47,7 +48,8 @@ public final class BackgroundCommands implements DisposableBean {
      */
     @SuppressWarnings("unchecked")
     public <R> R send(Object command) {
-        Future<Object> outcome = executor.submit(() -> gateway.send(command).get());
+        // The handler's trace goes along to the command's thread, so the command is part of the same trace.
+        Future<Object> outcome = executor.submit(Context.current().wrap(() -> gateway.send(command).get()));
         try {
             return (R) outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -44,7 +45,7 @@ public class StorageAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     S3AsyncClient s3AsyncClient(StorageProperties properties, StorageEndpoint endpoint,
-                                ObjectProvider<MeterRegistry> meters) {
+                                ObjectProvider<ExecutionInterceptor> interceptors, ObjectProvider<MeterRegistry> meters) {
         var builder = S3AsyncClient.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(endpoint))
@@ -54,12 +55,15 @@ public class StorageAutoConfiguration {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(512)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
+                // Every S3 call seen by the interceptors the services declare (its trace span, for one), and counted.
+                .overrideConfiguration(c -> {
+                    interceptors.orderedStream().forEach(c::addExecutionInterceptor);
+                    meters.ifAvailable(registry -> c.addExecutionInterceptor(new StorageMeters(registry)));
+                });
         if (endpoint.endpoint() != null) {
             builder.endpointOverride(endpoint.endpoint());
         }
-        meters.ifAvailable(registry -> builder.overrideConfiguration(c -> c
-                .addExecutionInterceptor(new StorageMeters(registry))));
         return builder.build();
     }
 

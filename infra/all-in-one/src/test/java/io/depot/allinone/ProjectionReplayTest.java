@@ -61,6 +61,9 @@ class ProjectionReplayTest extends EndToEndTest {
         int oldGeneration = before.get("generation").get("live_generation").asInt();
         List<String> oldCollections = List.of(liveName("files", oldGeneration), liveName("file_versions", oldGeneration));
         Map<String, Document> unchanged = documents(oldCollections.get(0));
+        int sharesGeneration = api.get("/v1/admin/projections/file-shares", admin).json()
+                .get("generation").get("live_generation").asInt();
+        Map<String, Document> shares = documents(liveName("file_shares", sharesGeneration));
         watched.forEach(unchanged::remove);
 
         AtomicBoolean running = new AtomicBoolean(true);
@@ -108,13 +111,11 @@ class ProjectionReplayTest extends EndToEndTest {
             assertThat(started.status()).as(started.body()).isEqualTo(202);
             assertThat(started.json().get("replaying").asBoolean()).isTrue();
             assertThat(started.json().get("generation").get("rebuild").get("generation").asInt()).isEqualTo(oldGeneration + 1);
-            // A second rebuild while one runs is refused.
+            // A second rebuild while one runs is refused; another read model rebuilds alongside.
             assertThat(api.post("/v1/admin/projections/files/replay", admin, null).status()).isEqualTo(409);
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                JsonNode generation = api.get("/v1/admin/projections/files", admin).json().get("generation");
-                return generation.get("live_generation").asInt() == oldGeneration + 1
-                        && !generation.hasNonNull("retiring_generation");
-            });
+            assertThat(api.post("/v1/admin/projections/file-shares/replay", admin, null).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    switched("files", oldGeneration + 1, admin) && switched("file-shares", sharesGeneration + 1, admin));
         } finally {
             running.set(false);
             writer.join();
@@ -129,6 +130,8 @@ class ProjectionReplayTest extends EndToEndTest {
                 .contains(liveName("files", oldGeneration + 1), liveName("file_versions", oldGeneration + 1));
         Map<String, Document> rebuilt = documents(liveName("files", oldGeneration + 1));
         assertThat(rebuilt).containsAllEntriesOf(unchanged);
+        assertThat(documents(liveName("file_shares", sharesGeneration + 1))).isEqualTo(shares);
+        assertThat(names).doesNotContain(liveName("file_shares", sharesGeneration));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> watched.forEach(fileId ->
                 assertThat(api.get("/v1/files/" + fileId, owner).json().get("tags").get(0).asText())
                         .isEqualTo("n=" + written.get(fileId))));
@@ -140,6 +143,12 @@ class ProjectionReplayTest extends EndToEndTest {
         assertThat(api.post("/v1/admin/projections/version-verification/replay", admin, null).status()).isEqualTo(409);
         assertThat(api.post("/v1/admin/projections/files/replay", owner, null).status()).isEqualTo(403);
         assertThat(api.get("/v1/admin/projections/no-such-thing", admin).status()).isEqualTo(404);
+    }
+
+    /** Whether reads of the read model use {@code generation} and its previous copy is gone. */
+    private boolean switched(String group, int generation, String admin) {
+        JsonNode status = api.get("/v1/admin/projections/" + group, admin).json().get("generation");
+        return status.get("live_generation").asInt() == generation && !status.hasNonNull("retiring_generation");
     }
 
     /** Records the tag number an answer shows, and any answer older than one already seen. */

@@ -220,7 +220,7 @@ class ReconcileTest extends EndToEndTest {
     }
 
     private String objectKey(String fileId) {
-        return readModels.getCollection("files").find(new org.bson.Document("_id", fileId)).first().getString("object_key");
+        return readModel("files", "files").find(new org.bson.Document("_id", fileId)).first().getString("object_key");
     }
 
     private static String liveSingleKey(JsonNode upload) {

@@ -1,7 +1,6 @@
 package io.depot.projection.file;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
@@ -33,6 +32,7 @@ import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -62,9 +62,9 @@ public class FileProjection {
     private final FileVersions versions;
     private final FileViewCache cache;
 
-    public FileProjection(MongoDatabase database, FileViewCache cache) {
-        this.files = database.getCollection(COLLECTION);
-        this.versions = new FileVersions(database);
+    public FileProjection(ReadModelCollections collections, FileViewCache cache) {
+        this.files = collections.collection(GROUP, COLLECTION);
+        this.versions = new FileVersions(collections);
         this.cache = cache;
         files.createIndex(Indexes.compoundIndex(Indexes.ascending("owner_id"), Indexes.descending("created_at")));
         // Serves the tag filter of a listing: tags is an array, so this is a multikey index.

@@ -1,7 +1,6 @@
 package io.depot.projection.file;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
@@ -13,6 +12,7 @@ import io.depot.file.FileShareRevokedEvent;
 import io.depot.file.FileSharedEvent;
 import io.depot.file.ListFileSharesQuery;
 import io.depot.file.ShareView;
+import io.depot.platform.readmodel.ReadModelCollections;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
@@ -39,8 +39,8 @@ public class FileShareProjection {
 
     private final MongoCollection<Document> shares;
 
-    public FileShareProjection(MongoDatabase database) {
-        this.shares = database.getCollection(COLLECTION);
+    public FileShareProjection(ReadModelCollections collections) {
+        this.shares = collections.collection(GROUP, COLLECTION);
         shares.createIndex(Indexes.compoundIndex(Indexes.ascending("file_id"), Indexes.descending("created_at")));
     }
 

@@ -1,7 +1,6 @@
 package io.depot.projection.file;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.UpdateOptions;
@@ -12,6 +11,7 @@ import io.depot.file.FileVersionPage;
 import io.depot.file.FileVersionView;
 import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Pages;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -31,8 +31,8 @@ final class FileVersions {
 
     private final MongoCollection<Document> versions;
 
-    FileVersions(MongoDatabase database) {
-        this.versions = database.getCollection(COLLECTION);
+    FileVersions(ReadModelCollections collections) {
+        this.versions = collections.collection(FileProjection.GROUP, COLLECTION);
         versions.createIndex(Indexes.compoundIndex(Indexes.ascending("file_id"), Indexes.descending("version")));
     }
 

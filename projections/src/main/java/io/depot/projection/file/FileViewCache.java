@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.depot.file.FileView;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.platform.redis.SharedRedis;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  * projection's newer one. Entries expire after {@code depot.cache.ttl}, which also bounds how stale an entry can be
  * when a write to Redis failed. A Redis that fails or is away is a cache miss, counted in {@code depot.cache.errors};
  * the cache is used again as soon as the shared connection is back.
+ *
+ * <p>Keys name the generation of the {@code files} read model they were read from: a rebuild's processor fills the new
+ * generation's entries while readers still use the old ones, so when reads switch to the new copy they find entries as
+ * current as it is, never a stale entry from the old copy followed by a fresher one.
  */
 @Component
 @EnableConfigurationProperties(FileViewCacheProperties.class)
@@ -48,8 +53,11 @@ public class FileViewCache {
     private final Counter errors;
     private final SharedRedis redis;
     private final Cache<String, String> local;
+    private final ReadModelCollections generations;
 
-    public FileViewCache(FileViewCacheProperties properties, SharedRedis redis, Clock clock, MeterRegistry meters) {
+    public FileViewCache(FileViewCacheProperties properties, SharedRedis redis, Clock clock, MeterRegistry meters,
+                         ReadModelCollections generations) {
+        this.generations = generations;
         this.ttl = properties.ttl();
         this.prefix = properties.keyPrefix();
         this.redis = redis;
@@ -69,13 +77,13 @@ public class FileViewCache {
      */
     public Mono<Optional<FileView>> get(String fileId) {
         if (local != null) {
-            return Mono.justOrEmpty(local.getIfPresent(fileId)).map(this::read);
+            return Mono.justOrEmpty(local.getIfPresent(key(fileId))).map(this::read);
         }
         StatefulRedisConnection<String, byte[]> connection = connection();
         if (connection == null) {
             return Mono.empty();
         }
-        return Mono.fromCompletionStage(connection.async().get(prefix + fileId))
+        return Mono.fromCompletionStage(connection.async().get(key(fileId)))
                 .map(value -> read(new String(value, StandardCharsets.UTF_8)))
                 .onErrorResume(e -> {
                     errors.increment();
@@ -87,12 +95,12 @@ public class FileViewCache {
     public void offer(FileView view) {
         String value = write(view);
         if (local != null) {
-            local.asMap().putIfAbsent(view.fileId(), value);
+            local.asMap().putIfAbsent(key(view.fileId()), value);
             return;
         }
         StatefulRedisConnection<String, byte[]> connection = connection();
         if (connection != null) {
-            connection.async().set(prefix + view.fileId(), bytes(value), SetArgs.Builder.nx().px(ttl.toMillis()))
+            connection.async().set(key(view.fileId()), bytes(value), SetArgs.Builder.nx().px(ttl.toMillis()))
                     .exceptionally(e -> {
                         errors.increment();
                         return null;
@@ -104,7 +112,7 @@ public class FileViewCache {
     void put(String fileId, FileView view) {
         String value = view == null ? TOMBSTONE : write(view);
         if (local != null) {
-            local.put(fileId, value);
+            local.put(key(fileId), value);
             return;
         }
         StatefulRedisConnection<String, byte[]> connection = connection();
@@ -112,11 +120,17 @@ public class FileViewCache {
             return;
         }
         try {
-            connection.sync().set(prefix + fileId, bytes(value), SetArgs.Builder.px(ttl.toMillis()));
+            connection.sync().set(key(fileId), bytes(value), SetArgs.Builder.px(ttl.toMillis()));
         } catch (RuntimeException e) {
             // The entry expires within the TTL; the projection does not stop for its cache.
             errors.increment();
         }
+    }
+
+    /** The generation the caller reads, or the projection's processor writes; generation 1 keeps the plain keys. */
+    private String key(String fileId) {
+        int generation = generations.generation(FileProjection.GROUP);
+        return generation == 1 ? prefix + fileId : prefix + "g" + generation + ":" + fileId;
     }
 
     /** The shared connection, or null while Redis is away: a miss, counted. */

@@ -1,7 +1,6 @@
 package io.depot.projection.reconcile;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
@@ -14,6 +13,7 @@ import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.reconcile.ListObjectRecordsQuery;
 import io.depot.reconcile.ObjectRecord;
 import io.depot.reconcile.ObjectRecordPage;
@@ -49,8 +49,8 @@ public class ObjectRecordProjection {
 
     private final MongoCollection<Document> records;
 
-    public ObjectRecordProjection(MongoDatabase database) {
-        this.records = database.getCollection(COLLECTION);
+    public ObjectRecordProjection(ReadModelCollections collections) {
+        this.records = collections.collection(GROUP, COLLECTION);
     }
 
     /**

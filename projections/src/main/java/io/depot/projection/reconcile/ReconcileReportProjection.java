@@ -1,12 +1,12 @@
 package io.depot.projection.reconcile;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Pages;
 import io.depot.reconcile.FindReconcileRunQuery;
 import io.depot.reconcile.FindingKind;
@@ -51,9 +51,9 @@ public class ReconcileReportProjection {
     private final MongoCollection<Document> runs;
     private final MongoCollection<Document> findings;
 
-    public ReconcileReportProjection(MongoDatabase database) {
-        this.runs = database.getCollection("reconcile_runs");
-        this.findings = database.getCollection("reconcile_findings");
+    public ReconcileReportProjection(ReadModelCollections collections) {
+        this.runs = collections.collection(GROUP, "reconcile_runs");
+        this.findings = collections.collection(GROUP, "reconcile_findings");
         runs.createIndex(Indexes.descending("started_at"));
         findings.createIndex(Indexes.ascending("run_id", "sequence"));
     }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.platform.redis.RedisConnectionProperties;
 import io.depot.platform.redis.SharedRedis;
 import java.time.Clock;
@@ -48,8 +49,9 @@ class FileProjectionRedeliveryTest {
                 Map.of()));
         connections.add(redis);
         FileViewCache cache = new FileViewCache(FileViewCacheTest.settings("depot.cache", FileViewCacheProperties.class,
-                Map.of("depot.cache.key-prefix", "depot-test:")), redis, Clock.systemUTC(), new SimpleMeterRegistry());
-        return new FileProjection(database, cache);
+                Map.of("depot.cache.key-prefix", "depot-test:")), redis, Clock.systemUTC(), new SimpleMeterRegistry(),
+                ReadModelCollections.of(database));
+        return new FileProjection(ReadModelCollections.of(database), cache);
     };
 
     @AfterEach

@@ -5,6 +5,7 @@ import io.depot.file.FileView;
 import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.platform.redis.RedisConnectionProperties;
 import io.depot.platform.redis.SharedRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,7 +63,7 @@ class FileViewCacheTest {
         FileViewCache cache = new FileViewCache(settings("depot.cache", FileViewCacheProperties.class, Map.of(
                 "depot.cache.ttl", ttl.toMillis() + "ms",
                 "depot.cache.key-prefix", "depot-test:" + UUID.randomUUID() + ":")),
-                redis, Clock.systemUTC(), new SimpleMeterRegistry());
+                redis, Clock.systemUTC(), new SimpleMeterRegistry(), ReadModelCollections.of(null));
         if (store.equals("redis")) {
             await().atMost(Duration.ofSeconds(5)).until(() -> redis.connection() != null);
         }
@@ -104,7 +105,8 @@ class FileViewCacheTest {
     void theLocalCacheStaysWithinItsBoundAndKeepsWhatIsReadOften() {
         redis = new SharedRedis(settings("depot.redis", RedisConnectionProperties.class, Map.of()));
         FileViewCache cache = new FileViewCache(settings("depot.cache", FileViewCacheProperties.class,
-                Map.of("depot.cache.local-entries", "50")), redis, Clock.systemUTC(), new SimpleMeterRegistry());
+                Map.of("depot.cache.local-entries", "50")), redis, Clock.systemUTC(), new SimpleMeterRegistry(),
+                ReadModelCollections.of(null));
         cache.put("hot", view("hot", 1));
         for (int i = 0; i < 500; i++) {
             cache.put("f" + i, view("f" + i, 1));

@@ -3,6 +3,7 @@ package io.depot.projection.file;
 import io.depot.platform.limits.Limit;
 import io.depot.platform.limits.LimitsProperties;
 import io.depot.platform.limits.RateLimiter;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.platform.redis.RedisConnectionProperties;
 import io.depot.platform.redis.SharedRedis;
 import io.lettuce.core.RedisClient;
@@ -91,7 +92,8 @@ class SharedRedisReconnectTest {
 
     private FileViewCache cache(SharedRedis redis) {
         return new FileViewCache(settings("depot.cache", FileViewCacheProperties.class,
-                Map.of("depot.cache.key-prefix", "file:")), redis, Clock.systemUTC(), meters);
+                Map.of("depot.cache.key-prefix", "file:")), redis, Clock.systemUTC(), meters,
+                ReadModelCollections.of(null));
     }
 
     private RateLimiter limiter(SharedRedis redis) {

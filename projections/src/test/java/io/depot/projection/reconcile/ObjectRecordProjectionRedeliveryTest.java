@@ -7,6 +7,7 @@ import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.AggregateEvents;
 import io.depot.projection.Redelivery;
 import io.depot.reconcile.ObjectState;
@@ -59,7 +60,8 @@ class ObjectRecordProjectionRedeliveryTest {
                 file.next(new FileInfectedEvent("f1", 2, key("f1", "u3"), "Eicar", "quarantine/u3", minute(6))),
                 file.next(new FileDeletedEvent("f1", "alice", 2, List.of(key("f1", "u1")), minute(7))));
 
-        Map<String, List<Document>> readModel = redelivery.assertSameReadModel(ObjectRecordProjection::new, committed);
+        Map<String, List<Document>> readModel = redelivery.assertSameReadModel(
+                database -> new ObjectRecordProjection(ReadModelCollections.of(database)), committed);
 
         assertThat(readModel.get(ObjectRecordProjection.COLLECTION))
                 .extracting(d -> d.getString("_id") + " " + d.getString("state"))

@@ -1,5 +1,6 @@
 package io.depot.projection.reconcile;
 
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.AggregateEvents;
 import io.depot.projection.Redelivery;
 import io.depot.reconcile.FindReconcileRunQuery;
@@ -43,10 +44,12 @@ class ReconcileReportProjectionRedeliveryTest {
                 finished.next(new ReconcileRunFinishedEvent("r1", new ReconcileCounts(10, 2, 9, 3), 2, minute(3))),
                 failed.next(new ReconcileRunFailedEvent("r2", "storage unreachable", minute(4))));
 
-        redelivery.assertSameReadModel(ReconcileReportProjection::new, committed);
+        redelivery.assertSameReadModel(database -> new ReconcileReportProjection(ReadModelCollections.of(database)),
+                committed);
 
         ReconcileReportProjection reports = new ReconcileReportProjection(
-                redelivery.deliver(ReconcileReportProjection::new, committed));
+                ReadModelCollections.of(redelivery.deliver(
+                        database -> new ReconcileReportProjection(ReadModelCollections.of(database)), committed)));
         ReconcileRunView r1 = reports.handle(new FindReconcileRunQuery("r1", 10)).orElseThrow();
         assertThat(r1.status()).isEqualTo(ReconcileRunStatus.FINISHED);
         assertThat(r1.findings()).extracting(ReconcileFinding::kind)

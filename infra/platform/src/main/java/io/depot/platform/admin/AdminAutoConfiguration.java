@@ -1,6 +1,7 @@
 package io.depot.platform.admin;
 
 import io.depot.platform.processing.ProcessingProperties;
+import io.depot.platform.readmodel.Rebuilds;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,8 +14,8 @@ public class AdminAutoConfiguration {
 
     @Bean
     ProjectionAdminController projectionAdminController(EventProcessingConfiguration processing, EventStore eventStore,
-                                                        ProcessingProperties properties) {
-        return new ProjectionAdminController(processing, eventStore, properties);
+                                                        ProcessingProperties properties, Rebuilds rebuilds) {
+        return new ProjectionAdminController(processing, eventStore, properties, rebuilds);
     }
 
     @Bean

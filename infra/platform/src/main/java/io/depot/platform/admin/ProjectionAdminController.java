@@ -3,6 +3,8 @@ package io.depot.platform.admin;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.platform.processing.ProcessingProperties;
+import io.depot.platform.readmodel.Generations;
+import io.depot.platform.readmodel.Rebuilds;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -22,11 +24,13 @@ import java.util.Map;
 
 /**
  * Operators' view of the event processors this service runs ({@code /v1/admin/projections}, role {@code admin}):
- * where each stands against the head of the event store, and a replay that rebuilds a read model from the first
- * event. A replay resets the processor's tokens, which calls its reset handlers (the read model is emptied), and
- * the processor then catches up from zero; every handler is idempotent, so the result equals the original. Only the
- * projections ({@code depot.processing.replayable}) replay: sagas and workers act on storage, send commands and
- * schedule deadlines, and a replay would do all that again, so they answer 409.
+ * where each stands against the head of the event store, every segment's owner and position across the instances
+ * (from the shared token store), and a replay that rebuilds a read model from the first event. A projection that takes
+ * its collections from {@code ReadModelCollections} is rebuilt beside its live copy, which keeps answering until the
+ * new one has caught up ({@link Rebuilds}); any other replayable one has its tokens reset, which empties it, and
+ * catches up from zero. Every handler is idempotent, so the result equals the original. Only the projections
+ * ({@code depot.processing.replayable}) replay: sagas and workers act on storage, send commands and schedule
+ * deadlines, and a replay would do all that again, so they answer 409.
  */
 @RestController
 public class ProjectionAdminController {
@@ -34,17 +38,23 @@ public class ProjectionAdminController {
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;
     private final ProcessingProperties properties;
+    private final Rebuilds rebuilds;
 
     public ProjectionAdminController(EventProcessingConfiguration processing, EventStore eventStore,
-                                     ProcessingProperties properties) {
+                                     ProcessingProperties properties, Rebuilds rebuilds) {
         this.processing = processing;
         this.eventStore = eventStore;
         this.properties = properties;
+        this.rebuilds = rebuilds;
     }
 
-    /** Where a processor stands. */
+    /**
+     * Where a processor stands. {@code replaying} is true while a rebuild runs; {@code generation} says which copy
+     * of the read model reads use, and {@code rebuild} how far the next one has come.
+     */
     public record ProcessorStatus(String name, long position, long head, boolean caughtUp, boolean replaying,
-                                  boolean running, int segments) {
+                                  boolean running, int segments, List<Rebuilds.SegmentPosition> instanceSegments,
+                                  Rebuilds.Status generation) {
     }
 
     @GetMapping("/v1/admin/projections")
@@ -52,7 +62,7 @@ public class ProjectionAdminController {
         return Mono.fromCallable(() -> {
             long head = head();
             return streaming().entrySet().stream()
-                    .map(e -> status(e.getKey(), e.getValue(), head))
+                    .map(e -> status(e.getKey(), head))
                     .sorted(Comparator.comparing(ProcessorStatus::name))
                     .toList();
         }).subscribeOn(Schedulers.boundedElastic());
@@ -60,7 +70,7 @@ public class ProjectionAdminController {
 
     @GetMapping("/v1/admin/projections/{name}")
     Mono<ProcessorStatus> one(@PathVariable String name) {
-        return Mono.fromCallable(() -> status(name, processor(name), head())).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> status(name, head())).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Rebuilds the processor's read model from the first event; answers at once, the replay runs on. */
@@ -74,20 +84,30 @@ public class ProjectionAdminController {
                         + " read model (storage, commands, deadlines); replaying it would repeat those effects. Only "
                         + String.join(", ", properties.replayable()) + " can be replayed");
             }
+            if (rebuilds.besideLive(name)) {
+                rebuilds.start(name);
+                return status(name, head());
+            }
             if (!processor.supportsReset()) {
                 throw new DepotException(ErrorCode.VALIDATION_FAILED, "processor " + name + " cannot be replayed");
             }
             processor.shutDown();
             processor.resetTokens();
             processor.start();
-            return status(name, processor, head());
+            return status(name, head());
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** This service's processors by processing group; a rebuilt projection's is the one of its live generation. */
     private Map<String, StreamingEventProcessor> streaming() {
-        return processing.eventProcessors().entrySet().stream()
-                .filter(e -> e.getValue() instanceof StreamingEventProcessor)
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (StreamingEventProcessor) e.getValue()));
+        Map<String, StreamingEventProcessor> byGroup = new java.util.TreeMap<>();
+        processing.eventProcessors().forEach((name, p) -> {
+            String group = Generations.groupOf(name);
+            rebuilds.liveProcessor(group).or(() -> java.util.Optional.of(p))
+                    .filter(StreamingEventProcessor.class::isInstance)
+                    .ifPresent(live -> byGroup.put(group, (StreamingEventProcessor) live));
+        });
+        return byGroup;
     }
 
     private StreamingEventProcessor processor(String name) {
@@ -103,13 +123,17 @@ public class ProjectionAdminController {
         return token == null ? -1 : token.position().orElse(-1);
     }
 
-    private static ProcessorStatus status(String name, StreamingEventProcessor processor, long head) {
+    private ProcessorStatus status(String name, long head) {
+        StreamingEventProcessor processor = processor(name);
         Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
         long position = segments.values().stream()
                 .mapToLong(s -> s.getCurrentPosition().orElse(-1)).min().orElse(-1);
-        boolean caughtUp = !segments.isEmpty() && position >= head;
+        Rebuilds.Status generation = rebuilds.status(name);
+        boolean caughtUp = !segments.isEmpty() && position >= head && generation.rebuild() == null;
         // Axon keeps a replay token until an event past the reset point arrives; a replay that reached the head is done.
-        boolean replaying = !caughtUp && segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
-        return new ProcessorStatus(name, position, head, caughtUp, replaying, processor.isRunning(), segments.size());
+        boolean replaying = generation.rebuild() != null
+                || !caughtUp && segments.values().stream().anyMatch(EventTrackerStatus::isReplaying);
+        return new ProcessorStatus(name, position, head, caughtUp, replaying, processor.isRunning(), segments.size(),
+                rebuilds.segments(processor.getName()), generation);
     }
 }

@@ -240,8 +240,7 @@ public class StoredFile {
     @CommandHandler
     public SharedFile handle(DownloadSharedFileCommand command) {
         SharedFile served = shared(command.shareId(), command.tokenHash(), command.at());
-        apply(new FileDownloadedEvent(fileId, served.version(), null, command.clientAddress(), command.at(),
-                command.shareId()));
+        apply(new FileShareUsedEvent(fileId, command.shareId(), served.version(), command.at()));
         Integer left = served.downloadsLeft();
         return new SharedFile(fileId, served.shareId(), served.version(), served.filename(), served.contentType(),
                 served.size(), served.sha256(), served.objectKey(), served.expiresAt(), left == null ? null : left - 1);
@@ -533,6 +532,12 @@ public class StoredFile {
         shares.get(event.shareId()).revoked = true;
     }
 
+    @EventSourcingHandler
+    void on(FileShareUsedEvent event) {
+        shares.get(event.shareId()).downloads++;
+    }
+
+    /** Files recorded their links' downloads as FileDownloaded events before FileShareUsed existed. */
     @EventSourcingHandler
     void on(FileDownloadedEvent event) {
         if (event.shareId() != null) {

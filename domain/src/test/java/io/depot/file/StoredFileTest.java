@@ -305,13 +305,23 @@ class StoredFileTest {
     }
 
     @Test
-    void aShareDownloadIsRecordedNamingTheShareUntilItsDownloadsAreUsedUp() {
+    void aShareUseIsCountedUntilItsDownloadsAreUsedUp() {
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(1))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
-                .expectEvents(new FileDownloadedEvent("f-1", 1, null, "10.0.0.1", T0, "s-1"));
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
+                .expectEvents(new FileShareUsedEvent("f-1", "s-1", 1, T0));
+        fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(1),
+                        new FileShareUsedEvent("f-1", "s-1", 1, T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
+                .expectException(Matchers.predicate(e -> e instanceof DepotException d
+                        && d.code() == ErrorCode.SHARE_EXHAUSTED))
+                .expectNoEvents();
+    }
+
+    @Test
+    void aShareDownloadRecordedBeforeShareUsesExistedStillCounts() {
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(1),
                         new FileDownloadedEvent("f-1", 1, null, "10.0.0.1", T0, "s-1"))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.SHARE_EXHAUSTED))
                 .expectNoEvents();
@@ -321,26 +331,26 @@ class StoredFileTest {
     void aShareRefusesAWrongSecretAndStopsWhenExpiredRevokedOrTheFileIsDeleted() {
         String wrong = ShareTokens.hash(new byte[]{1});
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", wrong, "10.0.0.1", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", wrong, T0))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.SHARE_NOT_FOUND));
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", LATER))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, LATER))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.SHARE_EXPIRED));
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
                         new FileShareRevokedEvent("f-1", "s-1", "alice", T0))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.SHARE_REVOKED));
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
                         new FileDeletedEvent("f-1", "alice", 1, List.of("objects/f-1/u-1"), T0))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.SHARE_NOT_FOUND));
         fixture.given(versioned(1, "u-1"), available(1, "u-1"), shared(null),
                         new FileInfectedEvent("f-1", 1, "objects/f-1/u-1", "Eicar", null, T0))
-                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, "10.0.0.1", T0))
+                .when(new DownloadSharedFileCommand("f-1", "s-1", SECRET_HASH, T0))
                 .expectException(Matchers.predicate(e -> e instanceof DepotException d
                         && d.code() == ErrorCode.FILE_INFECTED));
     }

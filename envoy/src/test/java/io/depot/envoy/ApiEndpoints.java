@@ -39,6 +39,8 @@ final class ApiEndpoints {
                 new Endpoint("GET", "/v1/users/alice/files", false, "query"),
                 new Endpoint("GET", "/v1/files/f1/download", false, "query"),
                 new Endpoint("GET", "/v1/audit/downloads", false, "query"),
+                new Endpoint("GET", "/v1/audit/downloads/verify", false, "query"),
+                new Endpoint("GET", "/v1/audit/downloads/export", false, "query"),
                 new Endpoint("DELETE", "/v1/files/f1", false, "command"),
                 new Endpoint("GET", "/v1/files/f1/history", false, "query"),
                 new Endpoint("GET", "/v1/files/f1/versions", false, "query"),

@@ -4,6 +4,7 @@ import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.DescribeShareCommand;
 import io.depot.file.DownloadSharedFileCommand;
+import io.depot.file.FileDownloadedEvent;
 import io.depot.file.RevokeShareCommand;
 import io.depot.file.ShareFileCommand;
 import io.depot.file.ShareTokens;
@@ -13,6 +14,7 @@ import io.depot.platform.storage.DownloadTarget;
 import io.depot.platform.storage.DownloadUrls;
 import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.trail.DownloadTrail;
 import io.depot.platform.web.ClientAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -45,7 +47,7 @@ import java.util.UUID;
  * Share links: the owner makes and revokes them; anyone holding a link's token reads what it shares and downloads it,
  * without an account. Every check (token, expiry, revocation, downloads left, the file and version still there) is the
  * file's own, so a link works the same on every instance, and each download through it is a FileDownloaded event
- * naming it.
+ * naming it, in the same download trail as every other download.
  */
 @RestController
 class ShareController {
@@ -55,15 +57,17 @@ class ShareController {
 
     private final CommandGateway commands;
     private final DownloadUrls downloadUrls;
+    private final DownloadTrail downloads;
     private final ClientAddress clientAddress;
     private final Duration maxUrlExpiry;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    ShareController(CommandGateway commands, DownloadUrls downloadUrls, ClientAddress clientAddress,
-                    StorageProperties storageProperties, Clock clock) {
+    ShareController(CommandGateway commands, DownloadUrls downloadUrls, DownloadTrail downloads,
+                    ClientAddress clientAddress, StorageProperties storageProperties, Clock clock) {
         this.commands = commands;
         this.downloadUrls = downloadUrls;
+        this.downloads = downloads;
         this.clientAddress = clientAddress;
         this.maxUrlExpiry = storageProperties.maxDownloadUrlExpiry();
         this.clock = clock;
@@ -111,7 +115,11 @@ class ShareController {
                 .map(SharedFileResponse::of);
     }
 
-    /** A download URL for the shared version, counted against the link's downloads; needs no account. */
+    /**
+     * A download URL for the shared version, counted against the link's downloads; needs no account. The download is
+     * recorded once the file has counted it and before the URL leaves: should recording fail, the link has lost a use
+     * and the holder gets a 503 instead of an unrecorded URL.
+     */
     @GetMapping("/v1/shares/{token}/download")
     Mono<ShareDownloadResponse> download(@PathVariable String token, @RequestParam(defaultValue = "300") long expiry,
                                          ServerWebExchange exchange) {
@@ -122,8 +130,10 @@ class ShareController {
         Instant now = clock.instant();
         String client = clientAddress.of(exchange.getRequest());
         return Dispatch.<SharedFile>command(commands, new DownloadSharedFileCommand(presented.fileId(),
-                        presented.shareId(), presented.tokenHash(), client, now))
+                        presented.shareId(), presented.tokenHash(), now))
                 .onErrorMap(AggregateNotFoundException.class, ShareController::noShare)
+                .flatMap(shared -> downloads.record(new FileDownloadedEvent(shared.fileId(), shared.version(), null,
+                        client, now, shared.shareId())).thenReturn(shared))
                 .map(shared -> {
                     // A URL never outlives its link by more than a second.
                     long seconds = Math.max(1, Math.min(Math.min(expiry, maxUrlExpiry.toSeconds()),

@@ -152,6 +152,15 @@ abstract class EndToEndTest {
                 .toList();
     }
 
+    /** The stored FileDownloaded events of a file, as their JSON payloads, in the order they were stored. */
+    List<String> downloadEvents(String fileId) {
+        return jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE payloadType = ? ORDER BY globalIndex",
+                        byte[].class, "io.depot.file.FileDownloadedEvent").stream()
+                .map(p -> new String(p, java.nio.charset.StandardCharsets.UTF_8))
+                .filter(p -> p.contains("\"fileId\":\"" + fileId + "\""))
+                .toList();
+    }
+
     // ---- upload helpers --------------------------------------------------------------------------------
 
     JsonNode initiate(String token, String filename, long size, Long partSize, String sha256) {

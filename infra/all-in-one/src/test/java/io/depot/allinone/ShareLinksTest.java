@@ -112,7 +112,7 @@ class ShareLinksTest extends EndToEndTest {
         assertThat(download.status()).as(download.body()).isEqualTo(200);
         assertThat(download.json().get("version").asLong()).isEqualTo(1);
         assertThat(api.getUrl(download.json().get("url").asText(), Map.of()).body()).isEqualTo(first);
-        assertThat(eventTypes(id)).contains("FileSharedEvent", "FileDownloadedEvent");
+        assertThat(eventTypes(id)).contains("FileSharedEvent", "FileShareUsedEvent");
     }
 
     @Test
@@ -135,7 +135,10 @@ class ShareLinksTest extends EndToEndTest {
         } finally {
             pool.shutdown();
         }
-        assertThat(eventTypes(id).stream().filter("FileDownloadedEvent"::equals)).hasSize(3);
+        assertThat(eventTypes(id).stream().filter("FileShareUsedEvent"::equals)).hasSize(3);
+        // Each use is a download in the trail, naming the link, recorded before the URL was given.
+        assertThat(downloadEvents(id)).hasSize(3)
+                .allSatisfy(event -> assertThat(event).contains("\"shareId\":\"", "\"chainId\":\""));
     }
 
     private String share(String owner, String fileId, Map<String, Object> body) {

@@ -9,9 +9,12 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import io.depot.audit.CountDownloadsQuery;
 import io.depot.audit.DownloadPage;
 import io.depot.audit.DownloadRecord;
+import io.depot.audit.FindDownloadsByIdQuery;
 import io.depot.audit.FindDownloadsQuery;
+import io.depot.file.DownloadLink;
 import io.depot.file.FileDownloadedEvent;
 import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
@@ -30,7 +33,8 @@ import java.util.List;
 
 /**
  * The {@code downloads} read model for auditors: one document per FileDownloaded event, keyed by the event's id,
- * so a replay rebuilds the same history.
+ * so a replay rebuilds the same history. Each keeps its event's place in the download trail's hash chains, so the
+ * verifier can tell a document that no longer agrees with its event.
  */
 @Component
 @ProcessingGroup(DownloadHistoryProjection.GROUP)
@@ -65,13 +69,18 @@ public class DownloadHistoryProjection {
             unitOfWork.root().onPrepareCommit(u -> insert(inserts));
             return inserts;
         });
+        DownloadLink link = event.link();
         batch.add(new InsertOneModel<>(new Document("_id", message.getIdentifier())
                 .append("file_id", event.fileId())
                 .append("version", event.version())
                 .append("user_id", event.userId())
                 .append("share_id", event.shareId())
                 .append("client_address", event.clientAddress())
-                .append("at", Date.from(event.downloadedAt()))));
+                .append("at", Date.from(event.downloadedAt()))
+                .append("chain_id", link == null ? null : link.chainId())
+                .append("chain_sequence", link == null ? null : link.sequence())
+                .append("previous_hash", link == null ? null : link.previousHash())
+                .append("hash", link == null ? null : link.hash())));
     }
 
     private void insert(List<InsertOneModel<Document>> inserts) {
@@ -93,6 +102,18 @@ public class DownloadHistoryProjection {
     }
 
     @QueryHandler
+    public List<DownloadRecord> handle(FindDownloadsByIdQuery query) {
+        List<DownloadRecord> found = new ArrayList<>(query.eventIds().size());
+        downloads.find(Filters.in("_id", query.eventIds())).forEach(d -> found.add(record(d)));
+        return found;
+    }
+
+    @QueryHandler
+    public Long handle(CountDownloadsQuery query) {
+        return downloads.countDocuments(range(new ArrayList<>(), query.from(), query.to()));
+    }
+
+    @QueryHandler
     public DownloadPage handle(FindDownloadsQuery query) {
         List<Bson> filters = new ArrayList<>();
         if (query.fileId() != null) {
@@ -101,17 +122,26 @@ public class DownloadHistoryProjection {
         if (query.userId() != null) {
             filters.add(Filters.eq("user_id", query.userId()));
         }
-        if (query.from() != null) {
-            filters.add(Filters.gte("at", Date.from(query.from())));
-        }
-        if (query.to() != null) {
-            filters.add(Filters.lt("at", Date.from(query.to())));
-        }
-        var slice = Pages.read(downloads.find(filters.isEmpty() ? new Document() : Filters.and(filters))
+        var slice = Pages.read(downloads.find(range(filters, query.from(), query.to()))
                         .sort(Sorts.orderBy(Sorts.descending("at"), Sorts.descending("_id"))), query.page(), query.size(),
-                d -> new DownloadRecord(d.getString("_id"), d.getString("file_id"), d.getLong("version"),
-                        d.getString("user_id"), d.getString("client_address"), d.getDate("at").toInstant(),
-                        d.getString("share_id")));
+                DownloadHistoryProjection::record);
         return new DownloadPage(slice.items(), query.page(), query.size(), slice.nextPage());
+    }
+
+    private static Bson range(List<Bson> filters, java.time.Instant from, java.time.Instant to) {
+        if (from != null) {
+            filters.add(Filters.gte("at", Date.from(from)));
+        }
+        if (to != null) {
+            filters.add(Filters.lt("at", Date.from(to)));
+        }
+        return filters.isEmpty() ? new Document() : Filters.and(filters);
+    }
+
+    private static DownloadRecord record(Document d) {
+        return new DownloadRecord(d.getString("_id"), d.getString("file_id"), d.getLong("version"),
+                d.getString("user_id"), d.getString("client_address"), d.getDate("at").toInstant(),
+                d.getString("share_id"), d.getString("chain_id"), d.getLong("chain_sequence"),
+                d.getString("previous_hash"), d.getString("hash"));
     }
 }

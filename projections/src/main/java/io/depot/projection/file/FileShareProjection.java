@@ -9,6 +9,7 @@ import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileDownloadedEvent;
 import io.depot.file.FileShareRevokedEvent;
+import io.depot.file.FileShareUsedEvent;
 import io.depot.file.FileSharedEvent;
 import io.depot.file.ListFileSharesQuery;
 import io.depot.file.ShareView;
@@ -66,11 +67,24 @@ public class FileShareProjection {
     }
 
     @EventHandler
+    void on(FileShareUsedEvent event, @SequenceNumber long sequence) {
+        count(event.shareId(), sequence);
+    }
+
+    /**
+     * Files counted their links' downloads with FileDownloaded events of their own before FileShareUsed existed; the
+     * download trail's FileDownloaded events belong to no file, carry no sequence number and never reach here.
+     */
+    @EventHandler
     void on(FileDownloadedEvent event, @SequenceNumber long sequence) {
         if (event.shareId() != null) {
-            shares.updateOne(Filters.and(Filters.eq("_id", event.shareId()), Filters.lt("counted_to", sequence)),
-                    Updates.combine(Updates.inc("downloads", 1), Updates.set("counted_to", sequence)));
+            count(event.shareId(), sequence);
         }
+    }
+
+    private void count(String shareId, long sequence) {
+        shares.updateOne(Filters.and(Filters.eq("_id", shareId), Filters.lt("counted_to", sequence)),
+                Updates.combine(Updates.inc("downloads", 1), Updates.set("counted_to", sequence)));
     }
 
     @EventHandler

@@ -40,7 +40,7 @@ class DownloadAuditController {
         return Dispatch.query(queries, query, ResponseTypes.instanceOf(DownloadPage.class));
     }
 
-    private static Instant instant(String name, String value) {
+    static Instant instant(String name, String value) {
         try {
             return value == null ? null : Instant.parse(value);
         } catch (DateTimeParseException e) {

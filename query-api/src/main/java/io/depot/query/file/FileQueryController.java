@@ -9,6 +9,7 @@ import io.depot.file.FileView;
 import io.depot.file.Tags;
 import io.depot.file.ListUserFilesQuery;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.trail.DownloadTrail;
 import io.depot.platform.processing.ScanProperties;
 import io.depot.platform.web.Paging;
 import io.depot.platform.storage.DownloadTarget;
@@ -37,7 +38,7 @@ class FileQueryController {
     static final int MAX_PAGE_SIZE = 100;
 
     private final QueryGateway queries;
-    private final DownloadLog downloads;
+    private final DownloadTrail downloads;
     private final ReadableFiles files;
     private final DownloadUrls downloadUrls;
     private final Duration maxExpiry;
@@ -46,7 +47,7 @@ class FileQueryController {
 
     private final boolean scanEnabled;
 
-    FileQueryController(QueryGateway queries, DownloadLog downloads, ReadableFiles files, DownloadUrls downloadUrls,
+    FileQueryController(QueryGateway queries, DownloadTrail downloads, ReadableFiles files, DownloadUrls downloadUrls,
                         StorageProperties storageProperties, Clock clock, ClientAddress clientAddress,
                         ScanProperties scan) {
         this.scanEnabled = scan.enabled();

@@ -11,6 +11,7 @@ import io.depot.file.ListFileSharesQuery;
 import io.depot.file.ListFileVersionsQuery;
 import io.depot.file.ShareView;
 import io.depot.platform.axon.Dispatch;
+import io.depot.platform.trail.DownloadTrail;
 import io.depot.file.Visibility;
 import io.depot.platform.storage.DownloadTarget;
 import io.depot.platform.storage.DownloadUrls;
@@ -46,13 +47,13 @@ class FileVersionController {
 
     private final QueryGateway queries;
     private final ReadableFiles files;
-    private final DownloadLog downloads;
+    private final DownloadTrail downloads;
     private final DownloadUrls downloadUrls;
     private final ClientAddress clientAddress;
     private final Duration maxExpiry;
     private final Clock clock;
 
-    FileVersionController(QueryGateway queries, ReadableFiles files, DownloadLog downloads, DownloadUrls downloadUrls,
+    FileVersionController(QueryGateway queries, ReadableFiles files, DownloadTrail downloads, DownloadUrls downloadUrls,
                           ClientAddress clientAddress, StorageProperties storageProperties, Clock clock) {
         this.queries = queries;
         this.files = files;

@@ -24,7 +24,7 @@ class DownloadAuditControllerTest extends ControllerSlice {
     @Test
     void everyFilterAndThePageGoIntoTheQueryAndTheAnswerComesBackInSnakeCase() {
         buses.answer(FindDownloadsQuery.class, DownloadPage.class, q -> new DownloadPage(
-                List.of(new DownloadRecord("e1", "f1", 2, "bob", "10.0.0.7", AT, null)), q.page(), q.size(), 3));
+                List.of(new DownloadRecord("e1", "f1", 2, "bob", "10.0.0.7", AT, null, null, null, null, null)), q.page(), q.size(), 3));
 
         http.get().uri("/v1/audit/downloads?file_id=f1&user_id=bob&from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z"
                         + "&page=2&size=10")

@@ -9,6 +9,7 @@ import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.storage.ObjectStorage;
+import io.depot.platform.storage.PendingUpload;
 import io.depot.platform.storage.PresignedUrl;
 import io.depot.upload.InitiateUploadCommand;
 import io.depot.upload.UploadMode;
@@ -76,7 +77,7 @@ class InitiateUpload {
     private Mono<InitiateUploadResponse> initiate(InitiateUploadCommand command, String idempotencyKey) {
         String ownerId = command.ownerId();
         return allowances.claim(ownerId, command.uploadId(), command.plan().size(), command.expiresAt())
-                .flatMap(claimed -> open(command)
+                .flatMap(claimed -> open(command, idempotencyKey != null)
                         .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e))
                         // A claim this request made for an upload it did not open is given back.
                         .onErrorResume(e -> claimed, e -> allowances.giveBack(ownerId, command.uploadId())
@@ -132,9 +133,20 @@ class InitiateUpload {
         return storageClass;
     }
 
-    /** Prepares storage, then records the session; storage prepared for a session that was not recorded is released. */
-    private Mono<InitiateUploadResponse> open(InitiateUploadCommand planned) {
-        return storage.createMultipartUpload(planned.objectKey(), planned.contentType(), planned.storageClass())
+    /**
+     * Prepares storage, then records the session; storage prepared for a session that was not recorded is released.
+     * A keyed initiate's object key follows from its key, so a retry takes over the multipart upload an earlier attempt
+     * prepared there, if any: an attempt whose process died before recording its session leaves no stray upload, and
+     * attempts racing on two instances agree on one.
+     */
+    private Mono<InitiateUploadResponse> open(InitiateUploadCommand planned, boolean keyed) {
+        Mono<String> created = Mono.defer(() -> storage.createMultipartUpload(planned.objectKey(),
+                planned.contentType(), planned.storageClass()));
+        Mono<String> prepared = !keyed ? created : storage.pendingUploads(planned.objectKey())
+                .next()
+                .map(PendingUpload::storageUploadId)
+                .switchIfEmpty(created);
+        return prepared
                 .flatMap(multipartId -> {
                     InitiateUploadCommand command = withStorageUpload(planned, multipartId);
                     Mono<Object> initiate = Dispatch.command(commands, command)

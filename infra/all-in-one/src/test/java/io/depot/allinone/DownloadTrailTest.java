@@ -71,7 +71,7 @@ class DownloadTrailTest extends EndToEndTest {
         String range = downloaded.range();
         String eventId = downloaded.record().get("event_id").asText();
 
-        var downloads = readModels.getCollection("downloads");
+        var downloads = readModel("download-history", "downloads");
         downloads.updateOne(new Document("_id", eventId), new Document("$set", new Document("user_id", "nobody")));
         try {
             JsonNode broken = expectBroken(auditor, range, "read-model-differs");

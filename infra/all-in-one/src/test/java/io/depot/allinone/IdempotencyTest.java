@@ -104,6 +104,30 @@ class IdempotencyTest extends EndToEndTest {
     }
 
     @Test
+    void aRetryTakesOverTheStorageADeadAttemptPrepared() {
+        String token = api.token("kira");
+        String key = UUID.randomUUID().toString();
+        String filename = uniqueName("dead-attempt");
+        // The first attempt's process prepared the multipart upload at the key's object, then died before recording
+        // its session.
+        String uploadId = UUID.nameUUIDFromBytes(("initiate\0kira\0" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        String objectKey = "objects/" + io.depot.file.FileIds.of("kira", filename) + "/" + uploadId;
+        String prepared = storage.createMultipartUpload(objectKey, "text/plain", io.depot.file.StorageClass.STANDARD)
+                .block(Duration.ofSeconds(30));
+
+        Api.Response retry = api.post("/v1/uploads/initiate", token, Map.of("filename", filename,
+                "content_type", "text/plain", "size", 10), Map.of("Idempotency-Key", key));
+        assertThat(retry.status()).as(retry.body()).isEqualTo(201);
+        assertThat(retry.json().get("upload_id").asText()).isEqualTo(uploadId);
+        assertThat(storage.pendingUploads(objectKey).map(io.depot.platform.storage.PendingUpload::storageUploadId)
+                .collectList().block(Duration.ofSeconds(30))).containsExactly(prepared);
+        putSingle(retry.json(), "0123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        complete(token, uploadId);
+        assertThat(storage.pendingUploads(objectKey).collectList().block(Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
     void aKeyedBodyIsReadOnlyUpToTheJsonLimit() throws Exception {
         String token = api.token("kim");
         Stored before = stored();

@@ -3,7 +3,6 @@ package io.depot.projection.audit;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertOneModel;
@@ -16,6 +15,7 @@ import io.depot.audit.FindDownloadsByIdQuery;
 import io.depot.audit.FindDownloadsQuery;
 import io.depot.file.DownloadLink;
 import io.depot.file.FileDownloadedEvent;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -46,8 +46,8 @@ public class DownloadHistoryProjection {
 
     private final MongoCollection<Document> downloads;
 
-    public DownloadHistoryProjection(MongoDatabase database) {
-        this.downloads = database.getCollection("downloads");
+    public DownloadHistoryProjection(ReadModelCollections collections) {
+        this.downloads = collections.collection(GROUP, "downloads");
         createIndexes();
     }
 

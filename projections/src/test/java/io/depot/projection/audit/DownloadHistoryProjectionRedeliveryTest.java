@@ -1,8 +1,10 @@
 package io.depot.projection.audit;
 
+import com.mongodb.client.MongoDatabase;
 import io.depot.audit.DownloadRecord;
 import io.depot.audit.FindDownloadsQuery;
 import io.depot.file.FileDownloadedEvent;
+import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Redelivery;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
@@ -32,12 +34,16 @@ class DownloadHistoryProjectionRedeliveryTest {
                 downloaded("f1", 2, "alice", 3),
                 downloaded("f3", 1, "carol", 4));
 
-        redelivery.assertSameReadModel(DownloadHistoryProjection::new, committed);
+        redelivery.assertSameReadModel(DownloadHistoryProjectionRedeliveryTest::projection, committed);
 
-        DownloadHistoryProjection history = new DownloadHistoryProjection(
-                redelivery.deliver(DownloadHistoryProjection::new, committed));
+        DownloadHistoryProjection history = projection(
+                redelivery.deliver(DownloadHistoryProjectionRedeliveryTest::projection, committed));
         assertThat(history.handle(new FindDownloadsQuery("f1", null, null, null, 0, 10)).items())
                 .extracting(DownloadRecord::userId).containsExactly("alice", "bob", "alice");
+    }
+
+    private static DownloadHistoryProjection projection(MongoDatabase database) {
+        return new DownloadHistoryProjection(ReadModelCollections.of(database));
     }
 
     private static EventMessage<?> downloaded(String fileId, long version, String userId, int at) {

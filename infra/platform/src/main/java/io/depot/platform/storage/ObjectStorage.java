@@ -271,6 +271,14 @@ public class ObjectStorage {
                 .onErrorMap(ObjectStorage::translate);
     }
 
+    /** The unfinished multipart uploads of exactly {@code key}, oldest first as storage lists them. */
+    public Flux<PendingUpload> pendingUploads(String key) {
+        return Flux.from(s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(key)).uploads())
+                .filter(u -> u.key().equals(key))
+                .map(u -> new PendingUpload(u.key(), u.uploadId(), u.initiated()))
+                .onErrorMap(ObjectStorage::translate);
+    }
+
     /** Where objects go that must leave their key but stay for an operator to inspect: infected or orphaned ones. */
     public static final String QUARANTINE_PREFIX = "quarantine/";
 

@@ -17,11 +17,13 @@ import io.depot.upload.UploadPlan;
 import io.depot.upload.UploadSessionSummary;
 import io.depot.upload.UploadStatus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,9 +53,11 @@ class InitiateUpload {
     private final PartUrls urls;
     private final UploadProperties properties;
     private final Clock clock;
+    private final EventStore eventStore;
 
     InitiateUpload(ObjectStorage storage, CommandGateway commands, UploadSessions sessions, UploadAllowances allowances,
-                   ContentPolicy content, PartUrls urls, UploadProperties properties, Clock clock) {
+                   ContentPolicy content, PartUrls urls, UploadProperties properties, Clock clock,
+                   EventStore eventStore) {
         this.storage = storage;
         this.commands = commands;
         this.sessions = sessions;
@@ -62,6 +66,7 @@ class InitiateUpload {
         this.urls = urls;
         this.properties = properties;
         this.clock = clock;
+        this.eventStore = eventStore;
     }
 
     /**
@@ -107,9 +112,15 @@ class InitiateUpload {
      * a name that no file ever held, a new one where a file gave the name up (renamed away, deleted).
      */
     private Mono<InitiateUploadCommand> fileFor(InitiateUploadCommand planned) {
-        return Dispatch.<String>command(commands, new ResolveFileNameCommand(FileIds.nameId(planned.ownerId(),
-                        planned.filename())))
-                .onErrorResume(AggregateNotFoundException.class, never -> Mono.just(planned.fileId()))
+        String nameId = FileIds.nameId(planned.ownerId(), planned.filename());
+        // Most uploads are of names no file ever held: asking the event store whether the name has a history is one
+        // indexed read, where loading an aggregate that does not exist is an exception Axon logs at WARN.
+        Mono<Boolean> claimedBefore = Mono.fromCallable(() -> eventStore.lastSequenceNumberFor(nameId).isPresent())
+                .subscribeOn(Schedulers.boundedElastic());
+        return claimedBefore
+                .flatMap(claimed -> !claimed ? Mono.just(planned.fileId())
+                        : Dispatch.<String>command(commands, new ResolveFileNameCommand(nameId))
+                        .onErrorResume(AggregateNotFoundException.class, never -> Mono.just(planned.fileId())))
                 .map(fileId -> fileId.equals(planned.fileId()) ? planned : new InitiateUploadCommand(planned.uploadId(),
                         fileId, planned.ownerId(), planned.filename(), planned.contentType(), planned.plan(),
                         planned.storageClass(), planned.visibility(), planned.sha256(),

@@ -54,6 +54,8 @@ public class StoredFile {
         private boolean verified;
         private boolean scanRequested;
         private boolean removed;
+        private Map<String, String> renditions = new LinkedHashMap<>();
+        private boolean renditionFailed;
 
         private Version() {
         }
@@ -76,7 +78,8 @@ public class StoredFile {
                     && scanRequested == v.scanRequested && removed == v.removed
                     && Objects.equals(objectKey, v.objectKey) && Objects.equals(sha256, v.sha256)
                     && Objects.equals(contentType, v.contentType) && storageClass == v.storageClass
-                    && status == v.status && scan == v.scan;
+                    && status == v.status && scan == v.scan && renditionFailed == v.renditionFailed
+                    && Objects.equals(renditions, v.renditions);
         }
 
         @Override
@@ -136,6 +139,7 @@ public class StoredFile {
         }
         List<String> keys = heldObjectKeys();
         apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt()));
+        removeRenditions(v -> true, command.deletedAt());
         return new FileRemoval(filename, keys);
     }
 
@@ -173,6 +177,7 @@ public class StoredFile {
                 && e.getValue().holdsObject() && e.getValue().objectKey.equals(target.objectKey));
         String released = target.holdsObject() && !sharedWithAnother ? target.objectKey : null;
         apply(new FileVersionDeletedEvent(fileId, command.version(), command.requesterId(), released, command.at()));
+        removeRenditions(v -> v == target, command.at());
     }
 
     @CommandHandler
@@ -355,6 +360,7 @@ public class StoredFile {
         }
         apply(new FileInfectedEvent(fileId, command.version(), v.objectKey, command.signature(),
                 command.quarantineKey(), command.at()));
+        removeRenditions(other -> v.objectKey.equals(other.objectKey), command.at());
     }
 
     @CommandHandler
@@ -373,6 +379,39 @@ public class StoredFile {
             return;
         }
         apply(new FileVersionFailedEvent(fileId, command.version(), v.objectKey, command.reason(), command.at()));
+        removeRenditions(other -> v.objectKey.equals(other.objectKey), command.at());
+    }
+
+    @CommandHandler
+    public RenditionSource handle(DescribeRenditionSourceCommand command) {
+        Version v = available(command.version());
+        return new RenditionSource(v.objectKey, v.contentType, List.copyOf(v.renditions.keySet()), v.renditionFailed);
+    }
+
+    @CommandHandler
+    public void handle(RecordRenditionCommand command) {
+        Version v = available(command.version());
+        if (!v.renditions.containsKey(command.name())) {
+            apply(new FileRenditionCreatedEvent(fileId, command.version(), command.name(), command.objectKey(),
+                    command.contentType(), command.width(), command.height(), command.size(), command.at()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(RecordRenditionFailedCommand command) {
+        Version v = available(command.version());
+        if (!v.renditionFailed) {
+            apply(new FileRenditionFailedEvent(fileId, command.version(), command.reason(), command.at()));
+        }
+    }
+
+    /** Renditions live no longer than their version: each matching version's go, with their objects. */
+    private void removeRenditions(java.util.function.Predicate<Version> which, Instant at) {
+        versions.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .filter(e -> which.test(e.getValue()) && !e.getValue().renditions.isEmpty())
+                .forEach(e -> apply(new FileRenditionsRemovedEvent(fileId, e.getKey(),
+                        List.copyOf(e.getValue().renditions.values()), at)));
     }
 
     /**
@@ -500,6 +539,21 @@ public class StoredFile {
     void on(FileDeletedEvent event) {
         deleted = true;
         versions.values().forEach(v -> v.removed = true);
+    }
+
+    @EventSourcingHandler
+    void on(FileRenditionCreatedEvent event) {
+        versions.get(event.version()).renditions.put(event.name(), event.objectKey());
+    }
+
+    @EventSourcingHandler
+    void on(FileRenditionFailedEvent event) {
+        versions.get(event.version()).renditionFailed = true;
+    }
+
+    @EventSourcingHandler
+    void on(FileRenditionsRemovedEvent event) {
+        versions.get(event.version()).renditions.clear();
     }
 
     @EventSourcingHandler

@@ -1,6 +1,7 @@
 package io.depot.worker.storage;
 
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileRenditionsRemovedEvent;
 import io.depot.file.FileVersionDeletedEvent;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
@@ -30,6 +31,14 @@ class ObjectDeletionWorker {
 
     @EventHandler
     void on(FileDeletedEvent event) {
+        for (String key : event.objectKeys()) {
+            storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+
+    /** The renditions of a version that was deleted, failed or was found infected, or of a deleted file's versions. */
+    @EventHandler
+    void on(FileRenditionsRemovedEvent event) {
         for (String key : event.objectKeys()) {
             storage.delete(key).block(Duration.ofMinutes(1));
         }

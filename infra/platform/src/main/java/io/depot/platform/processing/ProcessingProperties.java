@@ -51,7 +51,8 @@ import java.util.List;
 @ConfigurationProperties("depot.processing")
 public record ProcessingProperties(
         @DefaultValue({"version-verification", "malware-scan", "object-deletion", "upload-storage-release",
-                "upload-allowance-release", "reconcile-repairs", "reconcile-launcher"}) List<String> deadLettered,
+                "upload-allowance-release", "reconcile-repairs", "reconcile-launcher",
+                "image-renditions"}) List<String> deadLettered,
         @DefaultValue("3") int attempts,
         @DefaultValue("200ms") Duration attemptBackoff,
         @DefaultValue("5s") Duration retryBackoff,

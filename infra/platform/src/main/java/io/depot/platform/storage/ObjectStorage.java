@@ -243,6 +243,12 @@ public class ObjectStorage {
                 .onErrorMap(ObjectStorage::translate);
     }
 
+    /** Stores a small object held in memory (a rendition), replacing any object at its key. */
+    public Mono<Void> put(String key, byte[] content, String contentType) {
+        return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
+                .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()), AsyncRequestBody.fromBytes(content))).then();
+    }
+
     public Mono<Void> delete(String key) {
         return call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
     }

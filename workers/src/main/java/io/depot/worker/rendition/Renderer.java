@@ -1,0 +1,175 @@
+package io.depot.worker.rendition;
+
+import net.coobird.thumbnailator.Thumbnails;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Makes the configured renditions of one image read from a stream. The header is read first and an image that
+ * declares more pixels than allowed is refused before anything is allocated for it; the rest is decoded subsampled,
+ * to about twice the largest rendition, so memory follows the renditions' size rather than the original's.
+ */
+final class Renderer {
+
+    private final RenditionProperties properties;
+
+    Renderer(RenditionProperties properties) {
+        this.properties = properties;
+    }
+
+    /** The names the configured renditions get: {@code <size>.<extension>}. */
+    List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (int size : properties.sizes()) {
+            for (RenditionProperties.Format format : properties.formats()) {
+                names.add(size + "." + format.extension);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Renders every configured size and format.
+     *
+     * @throws NotRenderable when the bytes are no image ImageIO reads, the image declares too many pixels, or it is
+     *                       corrupt
+     * @throws IOException   when reading the stream fails (storage): worth retrying
+     */
+    List<Rendition> render(InputStream in) throws IOException {
+        BufferedImage image = decode(in);
+        List<Rendition> renditions = new ArrayList<>();
+        for (int size : properties.sizes()) {
+            for (RenditionProperties.Format format : properties.formats()) {
+                renditions.add(render(image, size, format));
+            }
+        }
+        return renditions;
+    }
+
+    private BufferedImage decode(InputStream in) throws IOException {
+        Source source = new Source(in);
+        try (ImageInputStream stream = new MemoryCacheImageInputStream(source)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                source.rethrowFailure();
+                throw new NotRenderable("its bytes are not an image of a format Depot reads");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                int width;
+                int height;
+                try {
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    source.rethrowFailure();
+                    throw new NotRenderable("its image header cannot be read: " + e.getMessage());
+                }
+                long pixels = (long) width * height;
+                if (width < 1 || height < 1 || pixels > properties.maxPixels()) {
+                    throw new NotRenderable("it declares " + width + " x " + height + " pixels; renditions are made of "
+                            + "images of at most " + properties.maxPixels() + " pixels");
+                }
+                int largest = properties.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+                int step = Math.max(1, Math.max(width, height) / (2 * largest));
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                try {
+                    return reader.read(0, param);
+                } catch (IOException | RuntimeException e) {
+                    source.rethrowFailure();
+                    throw new NotRenderable("its image data is corrupt: " + e.getMessage());
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /**
+     * The object's stream, noting whether reading it failed: a decoder reports a stream that broke (storage went
+     * away) as it reports a corrupt image, and only the second is the image's fault.
+     */
+    private static final class Source extends FilterInputStream {
+
+        private Exception failure;
+
+        Source(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        void rethrowFailure() throws IOException {
+            if (failure instanceof IOException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+        }
+    }
+
+    private static Rendition render(BufferedImage image, int size, RenditionProperties.Format format)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var builder = Thumbnails.of(image);
+        if (Math.max(image.getWidth(), image.getHeight()) <= size) {
+            builder.scale(1.0);
+        } else {
+            builder.size(size, size).keepAspectRatio(true);
+        }
+        if (format == RenditionProperties.Format.JPEG) {
+            // JPEG has no alpha channel: flatten, or the encoder writes colours no viewer reads right.
+            builder.imageType(BufferedImage.TYPE_INT_RGB);
+        }
+        BufferedImage resized = builder.asBufferedImage();
+        if (!ImageIO.write(resized, format.extension, out)) {
+            throw new IllegalStateException("no ImageIO writer for " + format);
+        }
+        return new Rendition(size + "." + format.extension, format.contentType, resized.getWidth(),
+                resized.getHeight(), out.toByteArray());
+    }
+
+    /** One rendition, encoded. */
+    record Rendition(String name, String contentType, int width, int height, byte[] bytes) {
+    }
+
+    /** The image cannot be rendered whatever is retried: recorded as the version's rendition failure. */
+    static final class NotRenderable extends IOException {
+        NotRenderable(String reason) {
+            super(reason);
+        }
+    }
+}

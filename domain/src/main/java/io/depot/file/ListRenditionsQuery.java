@@ -1,5 +1,8 @@
 package io.depot.file;
 
-/** Asks for the renditions of a file's versions that are not removed, newest version first; answered with {@link RenditionView}s. */
+/**
+ * Asks for the renditions of a file's versions that still have them, newest version first, and the versions none
+ * could be made of; answered with {@link FileRenditions}.
+ */
 public record ListRenditionsQuery(String fileId) {
 }

@@ -1,0 +1,126 @@
+package io.depot.query.file;
+
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
+import io.depot.file.FileDownloadedEvent;
+import io.depot.file.FileRenditions;
+import io.depot.file.FindRenditionQuery;
+import io.depot.file.ListRenditionsQuery;
+import io.depot.file.RenditionView;
+import io.depot.file.Visibility;
+import io.depot.platform.axon.Dispatch;
+import io.depot.platform.storage.DownloadTarget;
+import io.depot.platform.storage.DownloadUrls;
+import io.depot.platform.storage.StorageProperties;
+import io.depot.platform.storage.UrlConditions;
+import io.depot.platform.trail.DownloadTrail;
+import io.depot.platform.web.ClientAddress;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A file's renditions (resized images of its available versions), for whoever may read the file, and download URLs
+ * for them, recorded as downloads of the version they were made from.
+ */
+@RestController
+class FileRenditionController {
+
+    private final QueryGateway queries;
+    private final ReadableFiles files;
+    private final DownloadTrail downloads;
+    private final DownloadUrls downloadUrls;
+    private final ClientAddress clientAddress;
+    private final Duration maxExpiry;
+    private final Clock clock;
+
+    FileRenditionController(QueryGateway queries, ReadableFiles files, DownloadTrail downloads,
+                            DownloadUrls downloadUrls, ClientAddress clientAddress,
+                            StorageProperties storageProperties, Clock clock) {
+        this.queries = queries;
+        this.files = files;
+        this.downloads = downloads;
+        this.downloadUrls = downloadUrls;
+        this.clientAddress = clientAddress;
+        this.maxExpiry = storageProperties.maxDownloadUrlExpiry();
+        this.clock = clock;
+    }
+
+    @GetMapping("/v1/files/{fileId}/renditions")
+    Mono<RenditionsResponse> renditions(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
+        return files.readable(fileId, user.getSubject())
+                .then(Dispatch.query(queries, new ListRenditionsQuery(fileId),
+                        ResponseTypes.instanceOf(FileRenditions.class)))
+                .map(RenditionsResponse::of);
+    }
+
+    /**
+     * A download URL for the rendition called {@code name} of the newest version that has one, or of {@code version};
+     * recorded as a FileDownloaded event of that version, like any download.
+     */
+    @GetMapping("/v1/files/{fileId}/renditions/{name}/download")
+    Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                    @PathVariable String name,
+                                    @RequestParam(required = false) Long version,
+                                    @RequestParam(defaultValue = "300") long expiry, ServerWebExchange exchange) {
+        if (expiry < 1) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
+        }
+        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
+        String userId = user.getSubject();
+        String client = clientAddress.of(exchange.getRequest());
+        return files.readable(fileId, userId).flatMap(file -> Dispatch.query(queries,
+                        new FindRenditionQuery(fileId, name, version),
+                        ResponseTypes.optionalInstanceOf(RenditionView.class))
+                .flatMap(Mono::justOrEmpty)
+                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.NOT_FOUND, "file " + fileId
+                        + " has no rendition " + name + (version == null ? "" : " of version " + version))))
+                .flatMap(r -> {
+                    var url = downloadUrls.url(new DownloadTarget(r.objectKey(), filename(file.filename(), r.name()),
+                            r.contentType(), file.visibility() == Visibility.PUBLIC), validity, UrlConditions.NONE);
+                    return downloads.record(new FileDownloadedEvent(fileId, r.version(), userId, client,
+                                    clock.instant()))
+                            .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), r.version(), r.size()));
+                }));
+    }
+
+    /** {@code photo.jpg} and {@code 128.png} make {@code photo-128.png}. */
+    static String filename(String original, String name) {
+        int dot = original.lastIndexOf('.');
+        String stem = dot > 0 ? original.substring(0, dot) : original;
+        return stem + "-" + name;
+    }
+
+    record RenditionsResponse(List<RenditionResponse> items, List<FailureResponse> failures) {
+        static RenditionsResponse of(FileRenditions renditions) {
+            return new RenditionsResponse(renditions.items().stream().map(RenditionResponse::of).toList(),
+                    renditions.failures().stream().map(f -> new FailureResponse(f.version(), f.reason(), f.at()))
+                            .toList());
+        }
+    }
+
+    /** One rendition; {@code name} is what its download path takes. */
+    record RenditionResponse(long version, String name, String contentType, int width, int height, long size,
+                             Instant createdAt) {
+        static RenditionResponse of(RenditionView r) {
+            return new RenditionResponse(r.version(), r.name(), r.contentType(), r.width(), r.height(), r.size(),
+                    r.createdAt());
+        }
+    }
+
+    /** A version none could be made of, and why. */
+    record FailureResponse(long version, String reason, Instant at) {
+    }
+}

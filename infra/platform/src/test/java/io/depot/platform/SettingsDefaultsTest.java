@@ -33,7 +33,7 @@ class SettingsDefaultsTest {
                         "image-renditions"),
                 3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1),
                 List.of("files", "file-shares", "download-history", "object-records", "reconcile-reports",
-                        "upload-sessions"),
+                        "upload-sessions", "file-renditions"),
                 Duration.ofMinutes(2), 500,
                 List.of("files", "file-shares", "object-records", "reconcile-reports", "download-history",
                         "upload-sessions"),

@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Image versions get renditions once available: real JPEG and PNG uploads come back resized, aspect kept; a PNG whose
  * header declares ten billion pixels and a text file named .jpg each get a recorded rendition failure and stay
- * downloadable; an event delivered again makes nothing twice; deleting the version or the file removes the renditions
- * from storage; the read model rebuilds to the same listing.
+ * downloadable; an event delivered again makes nothing twice; a restored version gets its own; deleting the version or the file
+ * removes the renditions from storage; the read model rebuilds to the same listing.
  */
 class RenditionsTest extends EndToEndTest {
 
@@ -115,7 +115,7 @@ class RenditionsTest extends EndToEndTest {
     }
 
     @Test
-    void deletingTheVersionOrTheFileRemovesItsRenditions() throws IOException {
+    void restoringAddsRenditionsAndDeletingTheVersionOrTheFileRemovesThem() throws IOException {
         String token = api.token("rena");
         String name = uniqueName("kept") + ".png";
         String fileId = uploadImage(token, name, "image/png", image(300, 200, "png"));
@@ -132,6 +132,14 @@ class RenditionsTest extends EndToEndTest {
         assertThat(api.get("/v1/files/" + fileId + "/renditions", token).json().get("items"))
                 .extracting(r -> r.get("version").asLong()).containsOnly(1L);
         assertThat(downloadRendition(token, fileId, "128.png").getWidth()).as("version 1's now").isEqualTo(128);
+
+        // A restore is a version of its own, with renditions of its own.
+        assertThat(api.post("/v1/files/" + fileId + "/versions/1/restore", token, null).status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> renditionObjects(fileId).keySet().stream()
+                .filter(k -> k.contains("/3/")).count() == 4);
+        assertThat(downloadRendition(token, fileId, "512.jpg").getWidth()).isEqualTo(300);
+        assertThat(api.get("/v1/files/" + fileId + "/renditions/512.jpg/download", token).json().get("version")
+                .asLong()).isEqualTo(3);
 
         assertThat(api.delete("/v1/files/" + fileId, token).status()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> renditionObjects(fileId).isEmpty());

@@ -3,6 +3,7 @@ package io.depot.worker.rendition;
 import io.depot.error.DepotException;
 import io.depot.file.DescribeRenditionSourceCommand;
 import io.depot.file.FileVersionAvailableEvent;
+import io.depot.file.FileVersionRestoredEvent;
 import io.depot.file.RecordRenditionCommand;
 import io.depot.file.RecordRenditionFailedCommand;
 import io.depot.file.RenditionSource;
@@ -30,7 +31,8 @@ import java.util.Optional;
 
 /**
  * Makes renditions of every image version once it is available (verified, and scanned where a scanner is
- * configured): never of a version still processing, failed or infected, which the file refuses to describe. The
+ * configured, or restored from such a version): never of a version still processing, failed or infected, which the
+ * file refuses to describe. The
  * object is streamed from storage into the decoder; each rendition is stored at
  * {@code renditions/<file>/<version>/<name>} and recorded on the file, so it goes when its version or file goes.
  * <p>
@@ -75,6 +77,19 @@ class ImageRenditions {
 
     @EventHandler
     void on(FileVersionAvailableEvent event) throws IOException {
+        render(new VersionRef(event.fileId(), event.version()));
+    }
+
+    /** A restored version is a new version, available at once, sharing an earlier one's object: it gets its own. */
+    @EventHandler
+    void on(FileVersionRestoredEvent event) throws IOException {
+        render(new VersionRef(event.fileId(), event.version()));
+    }
+
+    private record VersionRef(String fileId, long version) {
+    }
+
+    private void render(VersionRef event) throws IOException {
         RenditionSource source;
         try {
             source = commands.send(new DescribeRenditionSourceCommand(event.fileId(), event.version()));
@@ -134,7 +149,7 @@ class ImageRenditions {
         return properties.contentTypes().contains(type);
     }
 
-    private void fail(FileVersionAvailableEvent event, String reason) {
+    private void fail(VersionRef event, String reason) {
         log.info("No renditions of version {} of file {}: {}", event.version(), event.fileId(), reason);
         try {
             commands.send(new RecordRenditionFailedCommand(event.fileId(), event.version(), reason, clock.instant()));

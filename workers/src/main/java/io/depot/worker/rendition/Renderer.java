@@ -48,11 +48,18 @@ final class Renderer {
      * @throws IOException   when reading the stream fails (storage): worth retrying
      */
     List<Rendition> render(InputStream in) throws IOException {
-        BufferedImage image = decode(in);
+        BufferedImage source = decode(in);
+        // Largest first, each size resized from the one before: the full decoded image is resized once.
+        List<Integer> sizes = properties.sizes().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        java.util.Map<Integer, BufferedImage> resized = new java.util.HashMap<>();
+        for (int size : sizes) {
+            source = resize(source, size);
+            resized.put(size, source);
+        }
         List<Rendition> renditions = new ArrayList<>();
         for (int size : properties.sizes()) {
             for (RenditionProperties.Format format : properties.formats()) {
-                renditions.add(render(image, size, format));
+                renditions.add(encode(resized.get(size), size, format));
             }
         }
         return renditions;
@@ -141,25 +148,30 @@ final class Renderer {
         }
     }
 
-    private static Rendition render(BufferedImage image, int size, RenditionProperties.Format format)
-            throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        var builder = Thumbnails.of(image);
+    /** The image with its long side at most {@code size}: never enlarged. */
+    private static BufferedImage resize(BufferedImage image, int size) throws IOException {
         if (Math.max(image.getWidth(), image.getHeight()) <= size) {
-            builder.scale(1.0);
-        } else {
-            builder.size(size, size).keepAspectRatio(true);
+            return image;
         }
-        if (format == RenditionProperties.Format.JPEG) {
-            // JPEG has no alpha channel: flatten, or the encoder writes colours no viewer reads right.
-            builder.imageType(BufferedImage.TYPE_INT_RGB);
+        return Thumbnails.of(image).size(size, size).keepAspectRatio(true).asBufferedImage();
+    }
+
+    private static Rendition encode(BufferedImage image, int size, RenditionProperties.Format format)
+            throws IOException {
+        BufferedImage written = image;
+        if (format == RenditionProperties.Format.JPEG && image.getType() != BufferedImage.TYPE_INT_RGB) {
+            // JPEG has no alpha channel: flatten onto white, or the encoder writes colours no viewer reads right.
+            written = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = written.createGraphics();
+            g.drawImage(image, 0, 0, java.awt.Color.WHITE, null);
+            g.dispose();
         }
-        BufferedImage resized = builder.asBufferedImage();
-        if (!ImageIO.write(resized, format.extension, out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(written, format.extension, out)) {
             throw new IllegalStateException("no ImageIO writer for " + format);
         }
-        return new Rendition(size + "." + format.extension, format.contentType, resized.getWidth(),
-                resized.getHeight(), out.toByteArray());
+        return new Rendition(size + "." + format.extension, format.contentType, written.getWidth(),
+                written.getHeight(), out.toByteArray());
     }
 
     /** One rendition, encoded. */

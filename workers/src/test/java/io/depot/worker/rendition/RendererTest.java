@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,10 +47,14 @@ class RendererTest {
     static byte[] bomb(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        return png(ihdr.array(), new byte[]{0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    }
+
+    static byte[] png(byte[] ihdr, byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", new byte[]{0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        chunk(out, "IHDR", ihdr);
+        chunk(out, "IDAT", idat);
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
     }
@@ -105,6 +111,21 @@ class RendererTest {
         assertThatThrownBy(() -> renderer.render(new ByteArrayInputStream(bomb)))
                 .isInstanceOf(Renderer.NotRenderable.class)
                 .hasMessageContaining("100000 x 100000");
+    }
+
+    @Test
+    void aSmallHeapRefusesTheBombAndRendersAnImageJustUnderTheLimit() throws Exception {
+        // 32 MiB of heap: the 49 MP image decoded whole would take 49 MB as grey bytes, the bomb 30 GB.
+        Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+                SmallHeapProbe.class.getName()).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(probe.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(probe.exitValue()).as(output).isZero();
+        assertThat(output).doesNotContain("OutOfMemoryError")
+                .contains("refused: it declares 100000 x 100000 pixels")
+                .contains("128.jpg 128x128", "512.png 512x512");
     }
 
     @Test

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Image versions get renditions once available: real JPEG and PNG uploads come back resized, aspect kept; a PNG whose
  * header declares ten billion pixels and a text file named .jpg each get a recorded rendition failure and stay
- * downloadable; an event delivered again makes nothing twice; a restored version gets its own; deleting the version or the file
+ * downloadable; an event delivered again makes nothing twice, and removes what a cut-short delivery stored for a
+ * version since deleted; a restored version gets its own; deleting the version or the file
  * removes the renditions from storage; the read model rebuilds to the same listing.
  */
 class RenditionsTest extends EndToEndTest {
@@ -112,6 +113,28 @@ class RenditionsTest extends EndToEndTest {
         assertThat(eventTypes(fileId)).isEqualTo(events);
         assertThat(renditionObjects(fileId)).isEqualTo(written);
         assertThat(api.get("/v1/files/" + fileId + "/renditions", token).json().get("items")).hasSize(4);
+    }
+
+    @Test
+    void aRenditionStoredButNeverRecordedGoesOnceItsVersionIsGone() throws Exception {
+        String token = api.token("rena");
+        String name = uniqueName("cut") + ".png";
+        String fileId = uploadImage(token, name, "image/png", image(300, 200, "png"));
+        uploadImage(token, name, "image/png", image(300, 200, "png"));
+        awaitRenditions(token, fileId, 8);
+        assertThat(api.delete("/v1/files/" + fileId + "/versions/1", token).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> renditionObjects(fileId).size() == 4);
+        // What a delivery killed between storing and recording leaves behind.
+        storage.put("renditions/" + fileId + "/1/128.jpg", new byte[]{1, 2, 3}, "image/jpeg")
+                .block(Duration.ofSeconds(10));
+
+        Object worker = context.getBean("imageRenditions");
+        Method handler = worker.getClass().getDeclaredMethod("on", FileVersionAvailableEvent.class);
+        handler.setAccessible(true);
+        handler.invoke(worker, new FileVersionAvailableEvent(fileId, 1, "unused", false, Instant.now()));
+
+        assertThat(renditionObjects(fileId).keySet()).allMatch(k -> k.startsWith("renditions/" + fileId + "/2/"))
+                .hasSize(4);
     }
 
     @Test

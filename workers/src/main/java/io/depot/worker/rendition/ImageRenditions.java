@@ -94,8 +94,12 @@ class ImageRenditions {
         try {
             source = commands.send(new DescribeRenditionSourceCommand(event.fileId(), event.version()));
         } catch (DepotException gone) {
-            // Deleted, failed or found infected since: nothing of it is to be shown.
+            // Deleted, failed or found infected since: nothing of it is to be shown. An earlier delivery cut short
+            // between storing a rendition and recording it left an object no removal names: it goes here.
             log.debug("No renditions of version {} of file {}: {}", event.version(), event.fileId(), gone.getMessage());
+            for (String name : renderer.names()) {
+                storage.delete(key(event.fileId(), event.version(), name)).block(TIMEOUT);
+            }
             return;
         }
         if (!renders(source.contentType()) || source.failed() || source.made().containsAll(renderer.names())) {

@@ -67,6 +67,8 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.schedule", () -> "off");
         registry.add("depot.reconcile.grace", () -> "0s");
         registry.add("depot.reconcile.sample-size", () -> "1000");
+        // Video renditions of the test videos (720 lines) at a height that keeps them quick to make.
+        registry.add("depot.video.transcode-height", () -> "240");
         // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.
         unlimited(registry::add);
     }

@@ -1,22 +1,15 @@
 package io.depot.worker.rendition;
 
-import io.depot.error.DepotException;
-import io.depot.file.DescribeRenditionSourceCommand;
 import io.depot.file.FileRenditionRequestedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionRestoredEvent;
-import io.depot.file.RecordRenditionCommand;
-import io.depot.file.RecordRenditionFailedCommand;
 import io.depot.file.RenditionSource;
 import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.processing.ClaimKeeper;
 import io.depot.platform.storage.ObjectStorage;
-import io.depot.platform.storage.StoredObject;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -27,7 +20,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -51,29 +43,25 @@ import java.util.Optional;
 class ImageRenditions {
 
     static final String GROUP = "image-renditions";
-    static final String PREFIX = "renditions/";
-    private static final Duration TIMEOUT = Duration.ofMinutes(1);
-    private static final Logger log = LoggerFactory.getLogger(ImageRenditions.class);
+    private static final Duration TIMEOUT = RenditionRecords.TIMEOUT;
 
     private final ObjectStorage storage;
-    private final BackgroundCommands commands;
+    private final RenditionRecords records;
     private final ClaimKeeper claims;
     private final RenditionProperties properties;
     private final Renderer renderer;
-    private final Clock clock;
 
     ImageRenditions(ObjectStorage storage, BackgroundCommands commands, ClaimKeeper claims,
                     RenditionProperties properties, Clock clock) {
         this.storage = storage;
-        this.commands = commands;
+        this.records = new RenditionRecords(storage, commands, clock);
         this.claims = claims;
         this.properties = properties;
         this.renderer = new Renderer(properties);
-        this.clock = clock;
     }
 
-    static String key(String fileId, long version, String name) {
-        return PREFIX + fileId + "/" + version + "/" + name;
+    private static String key(String fileId, long version, String name) {
+        return RenditionRecords.key(fileId, version, name);
     }
 
     @EventHandler
@@ -153,71 +141,34 @@ class ImageRenditions {
         store(ref, rendition);
     }
 
-    /**
-     * What the file says of the version, or empty when it is deleted, failed or found infected since: nothing of it is
-     * to be shown, and an earlier delivery cut short between storing a rendition and recording it left an object no
-     * removal names, which goes here.
-     */
-    private Optional<RenditionSource> describe(VersionRef event, List<String> names) {
-        try {
-            return Optional.of(commands.send(new DescribeRenditionSourceCommand(event.fileId(), event.version())));
-        } catch (DepotException gone) {
-            log.debug("No renditions of version {} of file {}: {}", event.version(), event.fileId(), gone.getMessage());
-            for (String name : names) {
-                storage.delete(key(event.fileId(), event.version(), name)).block(TIMEOUT);
-            }
-            return Optional.empty();
-        }
-    }
-
     /** Whether the version's object is there and small enough to read; too large is a failure of {@code name}. */
     private boolean readable(VersionRef event, RenditionSource source, String name) {
-        Optional<StoredObject> stored = storage.head(source.objectKey()).block(TIMEOUT);
-        if (stored == null || stored.isEmpty()) {
-            log.info("Version {} of file {} has no object at {}; no renditions", event.version(), event.fileId(),
-                    source.objectKey());
-            return false;
-        }
-        if (stored.get().size() > properties.maxBytes().toBytes()) {
-            fail(event, name, "it is " + stored.get().size() + " bytes; renditions are made of images of at most "
+        java.util.OptionalLong size = records.objectSize(event.fileId(), event.version(), source.objectKey());
+        if (size.isPresent() && size.getAsLong() > properties.maxBytes().toBytes()) {
+            fail(event, name, "it is " + size.getAsLong() + " bytes; renditions are made of images of at most "
                     + properties.maxBytes().toBytes());
             return false;
         }
-        return true;
+        return size.isPresent();
     }
 
     /** Stores and records one rendition; false when the version went meanwhile, and what was stored for it went too. */
     private boolean store(VersionRef event, Renderer.Rendition rendition) {
-        String key = key(event.fileId(), event.version(), rendition.name());
-        storage.put(key, rendition.bytes(), rendition.contentType()).block(TIMEOUT);
-        try {
-            commands.send(new RecordRenditionCommand(event.fileId(), event.version(), rendition.name(), key,
-                    rendition.contentType(), rendition.width(), rendition.height(), rendition.bytes().length,
-                    clock.instant()));
-            return true;
-        } catch (DepotException gone) {
-            storage.delete(key).block(TIMEOUT);
-            return false;
-        }
+        storage.put(key(event.fileId(), event.version(), rendition.name()), rendition.bytes(), rendition.contentType())
+                .block(TIMEOUT);
+        return records.record(event.fileId(), event.version(), rendition.name(), rendition.contentType(),
+                rendition.width(), rendition.height(), rendition.bytes().length);
     }
 
     private boolean renders(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return properties.contentTypes().contains(type);
+        return RenditionRecords.typeIn(contentType, properties.contentTypes());
     }
 
-    /** Records why {@code name} (or, when null, the standard renditions) cannot be made of the version. */
     private void fail(VersionRef event, String name, String reason) {
-        log.info("No rendition {} of version {} of file {}: {}", name == null ? "" : name, event.version(),
-                event.fileId(), reason);
-        try {
-            commands.send(new RecordRenditionFailedCommand(event.fileId(), event.version(), name, reason,
-                    clock.instant()));
-        } catch (DepotException gone) {
-            log.debug("Version {} of file {} went meanwhile: {}", event.version(), event.fileId(), gone.getMessage());
-        }
+        records.fail(event.fileId(), event.version(), name, reason);
+    }
+
+    private Optional<RenditionSource> describe(VersionRef event, List<String> names) {
+        return records.describe(event.fileId(), event.version(), names);
     }
 }

@@ -14,11 +14,11 @@ import java.time.Instant;
  * @param height      the box's height, or null
  * @param fit         how the image fits the box
  * @param format      the format written
- * @param requestedBy the owner who asked
+ * @param requesterId the owner who asked (the history names them as its actor)
  * @param at          when
  */
 public record FileRenditionRequestedEvent(String fileId, long version, String name, Integer width, Integer height,
-                                          Transform.Fit fit, Transform.Format format, String requestedBy,
+                                          Transform.Fit fit, Transform.Format format, String requesterId,
                                           Instant at) {
 
     public Transform transform() {

@@ -17,9 +17,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * Transforms of a real JPEG upload: asked twice, made once, each fit decoded at its size; bad requests refused with a
  * problem and nothing recorded; a decompression bomb's transform a recorded failure under its name, the file still
- * downloadable; only the owner may ask.
+ * downloadable; only the owner may ask; a transform goes with its version, and one stored for a version deleted
+ * before it was recorded goes when its event comes again.
  */
 class TransformsTest extends EndToEndTest {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
 
     @Test
     void aTransformAskedTwiceIsMadeOnceAndEachFitHasItsSize() throws IOException {
@@ -118,6 +122,36 @@ class TransformsTest extends EndToEndTest {
         assertThat(renditionObjects(fileId)).isEmpty();
         Api.Response again = transform(token, fileId, body(64, 64, "fill", "png"));
         assertThat(again.json().get("status").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void aTransformGoesWithItsVersionAndOneStoredForAVersionSinceDeletedIsRemoved() throws Exception {
+        String token = api.token("tara");
+        String name = uniqueName("gone") + ".png";
+        String fileId = uploadTyped(token, name, "image/png", RenditionsTest.image(300, 200, "png"));
+        uploadTyped(token, name, "image/png", RenditionsTest.image(300, 200, "png"));
+        Api.Response asked = transform(token, fileId, body(60, 60, "cover", "png", 1));
+        awaitStatus(token, asked.headers().get("location").get(0), "available");
+        String key = "renditions/" + fileId + "/1/w60-h60-cover.png";
+        assertThat(renditionObjects(fileId)).containsKey(key);
+
+        assertThat(api.delete("/v1/files/" + fileId + "/versions/1", token).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !renditionObjects(fileId).containsKey(key));
+        assertThat(api.get("/v1/files/" + fileId + "/renditions/w60-h60-cover.png", token).status()).isEqualTo(404);
+
+        // What a delivery killed between storing and recording leaves behind goes when the event comes again.
+        storage.put(key, new byte[]{1, 2, 3}, "image/png").block(Duration.ofSeconds(10));
+        awaitProjectionsCaughtUp();
+        List<String> events = eventTypes(fileId);
+        Object worker = context.getBean("imageRenditions");
+        java.lang.reflect.Method handler = worker.getClass().getDeclaredMethod("on",
+                io.depot.file.FileRenditionRequestedEvent.class);
+        handler.setAccessible(true);
+        io.depot.file.Transform cover = io.depot.file.Transform.of(60, 60, "cover", "png");
+        handler.invoke(worker, new io.depot.file.FileRenditionRequestedEvent(fileId, 1, cover.name(), 60, 60,
+                cover.fit(), cover.format(), "tara", java.time.Instant.now()));
+        assertThat(renditionObjects(fileId)).doesNotContainKey(key);
+        assertThat(eventTypes(fileId)).isEqualTo(events);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -18,8 +19,16 @@ import java.util.function.Supplier;
  * sending thread, so every send leaves the event loop first. The request's trace and log context go along:
  * thread locals do not follow a Reactor chain to another thread, and a command sent without them would start
  * a trace of its own and log without its user.
+ * <p>
+ * A request cancelled meanwhile (its client went away) never interrupts the thread doing the work: a command
+ * interrupted between its JDBC calls would fail halfway for no reason of its own, and an interrupt reaching a
+ * file channel closes it, which for an embedded H2 database closes the whole database. The work runs to its end,
+ * and its answer is dropped.
  */
 public final class Dispatch {
+
+    /** Boundedly elastic threads, given tasks no one disposes: so none is interrupted. */
+    private static final Executor BLOCKING = task -> Schedulers.boundedElastic().schedule(task);
 
     private Dispatch() {
     }
@@ -36,14 +45,14 @@ public final class Dispatch {
         return Mono.deferContextual(view -> {
             Context trace = Context.current();
             Map<String, String> log = LogContext.from(view);
-            return Mono.fromFuture(() -> {
+            return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> {
                 Map<String, String> replaced = LogContext.put(log);
                 try (Scope ignored = trace.makeCurrent()) {
                     return send.get();
                 } finally {
                     LogContext.restore(replaced);
                 }
-            }).subscribeOn(Schedulers.boundedElastic());
+            }, BLOCKING).thenCompose(sent -> sent), true);
         });
     }
 }

@@ -56,6 +56,7 @@ public class StoredFile {
         private boolean removed;
         private Map<String, String> renditions = new LinkedHashMap<>();
         private boolean renditionFailed;
+        private final Tier tier = new Tier();
 
         private Version() {
         }
@@ -79,7 +80,7 @@ public class StoredFile {
                     && Objects.equals(objectKey, v.objectKey) && Objects.equals(sha256, v.sha256)
                     && Objects.equals(contentType, v.contentType) && storageClass == v.storageClass
                     && status == v.status && scan == v.scan && renditionFailed == v.renditionFailed
-                    && Objects.equals(renditions, v.renditions);
+                    && Objects.equals(renditions, v.renditions) && tier.equals(v.tier);
         }
 
         @Override
@@ -245,6 +246,9 @@ public class StoredFile {
     @CommandHandler
     public SharedFile handle(DownloadSharedFileCommand command) {
         SharedFile served = shared(command.shareId(), command.tokenHash(), command.at());
+        Version target = versions.get(served.version());
+        VersionRetrieval.requireReadable(fileId, served.version(), target.storageClass, target.tier.retrievedUntil,
+                command.at());
         apply(new FileShareUsedEvent(fileId, command.shareId(), served.version(), command.at()));
         Integer left = served.downloadsLeft();
         return new SharedFile(fileId, served.shareId(), served.version(), served.filename(), served.contentType(),
@@ -414,6 +418,152 @@ public class StoredFile {
                         List.copyOf(e.getValue().renditions.values()), at)));
     }
 
+    // ---- storage tiers: moves between storage classes, pins, and retrievals of archived versions ----------------
+
+    /** What the file knows of a version's storage class beyond the class itself. */
+    static final class Tier {
+        /** The owner asked for a class: rules leave the version alone. */
+        private boolean pinned;
+        /** The class the owner asked for last, while the move is pending. */
+        private StorageClass requested;
+        private boolean retrievalRequested;
+        private Instant retrievedUntil;
+
+        void shareRetrieval(Tier other) {
+            retrievalRequested = other.retrievalRequested;
+            retrievedUntil = other.retrievedUntil;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tier t && pinned == t.pinned && requested == t.requested
+                    && retrievalRequested == t.retrievalRequested && Objects.equals(retrievedUntil, t.retrievedUntil);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(pinned, requested);
+        }
+    }
+
+    @CommandHandler
+    public StorageClassMove handle(PlanStorageClassChangeCommand command) {
+        Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
+        return v == null ? null : new StorageClassMove(v.objectKey,
+                StorageClassMove.targetKey(v.objectKey, command.storageClass()), v.size, v.storageClass);
+    }
+
+    @CommandHandler
+    public StorageClassChangeOutcome handle(ChangeStorageClassCommand command) {
+        Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
+        if (v == null || !v.objectKey.equals(command.sourceKey())) {
+            return new StorageClassChangeOutcome(false, versionHolding(command.targetKey()).isPresent());
+        }
+        boolean sharedWithAnother = versions.entrySet().stream().anyMatch(e -> e.getKey() != command.version()
+                && e.getValue().holdsObject() && e.getValue().objectKey.equals(v.objectKey));
+        apply(new FileVersionStorageClassChangedEvent(fileId, command.version(), v.storageClass, command.storageClass(),
+                v.objectKey, command.targetKey(), sharedWithAnother ? null : v.objectKey, command.rule(),
+                command.requestedBy(), command.at()));
+        return new StorageClassChangeOutcome(true, true);
+    }
+
+    /**
+     * The version, when it is to move to {@code to}: available, not in {@code to} already; for a rule, only to a
+     * colder class and never when pinned; for the owner, only the class asked for last, and out of an archive class
+     * only while a retrieval is readable.
+     */
+    private Version movable(long number, StorageClass to, String rule, Instant at) {
+        Version v = versions.get(number);
+        if (deleted || v == null || v.removed || v.status != FileStatus.AVAILABLE || v.storageClass == to) {
+            return null;
+        }
+        if (rule != null) {
+            return v.tier.pinned || !to.colderThan(v.storageClass) ? null : v;
+        }
+        return v.tier.requested == to && readable(v, at) ? v : null;
+    }
+
+    private static boolean readable(Version v, Instant at) {
+        return !v.storageClass.archive() || v.tier.retrievedUntil != null && at.isBefore(v.tier.retrievedUntil);
+    }
+
+    /** Answers whether a move is pending. */
+    @CommandHandler
+    public boolean handle(RequestStorageClassCommand command) {
+        requireLive(command.requesterId());
+        Version v = available(command.version());
+        boolean move = v.storageClass != command.storageClass();
+        if (v.tier.pinned && (move ? v.tier.requested == command.storageClass() : v.tier.requested == null)) {
+            return move;
+        }
+        if (move) {
+            VersionRetrieval.requireReadable(fileId, command.version(), v.storageClass,
+                    v.tier.retrievedUntil, command.at());
+        }
+        apply(new FileVersionStorageClassRequestedEvent(fileId, command.version(), v.storageClass,
+                command.storageClass(), v.objectKey, command.requesterId(), command.at()));
+        return move;
+    }
+
+    @CommandHandler
+    public RetrievalStatus handle(RequestArchiveRetrievalCommand command) {
+        requireLive(command.requesterId());
+        Version v = available(command.version());
+        if (!v.storageClass.archive()) {
+            throw new DepotException(ErrorCode.VERSION_NOT_ARCHIVED, "version " + command.version() + " of file "
+                    + fileId + " is in " + v.storageClass + ", which is read without a retrieval");
+        }
+        if (readable(v, command.at())) {
+            return RetrievalStatus.AVAILABLE;
+        }
+        if (!v.tier.retrievalRequested) {
+            apply(new FileArchiveRetrievalRequestedEvent(fileId, command.version(), v.objectKey, command.days(),
+                    command.tier(), command.requesterId(), command.at()));
+        }
+        return RetrievalStatus.REQUESTED;
+    }
+
+    @CommandHandler
+    public void handle(RecordArchiveRetrievedCommand command) {
+        Version v = versions.get(command.version());
+        if (v != null && v.tier.retrievalRequested && command.objectKey().equals(v.objectKey)) {
+            apply(new FileArchiveRetrievedEvent(fileId, command.version(), command.objectKey(), command.until(),
+                    command.at()));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionStorageClassRequestedEvent event) {
+        Version v = versions.get(event.version());
+        v.tier.pinned = true;
+        v.tier.requested = event.from() == event.to() ? null : event.to();
+    }
+
+    /** The version takes the copy; a retrieval of its old object does not carry over, one of a sharer's does. */
+    @EventSourcingHandler
+    void on(FileVersionStorageClassChangedEvent event) {
+        Version v = versions.get(event.version());
+        v.objectKey = event.objectKey();
+        v.storageClass = event.to();
+        v.tier.requested = null;
+        v.tier.shareRetrieval(new Tier());
+        versions.values().stream().filter(other -> other != v && event.objectKey().equals(other.objectKey))
+                .findFirst().ifPresent(other -> v.tier.shareRetrieval(other.tier));
+    }
+
+    @EventSourcingHandler
+    void on(FileArchiveRetrievalRequestedEvent event) {
+        sharingObject(event.objectKey(), v -> v.tier.retrievalRequested = true);
+    }
+
+    @EventSourcingHandler
+    void on(FileArchiveRetrievedEvent event) {
+        sharingObject(event.objectKey(), v -> {
+            v.tier.retrievalRequested = false;
+            v.tier.retrievedUntil = event.until();
+        });
+    }
+
     /**
      * A version whose object is at {@code objectKey}, while the file still holds it: empty once every version with
      * that object was deleted, failed or was found infected, or the file was deleted.
@@ -484,6 +634,8 @@ public class StoredFile {
         v.scan = event.scan();
         v.verified = true;
         v.scanRequested = true;
+        versions.values().stream().filter(other -> event.objectKey().equals(other.objectKey)).findFirst()
+                .ifPresent(other -> v.tier.shareRetrieval(other.tier));
         versions.put(event.version(), v);
     }
 

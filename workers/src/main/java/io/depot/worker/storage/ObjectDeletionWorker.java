@@ -3,6 +3,7 @@ package io.depot.worker.storage;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileRenditionsRemovedEvent;
 import io.depot.file.FileVersionDeletedEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -41,6 +42,14 @@ class ObjectDeletionWorker {
     void on(FileRenditionsRemovedEvent event) {
         for (String key : event.objectKeys()) {
             storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+
+    /** A version's former object after it moved to another storage class, unless another version still holds it. */
+    @EventHandler
+    void on(FileVersionStorageClassChangedEvent event) {
+        if (event.releasedObjectKey() != null) {
+            storage.delete(event.releasedObjectKey()).block(Duration.ofMinutes(1));
         }
     }
 

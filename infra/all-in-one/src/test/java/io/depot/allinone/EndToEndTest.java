@@ -36,6 +36,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = DepotApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Spring Boot's tests export no metrics unless asked; /prometheus is part of what runs in production (MetricsTest).
 @org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
+// Archive restores, which S3Proxy cannot do, are simulated (StorageTiersTest).
+@org.springframework.context.annotation.Import(SimulatedArchive.class)
 abstract class EndToEndTest {
 
     static final int MIB = 1024 * 1024;
@@ -67,6 +69,16 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.schedule", () -> "off");
         registry.add("depot.reconcile.grace", () -> "0s");
         registry.add("depot.reconcile.sample-size", () -> "1000");
+        // Lifecycle rules run only when a test asks (StorageTiersTest), with a "now" of its choosing.
+        registry.add("depot.lifecycle.max-per-run", () -> "100000");
+        registry.add("depot.lifecycle.rules[0].name", () -> "cool-after-30d");
+        registry.add("depot.lifecycle.rules[0].applies-to", () -> "all");
+        registry.add("depot.lifecycle.rules[0].older-than", () -> "30d");
+        registry.add("depot.lifecycle.rules[0].storage-class", () -> "STANDARD_IA");
+        registry.add("depot.lifecycle.rules[1].name", () -> "archive-superseded");
+        registry.add("depot.lifecycle.rules[1].applies-to", () -> "superseded");
+        registry.add("depot.lifecycle.rules[1].older-than", () -> "90d");
+        registry.add("depot.lifecycle.rules[1].storage-class", () -> "GLACIER");
         // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.
         unlimited(registry::add);
     }

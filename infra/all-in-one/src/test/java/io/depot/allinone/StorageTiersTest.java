@@ -1,0 +1,273 @@
+package io.depot.allinone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.depot.file.RetrievalTier;
+import io.depot.worker.tier.ArchiveRetrievalPoll;
+import io.depot.worker.tier.LifecycleJob;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Storage tiers on the real stores: lifecycle rules run with a "now" the test sets ahead, so versions are 31 and 91
+ * days old without a clock that anything else sees; an owner's class request moves and pins a version; an archived
+ * version is refused for download until its retrieval is asked for and storage finished it. S3Proxy ignores storage
+ * classes and cannot restore archived objects: the classes Depot asks for are read from the requests its S3 client
+ * sends, and restores are simulated ({@link SimulatedArchive}).
+ */
+class StorageTiersTest extends EndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    LifecycleJob lifecycle;
+
+    @Autowired
+    ArchiveRetrievalPoll retrievals;
+
+    @Autowired
+    SimulatedArchive.Archive archive;
+
+    @Autowired
+    SimulatedArchive.Writes writes;
+
+    @Autowired
+    Clock clock;
+
+    @Test
+    void rulesCoolTheCurrentVersionAndArchiveTheSupersededOneWhichIsServedOnlyWhileRetrieved() {
+        String token = api.token("tiago");
+        String name = uniqueName("ledger");
+        byte[] first = randomBytes(40_000, 1701);
+        byte[] second = randomBytes(50_000, 1702);
+        String id = uploadSmall(token, name, first);
+        uploadSmall(token, name, second);
+        String key1 = objectKey(token, id, 1);
+        String key2 = objectKey(token, id, 2);
+
+        Instant in91Days = clock.instant().plus(Duration.ofDays(91));
+        LifecycleJob.Run run = lifecycle.runOnce(in91Days);
+        assertThat(run.failed()).isZero();
+
+        assertThat(storageClassChanges(id)).extracting(e -> e.get("version").asLong(), e -> e.get("from").asText(),
+                        e -> e.get("to").asText(), e -> e.get("rule").asText(), e -> e.get("objectKey").asText(),
+                        e -> e.get("releasedObjectKey").asText())
+                .containsExactlyInAnyOrder(
+                        tuple(1L, "STANDARD", "GLACIER", "archive-superseded", key1 + ".glacier", key1),
+                        tuple(2L, "STANDARD", "STANDARD_IA", "cool-after-30d", key2 + ".standard_ia", key2));
+        assertThat(storageClassChanges(id)).allSatisfy(e -> assertThat(e.get("requestedBy").isNull()).isTrue());
+        assertThat(copies(id)).containsExactlyInAnyOrder(
+                new SimulatedArchive.Write("CopyObject", key1 + ".glacier", "GLACIER"),
+                new SimulatedArchive.Write("CopyObject", key2 + ".standard_ia", "STANDARD_IA"));
+        // The copies exist, the released objects are deleted.
+        await().atMost(Duration.ofSeconds(30)).until(() -> objectsOf(id).equals(
+                List.of(key1 + ".glacier", key2 + ".standard_ia")));
+
+        awaitProjectionsCaughtUp();
+        JsonNode file = api.get("/v1/files/" + id, token).json();
+        assertThat(file.get("storage_class").asText()).isEqualTo("STANDARD_IA");
+        assertThat(download(token, id)).isEqualTo(second);
+        assertThat(downloadVersion(token, id, 2)).isEqualTo(second);
+        JsonNode v1 = api.get("/v1/files/" + id + "/versions/1", token).json();
+        assertThat(v1.get("storage_class").asText()).isEqualTo("GLACIER");
+        assertThat(v1.get("retrieval").get("status").asText()).isEqualTo("none");
+        assertThat(v1.get("pinned").asBoolean()).isFalse();
+        Api.Response refused = api.get("/v1/files/" + id + "/versions/1/download", token);
+        FileVersionsTest.expectProblem(refused, 409, "version-archived");
+        assertThat(refused.json().get("detail").asText()).contains("/v1/files/" + id + "/versions/1/retrieval");
+
+        // A share link of the archived version is refused too.
+        Api.Response share = api.post("/v1/files/" + id + "/shares", token, Map.of("expires_in", 3600, "version", 1));
+        assertThat(share.status()).as(share.body()).isEqualTo(201);
+        String sharePath = "/v1/shares/" + share.json().get("token").asText() + "/download";
+        FileVersionsTest.expectProblem(api.get(sharePath, null), 409, "version-archived");
+
+        // Running the rules again changes nothing.
+        long events = eventTypes(id).size();
+        lifecycle.runOnce(in91Days);
+        assertThat(eventTypes(id)).hasSize((int) events);
+        assertThat(copies(id)).hasSize(2);
+
+        // A retrieval is asked for once, and the worker asks storage to restore the archived object.
+        Api.Response asked = api.post("/v1/files/" + id + "/versions/1/retrieval", token,
+                Map.of("days", 2, "tier", "Bulk"));
+        assertThat(asked.status()).as(asked.body()).isEqualTo(202);
+        assertThat(asked.json().get("status").asText()).isEqualTo("requested");
+        assertThat(api.post("/v1/files/" + id + "/versions/1/retrieval", token, Map.of("days", 2)).status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> archive.requests.stream()
+                .anyMatch(r -> r.key().equals(key1 + ".glacier")));
+        assertThat(archive.requests.stream().filter(r -> r.key().startsWith("objects/" + id + "/")))
+                .containsExactly(new SimulatedArchive.Restore(key1 + ".glacier", 2, RetrievalTier.BULK));
+        awaitProjectionsCaughtUp();
+        assertThat(api.get("/v1/files/" + id + "/versions/1", token).json().get("retrieval").get("status").asText())
+                .isEqualTo("requested");
+        // Still restoring: nothing is recorded, nothing is served.
+        retrievals.runOnce(clock.instant());
+        assertThat(eventTypes(id)).doesNotContain("FileArchiveRetrievedEvent");
+        FileVersionsTest.expectProblem(api.get("/v1/files/" + id + "/versions/1/download", token), 409,
+                "version-archived");
+
+        // Restored: served until the copy expires, then refused again, and a retrieval can be asked for again.
+        Instant until = clock.instant().plusSeconds(8).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        archive.finish(key1 + ".glacier", until);
+        assertThat(retrievals.runOnce(clock.instant())).isGreaterThanOrEqualTo(1);
+        awaitProjectionsCaughtUp();
+        JsonNode retrieved = api.get("/v1/files/" + id + "/versions/1", token).json().get("retrieval");
+        assertThat(retrieved.get("status").asText()).isEqualTo("available");
+        assertThat(Instant.parse(retrieved.get("available_until").asText())).isEqualTo(until);
+        assertThat(downloadVersion(token, id, 1)).isEqualTo(first);
+        assertThat(api.get(sharePath, null).status()).isEqualTo(200);
+        Api.Response again = api.post("/v1/files/" + id + "/versions/1/retrieval", token, Map.of("days", 1));
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("status").asText()).isEqualTo("available");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/v1/files/" + id + "/versions/1/download", token).status() == 409);
+        assertThat(api.get("/v1/files/" + id + "/versions/1", token).json().get("retrieval").get("status").asText())
+                .isEqualTo("expired");
+        assertThat(api.post("/v1/files/" + id + "/versions/1/retrieval", token, Map.of("days", 1)).status())
+                .isEqualTo(202);
+        assertThat(eventTypes(id).stream().filter(t -> t.equals("FileArchiveRetrievalRequestedEvent"))).hasSize(2);
+    }
+
+    @Test
+    void anOwnersClassRequestMovesAndPinsTheVersionAgainstRules() {
+        String token = api.token("olga");
+        String name = uniqueName("plans");
+        byte[] first = randomBytes(30_000, 1711);
+        byte[] second = randomBytes(20_000, 1712);
+        String id = uploadSmall(token, name, first);
+        uploadSmall(token, name, second);
+        String key2 = objectKey(token, id, 2);
+
+        Api.Response moving = api.json("PUT", "/v1/files/" + id + "/versions/2/storage-class", token,
+                Map.of("storage_class", "onezone_ia"));
+        assertThat(moving.status()).as(moving.body()).isEqualTo(202);
+        assertThat(moving.json().get("status").asText()).isEqualTo("moving");
+        Api.Response stays = api.json("PUT", "/v1/files/" + id + "/versions/1/storage-class", token,
+                Map.of("storage_class", "STANDARD"));
+        assertThat(stays.status()).as(stays.body()).isEqualTo(200);
+        assertThat(stays.json().get("status").asText()).isEqualTo("stored");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> storageClassChanges(id).size() == 1);
+        JsonNode change = storageClassChanges(id).get(0);
+        assertThat(change.get("to").asText()).isEqualTo("ONEZONE_IA");
+        assertThat(change.get("requestedBy").asText()).isEqualTo("olga");
+        assertThat(change.get("rule").isNull()).isTrue();
+        assertThat(copies(id)).containsExactly(
+                new SimulatedArchive.Write("CopyObject", key2 + ".onezone_ia", "ONEZONE_IA"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/files/" + id + "/versions/2", token).json()
+                .get("storage_class").asText().equals("ONEZONE_IA"));
+        assertThat(api.get("/v1/files/" + id + "/versions/2", token).json().get("pinned").asBoolean()).isTrue();
+        assertThat(api.get("/v1/files/" + id + "/versions/1", token).json().get("pinned").asBoolean()).isTrue();
+        assertThat(download(token, id)).isEqualTo(second);
+        // Asked again: already there.
+        assertThat(api.json("PUT", "/v1/files/" + id + "/versions/2/storage-class", token,
+                Map.of("storage_class", "ONEZONE_IA")).status()).isEqualTo(200);
+
+        // Rules pass pinned versions by, however old.
+        awaitProjectionsCaughtUp();
+        lifecycle.runOnce(clock.instant().plus(Duration.ofDays(400)));
+        assertThat(storageClassChanges(id)).hasSize(1);
+        assertThat(eventTypes(id)).filteredOn(t -> t.equals("FileVersionStorageClassRequestedEvent")).hasSize(2);
+    }
+
+    @Test
+    void badTierRequestsGetProblemsAndLeaveNothing() {
+        String token = api.token("bruno");
+        String id = uploadSmall(token, uniqueName("tiers-bad"), randomBytes(2000, 1721));
+        String path = "/v1/files/" + id + "/versions/1";
+        Stored before = stored();
+
+        FileVersionsTest.expectProblem(api.json("PUT", path + "/storage-class", token,
+                Map.of("storage_class", "GLACIAL")), 400, "validation-failed");
+        FileVersionsTest.expectProblem(api.json("PUT", path + "/storage-class", token, Map.of()), 400,
+                "validation-failed");
+        FileVersionsTest.expectProblem(api.json("PUT", path + "/storage-class", api.token("mallory"),
+                Map.of("storage_class", "GLACIER")), 404, "file-not-found");
+        FileVersionsTest.expectProblem(api.json("PUT", "/v1/files/" + id + "/versions/9/storage-class", token,
+                Map.of("storage_class", "GLACIER")), 404, "version-not-found");
+        FileVersionsTest.expectProblem(api.post(path + "/retrieval", token, Map.of("days", 0)), 400, "validation-failed");
+        FileVersionsTest.expectProblem(api.post(path + "/retrieval", token, Map.of("days", 31)), 400,
+                "validation-failed");
+        FileVersionsTest.expectProblem(api.post(path + "/retrieval", token, Map.of("tier", "Instant")), 400,
+                "validation-failed");
+        FileVersionsTest.expectProblem(api.post(path + "/retrieval", token, Map.of("days", 1)), 409,
+                "version-not-archived");
+
+        assertThat(stored()).isEqualTo(before);
+    }
+
+    /** Objects over 5 GiB move part by part: the multipart upload asks for the class, and keeps the content type. */
+    @Test
+    void aCopyInPartsAsksForTheClassAndKeepsTheContentType() {
+        byte[] content = randomBytes(11 * MIB, 1731);
+        String source = "tier-test/" + java.util.UUID.randomUUID();
+        String target = source + ".deep_archive";
+        storage.put(source, content, "text/csv").block(Duration.ofSeconds(30));
+
+        storage.copyInParts(source, target, content.length, 5L * MIB, io.depot.file.StorageClass.DEEP_ARCHIVE)
+                .block(Duration.ofSeconds(60));
+
+        assertThat(writes.to(target)).containsExactly(
+                new SimulatedArchive.Write("CreateMultipartUpload", target, "DEEP_ARCHIVE"));
+        assertThat(storage.sha256(target).block(Duration.ofSeconds(30))).isEqualTo(sha256(content));
+        try (var read = storage.open(target).block(Duration.ofSeconds(30))) {
+            assertThat(read.response().contentType()).isEqualTo("text/csv");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        storage.delete(source).then(storage.delete(target)).block(Duration.ofSeconds(30));
+    }
+
+    private List<SimulatedArchive.Write> copies(String fileId) {
+        return writes.to("objects/" + fileId + "/").stream().filter(w -> w.operation().equals("CopyObject")).toList();
+    }
+
+    private String objectKey(String token, String fileId, long version) {
+        awaitProjectionsCaughtUp();
+        return readModel("files", "file_versions").find(new org.bson.Document("_id", fileId + ":" + version)).first()
+                .getString("object_key");
+    }
+
+    private List<String> objectsOf(String fileId) {
+        return storage.listKeys("objects/" + fileId + "/").filter(k -> !k.endsWith("/")).sort().collectList()
+                .block(Duration.ofSeconds(30));
+    }
+
+    private List<JsonNode> storageClassChanges(String fileId) {
+        return jdbc.queryForList("SELECT payload FROM DomainEventEntry WHERE aggregateIdentifier = ? AND payloadType = ? "
+                                + "ORDER BY sequenceNumber", byte[].class, fileId,
+                        "io.depot.file.FileVersionStorageClassChangedEvent").stream()
+                .map(StorageTiersTest::json)
+                .toList();
+    }
+
+    private static JsonNode json(byte[] payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] downloadVersion(String token, String fileId, long version) {
+        Api.Response r = api.get("/v1/files/" + fileId + "/versions/" + version + "/download", token);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var bytes = api.getUrl(r.json().get("url").asText(), Map.of());
+        assertThat(bytes.statusCode()).isEqualTo(200);
+        return bytes.body();
+    }
+}

@@ -71,14 +71,15 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.sample-size", () -> "1000");
         // Lifecycle rules run only when a test asks (StorageTiersTest), with a "now" of its choosing.
         registry.add("depot.lifecycle.max-per-run", () -> "100000");
-        registry.add("depot.lifecycle.rules[0].name", () -> "cool-after-30d");
-        registry.add("depot.lifecycle.rules[0].applies-to", () -> "all");
-        registry.add("depot.lifecycle.rules[0].older-than", () -> "30d");
-        registry.add("depot.lifecycle.rules[0].storage-class", () -> "STANDARD_IA");
-        registry.add("depot.lifecycle.rules[1].name", () -> "archive-superseded");
-        registry.add("depot.lifecycle.rules[1].applies-to", () -> "superseded");
-        registry.add("depot.lifecycle.rules[1].older-than", () -> "90d");
-        registry.add("depot.lifecycle.rules[1].storage-class", () -> "GLACIER");
+        String[][] rules = {{"cool-after-30d", "all", "30d", "STANDARD_IA"},
+                {"archive-superseded", "superseded", "90d", "GLACIER"}};
+        String[] fields = {"name", "applies-to", "older-than", "storage-class"};
+        for (int rule = 0; rule < rules.length; rule++) {
+            for (int field = 0; field < fields.length; field++) {
+                String value = rules[rule][field];
+                registry.add("depot.lifecycle.rules[" + rule + "]." + fields[field], () -> value);
+            }
+        }
         // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.
         unlimited(registry::add);
     }

@@ -177,6 +177,14 @@ class StorageTiersTest extends EndToEndTest {
         assertThat(api.json("PUT", "/v1/files/" + id + "/versions/2/storage-class", token,
                 Map.of("storage_class", "ONEZONE_IA")).status()).isEqualTo(200);
 
+        // The history shows who asked and what moved, not where the objects lie.
+        JsonNode history = api.get("/v1/files/" + id + "/history", token).json().get("items");
+        JsonNode moved = java.util.stream.StreamSupport.stream(history.spliterator(), false)
+                .filter(e -> e.get("type").asText().equals("FileVersionStorageClassChanged")).findFirst().orElseThrow();
+        assertThat(moved.get("actor").asText()).isEqualTo("olga");
+        assertThat(moved.get("details").get("to").asText()).isEqualTo("ONEZONE_IA");
+        assertThat(moved.get("details").toString()).doesNotContain("objects/");
+
         // Rules pass pinned versions by, however old.
         awaitProjectionsCaughtUp();
         lifecycle.runOnce(clock.instant().plus(Duration.ofDays(400)));

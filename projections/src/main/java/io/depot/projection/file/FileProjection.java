@@ -42,6 +42,7 @@ import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -63,6 +64,8 @@ public class FileProjection {
     public static final String GROUP = "files";
     public static final String COLLECTION = "files";
     public static final String VERSIONS_COLLECTION = "file_versions";
+    /** The file's event sequence of a version's latest storage class or retrieval change. */
+    private static final String TIER_SEQUENCE = "tier_sequence";
 
     private final MongoCollection<Document> files;
     private final FileVersions versions;
@@ -290,30 +293,40 @@ public class FileProjection {
         versions.set(event.fileId(), event.version(), Updates.set("pinned", true));
     }
 
-    /** The version holds its copy in the new class; a retrieval of its former object does not carry over. */
+    /**
+     * The version holds its copy in the new class; a retrieval of its former object does not carry over. Classes and
+     * retrievals change back and forth, so each write keeps the file's event sequence and a redelivered older event
+     * changes nothing.
+     */
     @EventHandler
-    void on(FileVersionStorageClassChangedEvent event) {
-        versions.set(event.fileId(), event.version(), Updates.combine(
+    void on(FileVersionStorageClassChangedEvent event, @SequenceNumber long sequence) {
+        versions.setWhere(event.fileId(), event.version(), tierOlderThan(sequence), Updates.combine(
                 Updates.set("storage_class", event.to().name()), Updates.set("object_key", event.objectKey()),
-                Updates.set("retrieval", null)));
+                Updates.set("retrieval", null), Updates.set(TIER_SEQUENCE, sequence)));
         recompute(event.fileId());
     }
 
     /** A retrieval is of an object: every version that holds it shares it. */
     @EventHandler
-    void on(FileArchiveRetrievalRequestedEvent event) {
-        versions.setSharing(event.fileId(), event.objectKey(), Updates.set("retrieval",
-                new Document("status", RetrievalStatus.REQUESTED.name()).append("requested_at", Date.from(event.at()))
-                        .append("available_until", null)));
+    void on(FileArchiveRetrievalRequestedEvent event, @SequenceNumber long sequence) {
+        versions.setSharingWhere(event.fileId(), event.objectKey(), tierOlderThan(sequence), Updates.combine(
+                Updates.set("retrieval", new Document("status", RetrievalStatus.REQUESTED.name())
+                        .append("requested_at", Date.from(event.at())).append("available_until", null)),
+                Updates.set(TIER_SEQUENCE, sequence)));
         recompute(event.fileId());
     }
 
     @EventHandler
-    void on(FileArchiveRetrievedEvent event) {
-        versions.setSharing(event.fileId(), event.objectKey(), Updates.combine(
+    void on(FileArchiveRetrievedEvent event, @SequenceNumber long sequence) {
+        versions.setSharingWhere(event.fileId(), event.objectKey(), tierOlderThan(sequence), Updates.combine(
                 Updates.set("retrieval.status", RetrievalStatus.AVAILABLE.name()),
-                Updates.set("retrieval.available_until", Date.from(event.until()))));
+                Updates.set("retrieval.available_until", Date.from(event.until())),
+                Updates.set(TIER_SEQUENCE, sequence)));
         recompute(event.fileId());
+    }
+
+    private static Bson tierOlderThan(long sequence) {
+        return Filters.or(Filters.exists(TIER_SEQUENCE, false), Filters.lt(TIER_SEQUENCE, sequence));
     }
 
     private static java.util.Date retrievedUntil(Document version) {

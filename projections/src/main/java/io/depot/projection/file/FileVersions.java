@@ -81,6 +81,12 @@ final class FileVersions {
         versions.updateMany(Filters.and(Filters.eq("file_id", fileId), Filters.eq("object_key", objectKey)), update);
     }
 
+    /** Every version of the file holding the object at {@code objectKey} that meets {@code condition}. */
+    void setSharingWhere(String fileId, String objectKey, Bson condition, Bson update) {
+        versions.updateMany(Filters.and(Filters.eq("file_id", fileId), Filters.eq("object_key", objectKey), condition),
+                update);
+    }
+
     void delete(String fileId, long version) {
         set(fileId, version, Updates.set("deleted", true));
     }

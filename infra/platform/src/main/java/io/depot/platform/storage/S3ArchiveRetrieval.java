@@ -1,5 +1,7 @@
 package io.depot.platform.storage;
 
+import io.depot.error.DepotException;
+import io.depot.error.ErrorCode;
 import io.depot.file.RetrievalTier;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -33,6 +35,8 @@ final class S3ArchiveRetrieval implements ArchiveRetrieval {
                 .then()
                 // 409 RestoreAlreadyInProgress: an earlier delivery asked already.
                 .onErrorResume(e -> unwrap(e) instanceof S3Exception s && s.statusCode() == 409, e -> Mono.empty())
+                .onErrorMap(e -> unwrap(e) instanceof S3Exception s && s.statusCode() == 501,
+                        e -> new DepotException(ErrorCode.STORAGE_ERROR, "storage does not implement RestoreObject", e))
                 .onErrorMap(ObjectStorage::translate);
     }
 

@@ -46,6 +46,9 @@ class StorageTiersTest extends EndToEndTest {
     @Autowired
     Clock clock;
 
+    @Autowired
+    org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter snapshotter;
+
     @Test
     void rulesCoolTheCurrentVersionAndArchiveTheSupersededOneWhichIsServedOnlyWhileRetrieved() {
         String token = api.token("tiago");
@@ -185,7 +188,10 @@ class StorageTiersTest extends EndToEndTest {
         assertThat(moved.get("details").get("to").asText()).isEqualTo("ONEZONE_IA");
         assertThat(moved.get("details").toString()).doesNotContain("objects/");
 
-        // Rules pass pinned versions by, however old.
+        // Rules pass pinned versions by, however old, and the pins outlive a snapshot of the file.
+        snapshotter.scheduleSnapshot(io.depot.file.StoredFile.class, id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?", Long.class, id) == 1);
         awaitProjectionsCaughtUp();
         lifecycle.runOnce(clock.instant().plus(Duration.ofDays(400)));
         assertThat(storageClassChanges(id)).hasSize(1);

@@ -208,11 +208,13 @@ public class FileProjection {
 
     /** A restored version is the newest, available at once, with the verdict its content had. */
     @EventHandler
-    void on(FileVersionRestoredEvent event) {
+    void on(FileVersionRestoredEvent event, @SequenceNumber long sequence) {
         ScanStatus scan = event.scan() == null ? ScanStatus.NOT_CONFIGURED : event.scan();
         versions.put(event.fileId(), event.version(), event.size(), event.sha256(), event.contentType(),
                 event.storageClass(), FileStatus.AVAILABLE, scan, event.at(), event.actorId(), event.restoredFrom(),
                 event.objectKey());
+        versions.shareRetrieval(event.fileId(), event.restoredFrom(), event.version(), event.objectKey(),
+                tierOlderThan(sequence), Updates.set(TIER_SEQUENCE, sequence));
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lt("version", event.version())),
                 Updates.combine(Updates.set("version", event.version()), Updates.set("updated_at", Date.from(event.at()))));
         recompute(event.fileId());

@@ -87,6 +87,14 @@ final class FileVersions {
                 update);
     }
 
+    /** A restored version shares the retrieval of the object it shares with the version it was restored from. */
+    void shareRetrieval(String fileId, long from, long to, String objectKey, Bson condition, Bson alsoSet) {
+        Document source = versions.find(Filters.eq("_id", id(fileId, from))).first();
+        if (source != null && objectKey.equals(source.getString("object_key")) && source.get("retrieval") != null) {
+            setWhere(fileId, to, condition, Updates.combine(Updates.set("retrieval", source.get("retrieval")), alsoSet));
+        }
+    }
+
     void delete(String fileId, long version) {
         set(fileId, version, Updates.set("deleted", true));
     }

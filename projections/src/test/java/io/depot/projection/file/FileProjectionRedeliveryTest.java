@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import io.depot.file.FileArchiveRetrievalRequestedEvent;
 import io.depot.file.FileArchiveRetrievedEvent;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionRestoredEvent;
 import io.depot.file.FileVersionStorageClassChangedEvent;
 import io.depot.file.FileVersionStorageClassRequestedEvent;
 import io.depot.file.FileVersionView;
@@ -129,13 +130,17 @@ class FileProjectionRedeliveryTest {
                         RetrievalTier.BULK, "alice", minute(7))),
                 tiered.next(new FileArchiveRetrievedEvent("f-tiered", 2, key2 + ".glacier", minute(60), minute(8))),
                 tiered.next(new FileArchiveRetrievalRequestedEvent("f-tiered", 1, key1 + ".glacier", 1,
-                        RetrievalTier.STANDARD, "alice", minute(9))));
+                        RetrievalTier.STANDARD, "alice", minute(9))),
+                tiered.next(new FileVersionRestoredEvent("f-tiered", 3, 2, "alice", "f-tiered.bin",
+                        "application/octet-stream", 200, "sha-2", StorageClass.GLACIER, Visibility.PRIVATE,
+                        key2 + ".glacier", null, minute(10))));
 
         redelivery.assertSameReadModel(projection, committed);
 
         FileProjection files = (FileProjection) projection.apply(redelivery.deliver(projection, committed));
         FileView view = files.handle(new FindFileQuery("f-tiered")).orElseThrow();
         assertThat(view.storageClass()).isEqualTo(StorageClass.GLACIER);
+        assertThat(view.version()).as("restored from version 2, sharing its retrieved object").isEqualTo(3);
         assertThat(view.downloadable().objectKey()).isEqualTo(key2 + ".glacier");
         assertThat(view.downloadable().retrievedUntil()).isEqualTo(minute(60));
         assertThat(view.retrieval().status()).isEqualTo(RetrievalStatus.AVAILABLE);

@@ -196,29 +196,6 @@ class ReconcileTest extends EndToEndTest {
     }
 
     /** Starts a run as an operator and waits for its report to show it ended. */
-    private JsonNode runToEnd(String admin) {
-        Api.Response started = api.post("/v1/admin/reconcile-runs", admin, null);
-        assertThat(started.status()).as(started.body()).isEqualTo(202);
-        String report = started.json().get("report").asText();
-        List<JsonNode> ended = new ArrayList<>(1);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Api.Response r = api.get(report, admin);
-            if (r.status() == 200 && !r.json().get("status").asText().equals("RUNNING")) {
-                ended.add(r.json());
-                return true;
-            }
-            return false;
-        });
-        assertThat(ended.get(0).get("status").asText()).as(ended.get(0).toString()).isEqualTo("FINISHED");
-        return ended.get(0);
-    }
-
-    private static List<JsonNode> findings(JsonNode report) {
-        List<JsonNode> findings = new ArrayList<>();
-        report.get("findings").forEach(findings::add);
-        return findings;
-    }
-
     private String objectKey(String fileId) {
         return readModel("files", "files").find(new org.bson.Document("_id", fileId)).first().getString("object_key");
     }

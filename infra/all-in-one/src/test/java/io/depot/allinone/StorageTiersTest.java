@@ -224,6 +224,38 @@ class StorageTiersTest extends EndToEndTest {
         assertThat(stored()).isEqualTo(before);
     }
 
+    /** Cooled after 30 days, a superseded version is archived after 90: from its cooled copy, which goes. */
+    @Test
+    void aVersionCooledFirstIsArchivedFromItsCooledCopyLater() {
+        String token = api.token("tomas");
+        String name = uniqueName("minutes");
+        byte[] first = randomBytes(5000, 1751);
+        String id = uploadSmall(token, name, first);
+        uploadSmall(token, name, randomBytes(6000, 1752));
+        String key1 = objectKey(token, id, 1);
+        String key2 = objectKey(token, id, 2);
+
+        lifecycle.runOnce(clock.instant().plus(Duration.ofDays(31)));
+        assertThat(storageClassChanges(id)).extracting(e -> e.get("to").asText()).containsOnly("STANDARD_IA").hasSize(2);
+        awaitProjectionsCaughtUp();
+        lifecycle.runOnce(clock.instant().plus(Duration.ofDays(91)));
+
+        assertThat(storageClassChanges(id)).extracting(e -> e.get("version").asLong(), e -> e.get("from").asText(),
+                        e -> e.get("to").asText(), e -> e.get("previousObjectKey").asText(),
+                        e -> e.get("objectKey").asText(), e -> e.get("releasedObjectKey").asText())
+                .containsExactlyInAnyOrder(
+                        tuple(1L, "STANDARD", "STANDARD_IA", key1, key1 + ".standard_ia", key1),
+                        tuple(2L, "STANDARD", "STANDARD_IA", key2, key2 + ".standard_ia", key2),
+                        tuple(1L, "STANDARD_IA", "GLACIER", key1 + ".standard_ia", key1 + ".glacier",
+                                key1 + ".standard_ia"));
+        assertThat(copies(id)).filteredOn(w -> w.key().equals(key1 + ".glacier"))
+                .containsExactly(new SimulatedArchive.Write("CopyObject", key1 + ".glacier", "GLACIER"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(objectsOf(id))
+                .containsExactlyInAnyOrder(key1 + ".glacier", key2 + ".standard_ia"));
+        FileVersionsTest.expectProblem(api.get("/v1/files/" + id + "/versions/1/download", token), 409,
+                "version-archived");
+    }
+
     /**
      * A move cut short between its copy and its record leaves the copy at its fixed key: the next run writes it
      * again and records it, making no second copy; a copy whose version went meanwhile is nobody's, and reconcile

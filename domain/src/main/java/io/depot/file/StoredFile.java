@@ -456,7 +456,8 @@ public class StoredFile {
     @CommandHandler
     public StorageClassChangeOutcome handle(ChangeStorageClassCommand command) {
         Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
-        if (v == null || !v.objectKey.equals(command.sourceKey())) {
+        if (v == null || !v.objectKey.equals(command.sourceKey())
+                || !command.targetKey().equals(StorageClassMove.targetKey(v.objectKey, command.storageClass()))) {
             return new StorageClassChangeOutcome(false, versionHolding(command.targetKey()).isPresent());
         }
         boolean sharedWithAnother = versions.entrySet().stream().anyMatch(e -> e.getKey() != command.version()

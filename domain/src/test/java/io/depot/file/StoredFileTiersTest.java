@@ -96,6 +96,14 @@ class StoredFileTiersTest {
     }
 
     @Test
+    void onlyTheCopyAtTheKeyTheFilePlannedIsRecorded() {
+        fixture.given(twoVersions())
+                .when(new ChangeStorageClassCommand("f-1", 1, GLACIER, KEY_1, "objects/f-1/elsewhere", "r", null, LATER))
+                .expectNoEvents()
+                .expectResultMessagePayload(new StorageClassChangeOutcome(false, false));
+    }
+
+    @Test
     void aVersionThatIsNotAvailableOrIsDeletedIsNotMovedAndItsCopyIsNobodys() {
         fixture.given(versioned(1, "u-1"))
                 .when(byRule(1, GLACIER, KEY_1))

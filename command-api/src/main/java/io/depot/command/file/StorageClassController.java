@@ -8,6 +8,7 @@ import io.depot.file.RetrievalStatus;
 import io.depot.file.RetrievalTier;
 import io.depot.file.StorageClass;
 import io.depot.platform.axon.Dispatch;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
@@ -50,6 +51,8 @@ class StorageClassController {
      * retrieval of it is available.
      */
     @PutMapping("/storage-class")
+    @ApiResponse(responseCode = "202", description = "the move is recorded; the object is copied in the background")
+    @ApiResponse(responseCode = "200", description = "the version is in that class already (and now pinned)")
     Mono<ResponseEntity<StorageClassResponse>> storageClass(@AuthenticationPrincipal Jwt user,
                                                             @PathVariable String fileId, @PathVariable long version,
                                                             @RequestBody StorageClassRequest request) {
@@ -66,6 +69,8 @@ class StorageClassController {
      * retrieval is available already. The version's {@code retrieval} shows when it can be downloaded.
      */
     @PostMapping("/retrieval")
+    @ApiResponse(responseCode = "202", description = "the retrieval is recorded; storage restores the object")
+    @ApiResponse(responseCode = "200", description = "a retrieval is available already")
     Mono<ResponseEntity<RetrievalResponse>> retrieval(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
                                                       @PathVariable long version,
                                                       @RequestBody(required = false) RetrievalRequest request) {

@@ -222,6 +222,15 @@ class StorageTiersTest extends EndToEndTest {
                 "version-not-archived");
 
         assertThat(stored()).isEqualTo(before);
+
+        JsonNode paths = io.depot.platform.testing.ApiDocs.fetch(port).path("paths");
+        for (String operation : List.of("/~1v1~1files~1{fileId}~1versions~1{version}~1storage-class/put",
+                "/~1v1~1files~1{fileId}~1versions~1{version}~1retrieval/post")) {
+            JsonNode responses = paths.at(operation + "/responses");
+            assertThat(responses.has("200") && responses.has("202") && responses.has("400") && responses.has("409"))
+                    .as(operation + " " + responses).isTrue();
+            assertThat(responses.at("/202/content").isEmpty()).as(operation + " 202 body").isFalse();
+        }
     }
 
     /** Cooled after 30 days, a superseded version is archived after 90: from its cooled copy, which goes. */

@@ -12,9 +12,13 @@ package io.depot.file;
  */
 public record StorageClassMove(String sourceKey, String targetKey, long size, StorageClass from) {
 
-    /** The key of {@code objectKey}'s copy in {@code storageClass}: {@code <key>.<class>}, any earlier class suffix replaced. */
-    public static String targetKey(String objectKey, StorageClass storageClass) {
-        String base = objectKey;
+    /**
+     * The key of a copy in {@code storageClass} of the object at {@code objectKey}, which file {@code fileId} holds:
+     * {@code objects/<file>/<name>.<class>}, any earlier class suffix of the name replaced. It is under the file's own
+     * prefix even when the object is another file's (deduplicated content), so the copy is the file's to account for.
+     */
+    public static String targetKey(String fileId, String objectKey, StorageClass storageClass) {
+        String base = objectKey.substring(objectKey.lastIndexOf('/') + 1);
         for (StorageClass c : StorageClass.values()) {
             String suffix = "." + c.suffix();
             if (base.endsWith(suffix)) {
@@ -22,6 +26,6 @@ public record StorageClassMove(String sourceKey, String targetKey, long size, St
                 break;
             }
         }
-        return base + "." + storageClass.suffix();
+        return "objects/" + fileId + "/" + base + "." + storageClass.suffix();
     }
 }

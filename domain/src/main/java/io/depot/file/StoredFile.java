@@ -1,5 +1,7 @@
 package io.depot.file;
 
+import io.depot.blob.BlobIds;
+import io.depot.blob.ContentRelease;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import org.axonframework.commandhandling.CommandHandler;
@@ -56,6 +58,14 @@ public class StoredFile {
         private boolean removed;
         private Map<String, String> renditions = new LinkedHashMap<>();
         private boolean renditionFailed;
+        ContentRelease release() {
+            return new ContentRelease(blobId, contentRef, objectKey);
+        }
+
+        /** The blob of the version's content once verified, and the reference it holds there (a restore's source's). */
+        private String blobId;
+        private String contentRef;
+        private boolean linked;
         private final Tier tier = new Tier();
 
         private Version() {
@@ -73,6 +83,14 @@ public class StoredFile {
             return !removed && status != FileStatus.FAILED && status != FileStatus.INFECTED;
         }
 
+        /**
+         * What the version holds: its blob reference once verified (shared by the versions restored from it), else
+         * its object. The content goes when no other version holds the same.
+         */
+        String holding() {
+            return contentRef != null ? contentRef : objectKey;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Version v && size == v.size && verified == v.verified
@@ -80,7 +98,9 @@ public class StoredFile {
                     && Objects.equals(objectKey, v.objectKey) && Objects.equals(sha256, v.sha256)
                     && Objects.equals(contentType, v.contentType) && storageClass == v.storageClass
                     && status == v.status && scan == v.scan && renditionFailed == v.renditionFailed
-                    && Objects.equals(renditions, v.renditions) && tier.equals(v.tier);
+                    && Objects.equals(renditions, v.renditions) && Objects.equals(blobId, v.blobId)
+                    && Objects.equals(contentRef, v.contentRef) && linked == v.linked
+                    && tier.equals(v.tier);
         }
 
         @Override
@@ -138,10 +158,12 @@ public class StoredFile {
         if (deleted) {
             return new FileRemoval(filename, List.of());
         }
-        List<String> keys = heldObjectKeys();
-        apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt()));
+        List<Version> held = heldContent();
+        List<String> keys = held.stream().filter(v -> v.contentRef == null).map(v -> v.objectKey).toList();
+        List<ContentRelease> releases = held.stream().filter(v -> v.contentRef != null).map(Version::release).toList();
+        apply(new FileDeletedEvent(fileId, ownerId, version, keys, command.deletedAt(), releases));
         removeRenditions(v -> true, command.deletedAt());
-        return new FileRemoval(filename, keys);
+        return new FileRemoval(filename, held.stream().map(v -> v.objectKey).distinct().toList());
     }
 
     /** Answers the new version's number. */
@@ -175,9 +197,11 @@ public class StoredFile {
                     + "file " + fileId + "; delete the file instead");
         }
         boolean sharedWithAnother = versions.entrySet().stream().anyMatch(e -> e.getKey() != command.version()
-                && e.getValue().holdsObject() && e.getValue().objectKey.equals(target.objectKey));
-        String released = target.holdsObject() && !sharedWithAnother ? target.objectKey : null;
-        apply(new FileVersionDeletedEvent(fileId, command.version(), command.requesterId(), released, command.at()));
+                && e.getValue().holdsObject() && e.getValue().holding().equals(target.holding()));
+        boolean releases = target.holdsObject() && !sharedWithAnother;
+        apply(new FileVersionDeletedEvent(fileId, command.version(), command.requesterId(),
+                releases && target.contentRef == null ? target.objectKey : null, command.at(),
+                releases && target.contentRef != null ? target.release() : null));
         removeRenditions(v -> v == target, command.at());
     }
 
@@ -386,6 +410,25 @@ public class StoredFile {
         removeRenditions(other -> v.objectKey.equals(other.objectKey), command.at());
     }
 
+    /**
+     * The blob of a version's content answered with the object the version should use: when another upload stored
+     * the same bytes first, the version now uses that object and its upload's own copy goes (the blob said so).
+     * Recorded once per version either way. Refused for a version that was deleted, failed or found infected meanwhile.
+     */
+    @CommandHandler
+    public void handle(LinkFileContentCommand command) {
+        Version v = requireVersion(command.version());
+        if (v.linked) {
+            return;
+        }
+        if (deleted || !v.holdsObject() || v.blobId == null || !v.blobId.equals(command.blobId())) {
+            throw new DepotException(ErrorCode.VERSION_NOT_FOUND, "version " + command.version() + " of file " + fileId
+                    + " no longer holds content of " + command.blobId());
+        }
+        apply(new FileVersionContentLinkedEvent(fileId, command.version(), command.blobId(), command.objectKey(),
+                v.objectKey.equals(command.objectKey()) ? null : v.objectKey, command.at()));
+    }
+
     @CommandHandler
     public RenditionSource handle(DescribeRenditionSourceCommand command) {
         Version v = available(command.version());
@@ -428,6 +471,8 @@ public class StoredFile {
         private StorageClass requested;
         private boolean retrievalRequested;
         private Instant retrievedUntil;
+        /** The objects of blobs the version used before it moved, which other files' versions may still use. */
+        private Map<String, String> formerBlobObjects = new LinkedHashMap<>();
 
         void shareRetrieval(Tier other) {
             retrievalRequested = other.retrievalRequested;
@@ -437,7 +482,8 @@ public class StoredFile {
         @Override
         public boolean equals(Object o) {
             return o instanceof Tier t && pinned == t.pinned && requested == t.requested
-                    && retrievalRequested == t.retrievalRequested && Objects.equals(retrievedUntil, t.retrievedUntil);
+                    && retrievalRequested == t.retrievalRequested && Objects.equals(retrievedUntil, t.retrievedUntil)
+                    && formerBlobObjects.equals(t.formerBlobObjects);
         }
 
         @Override
@@ -450,21 +496,23 @@ public class StoredFile {
     public StorageClassMove handle(PlanStorageClassChangeCommand command) {
         Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
         return v == null ? null : new StorageClassMove(v.objectKey,
-                StorageClassMove.targetKey(v.objectKey, command.storageClass()), v.size, v.storageClass);
+                StorageClassMove.targetKey(fileId, v.objectKey, command.storageClass()), v.size, v.storageClass);
     }
 
     @CommandHandler
     public StorageClassChangeOutcome handle(ChangeStorageClassCommand command) {
         Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
-        if (v == null || !v.objectKey.equals(command.sourceKey())
-                || !command.targetKey().equals(StorageClassMove.targetKey(v.objectKey, command.storageClass()))) {
+        if (v == null || !v.objectKey.equals(command.sourceKey()) || !command.targetKey()
+                .equals(StorageClassMove.targetKey(fileId, v.objectKey, command.storageClass()))) {
             return new StorageClassChangeOutcome(false, versionHolding(command.targetKey()).isPresent());
         }
-        boolean sharedWithAnother = versions.entrySet().stream().anyMatch(e -> e.getKey() != command.version()
-                && e.getValue().holdsObject() && e.getValue().objectKey.equals(v.objectKey));
+        // Released as a version deletion releases: by key, or through its blob when the content was deduplicated.
+        boolean releases = versions.entrySet().stream().noneMatch(e -> e.getKey() != command.version()
+                && e.getValue().holdsObject() && e.getValue().holding().equals(v.holding()));
         apply(new FileVersionStorageClassChangedEvent(fileId, command.version(), v.storageClass, command.storageClass(),
-                v.objectKey, command.targetKey(), sharedWithAnother ? null : v.objectKey, command.rule(),
-                command.requestedBy(), command.at()));
+                v.objectKey, command.targetKey(), releases && v.contentRef == null ? v.objectKey : null,
+                command.rule(), command.requestedBy(), command.at(),
+                releases && v.contentRef != null ? v.release() : null));
         return new StorageClassChangeOutcome(true, true);
     }
 
@@ -544,6 +592,11 @@ public class StoredFile {
     @EventSourcingHandler
     void on(FileVersionStorageClassChangedEvent event) {
         Version v = versions.get(event.version());
+        if (v.blobId != null) {
+            v.tier.formerBlobObjects.put(v.objectKey, v.blobId);
+        }
+        v.blobId = null;
+        v.contentRef = null;
         v.objectKey = event.objectKey();
         v.storageClass = event.to();
         v.tier.requested = null;
@@ -576,14 +629,30 @@ public class StoredFile {
                 .findFirst();
     }
 
-    private List<String> heldObjectKeys() {
-        return versions.entrySet().stream()
+    /** One version for each content the file holds, oldest first. */
+    private List<Version> heldContent() {
+        Map<String, Version> held = new LinkedHashMap<>();
+        versions.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(Map.Entry::getValue)
                 .filter(Version::holdsObject)
-                .map(v -> v.objectKey)
-                .distinct()
-                .toList();
+                .forEach(v -> held.putIfAbsent(v.holding(), v));
+        return List.copyOf(held.values());
+    }
+
+    /**
+     * The blob a version of this file used for the object at {@code objectKey}, even one since deleted: another
+     * file's version may use the same object through it.
+     */
+    public Optional<Map.Entry<Long, String>> blobOf(String objectKey) {
+        return versions.entrySet().stream()
+                .filter(e -> e.getValue().blobId != null && objectKey.equals(e.getValue().objectKey))
+                .map(e -> Map.entry(e.getKey(), e.getValue().blobId))
+                .findFirst()
+                .or(() -> versions.entrySet().stream()
+                        .filter(e -> e.getValue().tier.formerBlobObjects.containsKey(objectKey))
+                        .map(e -> Map.entry(e.getKey(), e.getValue().tier.formerBlobObjects.get(objectKey)))
+                        .findFirst());
     }
 
     private void requireOwner(String requesterId) {
@@ -635,6 +704,11 @@ public class StoredFile {
         v.scan = event.scan();
         v.verified = true;
         v.scanRequested = true;
+        Version source = versions.get(event.restoredFrom());
+        if (source != null && source.objectKey.equals(event.objectKey())) {
+            v.blobId = source.blobId;
+            v.contentRef = source.contentRef;
+        }
         versions.values().stream().filter(other -> event.objectKey().equals(other.objectKey)).findFirst()
                 .ifPresent(other -> v.tier.shareRetrieval(other.tier));
         versions.put(event.version(), v);
@@ -652,6 +726,17 @@ public class StoredFile {
         if (event.sha256() != null) {
             v.sha256 = event.sha256();
         }
+        if (v.sha256 != null) {
+            v.blobId = BlobIds.of(v.storageClass, v.sha256);
+            v.contentRef = BlobIds.reference(fileId, event.version());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionContentLinkedEvent event) {
+        Version v = versions.get(event.version());
+        v.objectKey = event.objectKey();
+        v.linked = true;
     }
 
     @EventSourcingHandler

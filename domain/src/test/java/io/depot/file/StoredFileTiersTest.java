@@ -42,11 +42,11 @@ class StoredFileTiersTest {
     private static FileVersionStorageClassChangedEvent changed(long version, StorageClass from, StorageClass to,
                                                                String key, String released, String rule) {
         return new FileVersionStorageClassChangedEvent("f-1", version, from, to, key,
-                StorageClassMove.targetKey(key, to), released, rule, rule == null ? "alice" : null, LATER);
+                StorageClassMove.targetKey("f-1", key, to), released, rule, rule == null ? "alice" : null, LATER);
     }
 
     private static ChangeStorageClassCommand byRule(long version, StorageClass to, String key) {
-        return new ChangeStorageClassCommand("f-1", version, to, key, StorageClassMove.targetKey(key, to), "r",
+        return new ChangeStorageClassCommand("f-1", version, to, key, StorageClassMove.targetKey("f-1", key, to), "r",
                 null, LATER);
     }
 
@@ -60,9 +60,11 @@ class StoredFileTiersTest {
 
     @Test
     void theTargetKeyFollowsFromTheSourceAndTheClassOnly() {
-        assertThat(StorageClassMove.targetKey(KEY_1, GLACIER)).isEqualTo(KEY_1 + ".glacier");
-        assertThat(StorageClassMove.targetKey(KEY_1 + ".standard_ia", GLACIER)).isEqualTo(KEY_1 + ".glacier");
-        assertThat(StorageClassMove.targetKey(KEY_1 + ".glacier", STANDARD)).isEqualTo(KEY_1 + ".standard");
+        assertThat(StorageClassMove.targetKey("f-1", KEY_1, GLACIER)).isEqualTo(KEY_1 + ".glacier");
+        assertThat(StorageClassMove.targetKey("f-1", KEY_1 + ".standard_ia", GLACIER)).isEqualTo(KEY_1 + ".glacier");
+        assertThat(StorageClassMove.targetKey("f-1", KEY_1 + ".glacier", STANDARD)).isEqualTo(KEY_1 + ".standard");
+        // Content another file stored first is copied under this file's own prefix.
+        assertThat(StorageClassMove.targetKey("f-1", "objects/f-9/u-9", GLACIER)).isEqualTo("objects/f-1/u-9.glacier");
     }
 
     @Test
@@ -130,6 +132,28 @@ class StoredFileTiersTest {
                 .when(byRule(3, STANDARD_IA, KEY_1))
                 .expectEvents(new FileVersionStorageClassChangedEvent("f-1", 3, STANDARD, STANDARD_IA, KEY_1,
                         KEY_1 + ".standard_ia", KEY_1, "r", null, LATER));
+    }
+
+    @Test
+    void deduplicatedContentIsCopiedUnderTheFileAndItsBlobReferenceReleased() {
+        String blob = io.depot.blob.BlobIds.of(STANDARD, "abc");
+        String shared = "objects/f-9/u-9";
+        Object[] linked = {versioned(1, "u-1"), new FileVersionVerifiedEvent("f-1", 1, "abc"),
+                new FileVersionContentLinkedEvent("f-1", 1, blob, shared, KEY_1, T0), available(1, "u-1"),
+                versioned(2, "u-2"), available(2, "u-2")};
+        String target = "objects/f-1/u-9.glacier";
+        fixture.given(linked)
+                .when(new PlanStorageClassChangeCommand("f-1", 1, GLACIER, "r", null, LATER))
+                .expectResultMessagePayload(new StorageClassMove(shared, target, 10, STANDARD));
+        fixture.given(linked)
+                .when(new ChangeStorageClassCommand("f-1", 1, GLACIER, shared, target, "r", null, LATER))
+                .expectEvents(new FileVersionStorageClassChangedEvent("f-1", 1, STANDARD, GLACIER, shared, target, null,
+                        "r", null, LATER, new io.depot.blob.ContentRelease(blob, "f-1:1", shared)));
+        // Moved, the version holds its copy by key: deleting it deletes the copy, and no blob reference is left.
+        fixture.given(linked).andGiven(new FileVersionStorageClassChangedEvent("f-1", 1, STANDARD, GLACIER, shared,
+                        target, null, "r", null, LATER, new io.depot.blob.ContentRelease(blob, "f-1:1", shared)))
+                .when(new DeleteFileVersionCommand("f-1", "alice", 1, LATER))
+                .expectEvents(new FileVersionDeletedEvent("f-1", 1, "alice", target, LATER, null));
     }
 
     @Test

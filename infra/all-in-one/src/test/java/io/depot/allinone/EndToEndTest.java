@@ -174,30 +174,6 @@ abstract class EndToEndTest {
                 .toList();
     }
 
-    /** Starts a reconcile run as {@code admin} and waits for its report once it finished. */
-    JsonNode runToEnd(String admin) {
-        Api.Response started = api.post("/v1/admin/reconcile-runs", admin, null);
-        assertThat(started.status()).as(started.body()).isEqualTo(202);
-        String report = started.json().get("report").asText();
-        List<JsonNode> ended = new ArrayList<>(1);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            Api.Response r = api.get(report, admin);
-            if (r.status() == 200 && !r.json().get("status").asText().equals("RUNNING")) {
-                ended.add(r.json());
-                return true;
-            }
-            return false;
-        });
-        assertThat(ended.get(0).get("status").asText()).as(ended.get(0).toString()).isEqualTo("FINISHED");
-        return ended.get(0);
-    }
-
-    static List<JsonNode> findings(JsonNode report) {
-        List<JsonNode> findings = new ArrayList<>();
-        report.get("findings").forEach(findings::add);
-        return findings;
-    }
-
     // ---- upload helpers --------------------------------------------------------------------------------
 
     JsonNode initiate(String token, String filename, long size, Long partSize, String sha256) {
@@ -222,6 +198,29 @@ abstract class EndToEndTest {
         upload.get("upload_headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
         Api.Response r = api.putUrl(upload.get("presigned_url").asText(), data, headers);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+
+    /** Starts a reconcile run as an admin and waits for its report, which must say it finished. */
+    JsonNode runToEnd(String admin) {
+        Api.Response started = api.post("/v1/admin/reconcile-runs", admin, null);
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String report = started.json().get("report").asText();
+        List<JsonNode> ended = new ArrayList<>(1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Api.Response r = api.get(report, admin);
+            if (r.status() == 200 && !r.json().get("status").asText().equals("RUNNING")) {
+                ended.add(r.json());
+                return true;
+            }
+            return false;
+        });
+        assertThat(ended.get(0).get("status").asText()).as(ended.get(0).toString()).isEqualTo("FINISHED");
+        return ended.get(0);
+    }
+
+    /** The object a file's current version uses, as the files read model has it. */
+    String objectKey(String fileId) {
+        return readModel("files", "files").find(new org.bson.Document("_id", fileId)).first().getString("object_key");
     }
 
     /** Uploads a small file in one presigned PUT, completes it, waits for the query side; returns the file id. */

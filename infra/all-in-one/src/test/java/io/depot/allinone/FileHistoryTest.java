@@ -47,18 +47,18 @@ class FileHistoryTest extends EndToEndTest {
         assertThat(history.has("next_page")).isFalse();
         List<JsonNode> items = items(history);
         assertThat(items).extracting(item -> item.get("type").asText()).containsExactly(
-                "FileVersioned", "FileVersionVerified", "FileVersionAvailable",
-                "FileVersioned", "FileVersionVerified", "FileVersionAvailable",
+                "FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable",
+                "FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable",
                 "FileDeleted");
         assertThat(items).extracting(item -> item.get("type").asText() + "Event")
                 .as("exactly what the event store holds").containsExactlyElementsOf(eventTypes(fileId));
-        assertThat(items).extracting(item -> item.get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(items).extracting(item -> item.get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(items).extracting(item -> item.get("actor").isNull() ? null : item.get("actor").asText())
                 .as("the owner uploads and deletes; Depot verifies and releases")
-                .containsExactly("hilde", null, null, "hilde", null, null, "hilde");
+                .containsExactly("hilde", null, null, null, "hilde", null, null, null, "hilde");
         assertThat(items).extracting(item -> item.get("details").path("version").asLong(0))
-                .containsExactly(1L, 1L, 1L, 2L, 2L, 2L, 0L);
-        assertThat(items.get(6).get("details").get("last_version").asLong()).isEqualTo(2);
+                .containsExactly(1L, 1L, 1L, 1L, 2L, 2L, 2L, 2L, 0L);
+        assertThat(items.get(8).get("details").get("last_version").asLong()).isEqualTo(2);
         assertThat(items.get(0).get("details").get("filename").asText()).isEqualTo(name);
         assertThat(items).extracting(item -> Instant.parse(item.get("at").asText())).isSorted();
         assertThat(items).allSatisfy(item -> assertThat(item.get("details").fieldNames())
@@ -67,7 +67,7 @@ class FileHistoryTest extends EndToEndTest {
 
         Api.Response audited = api.get("/v1/files/" + fileId + "/history", api.token("audrey", "auditor"));
         assertThat(audited.status()).as("a deleted file's history stays for auditors").isEqualTo(200);
-        assertThat(items(audited.json())).hasSize(7);
+        assertThat(items(audited.json())).hasSize(9);
     }
 
     @Test
@@ -96,13 +96,14 @@ class FileHistoryTest extends EndToEndTest {
         assertThat(audited.status()).as(audited.body()).isEqualTo(200);
         List<JsonNode> items = items(audited.json());
         assertThat(items).extracting(item -> item.get("type").asText())
-                .containsExactly("FileVersioned", "FileVersionVerified", "FileVersionAvailable", "LinkDownloaded");
-        JsonNode download = items.get(3);
+                .containsExactly("FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable",
+                        "LinkDownloaded");
+        JsonNode download = items.get(4);
         assertThat(download.get("actor").asText()).isEqualTo("jana");
         assertThat(download.get("details").get("client_address").asText()).isEqualTo("198.51.100.7");
-        assertThat(items.subList(0, 3)).allSatisfy(item -> assertThat(item.get("details").has("client_address")).isFalse());
+        assertThat(items.subList(0, 4)).allSatisfy(item -> assertThat(item.get("details").has("client_address")).isFalse());
 
-        JsonNode forOwner = items(api.get("/v1/files/" + fileId + "/history", owner).json()).get(3);
+        JsonNode forOwner = items(api.get("/v1/files/" + fileId + "/history", owner).json()).get(4);
         assertThat(forOwner.get("actor").asText()).isEqualTo("jana");
         assertThat(forOwner.get("details").has("client_address")).as("addresses are for auditors").isFalse();
         assertThat(forOwner.get("details").get("user_id").asText()).isEqualTo("jana");
@@ -116,11 +117,11 @@ class FileHistoryTest extends EndToEndTest {
         uploadSmall(owner, name, randomBytes(100, 505));
         String path = "/v1/files/" + fileId + "/history";
         List<JsonNode> whole = items(api.get(path, owner).json());
-        assertThat(whole).hasSize(6);
+        assertThat(whole).hasSize(8);
 
         List<JsonNode> paged = new ArrayList<>();
         List<Integer> nextPages = new ArrayList<>();
-        for (int page = 0; page < 3; page++) {
+        for (int page = 0; page < 4; page++) {
             JsonNode body = api.get(path + "?page=" + page + "&size=2", owner).json();
             assertThat(body.get("page").asInt()).isEqualTo(page);
             assertThat(body.get("size").asInt()).isEqualTo(2);
@@ -128,9 +129,9 @@ class FileHistoryTest extends EndToEndTest {
             nextPages.add(body.has("next_page") ? body.get("next_page").asInt() : null);
         }
         assertThat(paged).isEqualTo(whole);
-        assertThat(nextPages).containsExactly(1, 2, null);
+        assertThat(nextPages).containsExactly(1, 2, 3, null);
         assertThat(items(api.get(path + "?page=1&size=4", owner).json()))
-                .extracting(item -> item.get("sequence").asLong()).containsExactly(4L, 5L);
+                .extracting(item -> item.get("sequence").asLong()).containsExactly(4L, 5L, 6L, 7L);
         JsonNode beyond = api.get(path + "?page=9&size=2", owner).json();
         assertThat(beyond.get("items")).isEmpty();
         assertThat(beyond.has("next_page")).isFalse();
@@ -157,12 +158,12 @@ class FileHistoryTest extends EndToEndTest {
 
         List<JsonNode> items = items(api.get("/v1/files/" + fileId + "/history", owner).json());
         assertThat(items).extracting(item -> item.get("type").asText()).containsExactly(
-                "FileVersioned", "FileVersionVerified", "FileVersionAvailable",
-                "FileVersioned", "FileVersionVerified", "FileVersionAvailable");
-        assertThat(items).extracting(item -> item.get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
-        JsonNode afterSnapshot = items(api.get("/v1/files/" + fileId + "/history?page=1&size=3", owner).json()).get(0);
+                "FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable",
+                "FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable");
+        assertThat(items).extracting(item -> item.get("sequence").asLong()).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        JsonNode afterSnapshot = items(api.get("/v1/files/" + fileId + "/history?page=1&size=4", owner).json()).get(0);
         assertThat(afterSnapshot.get("type").asText()).isEqualTo("FileVersioned");
-        assertThat(afterSnapshot.get("sequence").asLong()).isEqualTo(3);
+        assertThat(afterSnapshot.get("sequence").asLong()).isEqualTo(4);
     }
 
     private static List<JsonNode> items(JsonNode page) {

@@ -201,8 +201,9 @@ class FileVersionsTest extends EndToEndTest {
         String name = uniqueName("story");
         String id = uploadSmall(token, name, randomBytes(100, 1551));
         uploadSmall(token, name, randomBytes(120, 1552));
-        List<String> expected = new ArrayList<>(List.of("FileVersioned", "FileVersionVerified", "FileVersionAvailable",
-                "FileVersioned", "FileVersionVerified", "FileVersionAvailable"));
+        List<String> expected = new ArrayList<>(List.of("FileVersioned", "FileVersionVerified",
+                "FileVersionContentLinked", "FileVersionAvailable",
+                "FileVersioned", "FileVersionVerified", "FileVersionContentLinked", "FileVersionAvailable"));
         assertThat(historyTypes(token, id)).isEqualTo(expected);
 
         record Change(Api.Response response, String type) {

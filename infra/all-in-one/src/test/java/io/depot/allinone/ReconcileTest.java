@@ -196,8 +196,10 @@ class ReconcileTest extends EndToEndTest {
     }
 
     /** Starts a run as an operator and waits for its report to show it ended. */
-    private String objectKey(String fileId) {
-        return readModel("files", "files").find(new org.bson.Document("_id", fileId)).first().getString("object_key");
+    private static List<JsonNode> findings(JsonNode report) {
+        List<JsonNode> findings = new ArrayList<>();
+        report.get("findings").forEach(findings::add);
+        return findings;
     }
 
     private static String liveSingleKey(JsonNode upload) {

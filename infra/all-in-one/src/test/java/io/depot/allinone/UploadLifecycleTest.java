@@ -42,9 +42,10 @@ class UploadLifecycleTest extends EndToEndTest {
         assertThat(sha256(download(alice, fileId))).isEqualTo(sha256(data));
         assertThat(eventTypes(uploadId)).startsWith("UploadInitiatedEvent").endsWith("UploadCompletedEvent")
                 .filteredOn("PartUploadedEvent"::equals).hasSize(13);
-        // No scanner is configured: the verified version is available at once, and says it was not scanned.
+        // No scanner is configured: the verified version's content is linked to its blob and it is available at
+        // once, and says it was not scanned.
         assertThat(eventTypes(fileId)).containsExactly("FileVersionedEvent", "FileVersionVerifiedEvent",
-                "FileVersionAvailableEvent");
+                "FileVersionContentLinkedEvent", "FileVersionAvailableEvent");
         assertThat(file.get("scan").asText()).isEqualTo("not_configured");
     }
 

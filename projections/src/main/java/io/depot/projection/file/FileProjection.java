@@ -24,6 +24,7 @@ import io.depot.file.ScanStatus;
 import io.depot.file.FilePage;
 import io.depot.file.FileStatus;
 import io.depot.file.FileVersionAvailableEvent;
+import io.depot.file.FileVersionContentLinkedEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
@@ -122,6 +123,14 @@ public class FileProjection {
             files.updateOne(newest(event.fileId(), event.version()), Updates.set("sha256", event.sha256()));
             refresh(event.fileId());
         }
+    }
+
+    /** The version uses the object of the same bytes stored before (before it became available). */
+    @EventHandler
+    void on(FileVersionContentLinkedEvent event) {
+        versions.set(event.fileId(), event.version(), Updates.set("object_key", event.objectKey()));
+        files.updateOne(newest(event.fileId(), event.version()), Updates.set("object_key", event.objectKey()));
+        refresh(event.fileId());
     }
 
     @EventHandler

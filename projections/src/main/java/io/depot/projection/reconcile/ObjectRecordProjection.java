@@ -6,6 +6,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.depot.blob.BlobReferencedEvent;
+import io.depot.blob.BlobReleasedEvent;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileVersionDeletedEvent;
 import io.depot.file.FileInfectedEvent;
@@ -142,6 +144,22 @@ public class ObjectRecordProjection {
         set(event.objectKey(), event.at(), updates.toArray(Bson[]::new));
         if (event.releasedObjectKey() != null) {
             set(event.releasedObjectKey(), event.at(), Updates.set("state", ObjectState.DELETED.name()));
+        }
+    }
+
+    /** A second copy of stored bytes: the version uses the first, and its upload's copy is deleted. */
+    @EventHandler
+    void on(BlobReferencedEvent event) {
+        if (event.duplicateKey() != null) {
+            set(event.duplicateKey(), event.at(), Updates.set("state", ObjectState.DELETED.name()));
+        }
+    }
+
+    /** Shared content's object is deleted only once no version anywhere uses it. */
+    @EventHandler
+    void on(BlobReleasedEvent event) {
+        for (String key : event.deletedKeys()) {
+            set(key, event.at(), Updates.set("state", ObjectState.DELETED.name()));
         }
     }
 

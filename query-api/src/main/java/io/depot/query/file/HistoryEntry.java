@@ -31,9 +31,13 @@ record HistoryEntry(long sequence, String type, Instant at, @JsonInclude(JsonInc
     /** Events whose owner is the one who caused them: an owner uploads a version and deletes a file. */
     private static final Set<Class<?>> CAUSED_BY_OWNER = Set.of(FileVersionedEvent.class, FileDeletedEvent.class);
     private static final String OWNER_FIELD = "ownerId";
-    /** Where the file's objects lie in storage: Depot's business, not its users'. */
-    private static final Set<String> STORAGE_FIELDS = Set.of("objectKey", "objectKeys", "quarantineKey",
-            "previousObjectKey", "releasedObjectKey");
+    /**
+     * Where the file's objects lie in storage, and which blob holds its content: Depot's business, not its users'
+     * (and whether a version's bytes were stored before, by anyone, is no one's).
+     */
+    private static final Set<String> STORAGE_FIELDS = Set.of("objectKey", "objectKeys", "quarantineKey", "blobId",
+            "replacedKey", "content", "contentReleases", "previousObjectKey", "releasedObjectKey",
+            "releasedContent");
     private static final String SECRET_HASH_SUFFIX = "Hash";
     private static final String CLIENT_ADDRESS = "clientAddress";
     private static final String FILE_ID = "fileId";

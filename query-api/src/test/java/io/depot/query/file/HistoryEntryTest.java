@@ -1,6 +1,8 @@
 package io.depot.query.file;
 
+import io.depot.blob.ContentRelease;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionContentLinkedEvent;
 import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
@@ -51,11 +53,24 @@ class HistoryEntryTest {
     @Test
     void aDeletionIsTheOwnersDoingAndListsNoObjectKeys() {
         HistoryEntry entry = HistoryEntry.of(message(9,
-                new FileDeletedEvent("f1", "olga", 2, List.of("objects/f1/u1", "objects/f1/u2"), AT)), false);
+                new FileDeletedEvent("f1", "olga", 2, List.of("objects/f1/u1"), AT,
+                        List.of(new ContentRelease("blob-standard-abc", "f1:2", "objects/f0/u0")))), false);
 
         assertThat(entry.type()).isEqualTo("FileDeleted");
         assertThat(entry.actor()).isEqualTo("olga");
         assertThat(entry.details()).containsOnlyKeys("owner_id", "last_version", "deleted_at");
+    }
+
+    /** Whether a version's bytes were stored before, by anyone, shows nowhere: the entry is the same either way. */
+    @Test
+    void aLinkedVersionShowsNeitherItsBlobNorWhetherItWasDeduplicated() {
+        HistoryEntry own = HistoryEntry.of(message(3, new FileVersionContentLinkedEvent("f1", 1, "blob-standard-abc",
+                "objects/f1/u1", null, AT)), false);
+        HistoryEntry shared = HistoryEntry.of(message(3, new FileVersionContentLinkedEvent("f1", 1, "blob-standard-abc",
+                "objects/f0/u0", "objects/f1/u1", AT)), false);
+
+        assertThat(own.details()).containsOnlyKeys("version", "at");
+        assertThat(shared).isEqualTo(own);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.depot.saga.file;
 
+import io.depot.blob.BlobIds;
+import io.depot.blob.ReferenceBlobCommand;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.FileInfectedEvent;
@@ -9,6 +11,7 @@ import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
 import io.depot.file.FileVersionedEvent;
+import io.depot.file.LinkFileContentCommand;
 import io.depot.file.MarkVersionAvailableCommand;
 import io.depot.file.RequestFileScanCommand;
 import io.depot.file.StorageClass;
@@ -26,12 +29,30 @@ class FinalizeVersionSagaTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Instant T1 = T0.plusSeconds(30);
 
-    private static SagaTestFixture<FinalizeVersionSaga> fixture(boolean scanner) {
+    private static final String SHA = "ab".repeat(32);
+    private static final String BLOB = BlobIds.of(StorageClass.STANDARD, SHA);
+    private static final String OWN = "objects/f-1/u-2";
+
+    /** A fixture whose blob answers {@code contentKey} to every reference. */
+    private static SagaTestFixture<FinalizeVersionSaga> fixture(boolean scanner, String contentKey) {
         var fixture = new SagaTestFixture<>(FinalizeVersionSaga.class);
         SagaResources.register(fixture);
         fixture.registerResource(
                 new ScanProperties(scanner, ScanProperties.TooLarge.FAIL, ScanProperties.Infected.QUARANTINE));
+        fixture.setCallbackBehavior((payload, metaData) -> payload instanceof ReferenceBlobCommand ? contentKey : null);
         return fixture;
+    }
+
+    private static SagaTestFixture<FinalizeVersionSaga> fixture(boolean scanner) {
+        return fixture(scanner, OWN);
+    }
+
+    private static ReferenceBlobCommand reference(Instant at) {
+        return new ReferenceBlobCommand(BLOB, "f-1:2", OWN, SHA, 10, StorageClass.STANDARD, at);
+    }
+
+    private static LinkFileContentCommand link(String key, Instant at) {
+        return new LinkFileContentCommand("f-1", 2, BLOB, key, at);
     }
 
     private static FileVersionedEvent versioned() {
@@ -40,7 +61,7 @@ class FinalizeVersionSagaTest {
     }
 
     private static FileVersionVerifiedEvent verified() {
-        return new FileVersionVerifiedEvent("f-1", 2, "abc");
+        return new FileVersionVerifiedEvent("f-1", 2, SHA);
     }
 
     @Test
@@ -63,21 +84,55 @@ class FinalizeVersionSagaTest {
     void aVerifiedVersionIsAvailableAtOnceWithoutAScanner() {
         fixture(false).givenCurrentTime(T0).andThenAPublished(versioned())
                 .whenPublishingA(verified())
+                .expectDispatchedCommands(reference(T0), link(OWN, T0),
+                        new MarkVersionAvailableCommand("f-1", 2, false, T0));
+    }
+
+    /** The same bytes were stored before: the version takes that object before it becomes available. */
+    @Test
+    void aVersionWhoseBytesWereStoredBeforeTakesTheirObject() {
+        fixture(false, "objects/f-9/u-1").givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
+                .expectDispatchedCommands(reference(T0), link("objects/f-9/u-1", T0),
+                        new MarkVersionAvailableCommand("f-1", 2, false, T0));
+    }
+
+    @Test
+    void aVersionWithoutASha256IsNotDeduplicated() {
+        fixture(false).givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(new FileVersionVerifiedEvent("f-1", 2, null))
                 .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0));
+    }
+
+    /** The file was deleted while its content was referenced: the file's deletion releases it, the saga ends. */
+    @Test
+    void aRefusedLinkEndsTheSaga() {
+        var fixture = fixture(false);
+        fixture.setCallbackBehavior((payload, metaData) -> {
+            if (payload instanceof LinkFileContentCommand) {
+                throw new DepotException(ErrorCode.VERSION_NOT_FOUND, "gone");
+            }
+            return payload instanceof ReferenceBlobCommand ? OWN : null;
+        });
+        fixture.givenCurrentTime(T0).andThenAPublished(versioned())
+                .whenPublishingA(verified())
+                .expectDispatchedCommands(reference(T0), link(OWN, T0))
+                .expectActiveSagas(0)
+                .expectNoScheduledDeadlines();
     }
 
     @Test
     void aCleanScanMakesTheVersionAvailable() {
         fixture(true).givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
                 .whenPublishingA(new FileScannedEvent("f-1", 2, "ClamAV 1.0.9", "27500", T1))
-                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, true, T1));
+                .expectDispatchedCommands(reference(T1), link(OWN, T1), new MarkVersionAvailableCommand("f-1", 2, true, T1));
     }
 
     @Test
     void aSkippedScanMakesTheVersionAvailableUnscanned() {
         fixture(true).givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
                 .whenPublishingA(new FileScanSkippedEvent("f-1", 2, "too large", T1))
-                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T1));
+                .expectDispatchedCommands(reference(T1), link(OWN, T1), new MarkVersionAvailableCommand("f-1", 2, false, T1));
     }
 
     @Test
@@ -108,7 +163,7 @@ class FinalizeVersionSagaTest {
     @Test
     void anotherVersionsEventsDoNotConcernThisSaga() {
         fixture(true).givenCurrentTime(T0).andThenAPublished(versioned())
-                .whenPublishingA(new FileVersionVerifiedEvent("f-1", 3, "abc"))
+                .whenPublishingA(new FileVersionVerifiedEvent("f-1", 3, SHA))
                 .expectNoDispatchedCommands()
                 .expectActiveSagas(1);
     }
@@ -133,7 +188,7 @@ class FinalizeVersionSagaTest {
         });
         fixture.givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified())
                 .whenTimeElapses(Duration.ofSeconds(6))
-                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0))
+                .expectDispatchedCommands(reference(T0))
                 .expectScheduledDeadline(T0.plusSeconds(5 + 10), new FinalizeRetry("f-1", 2, 2))
                 .expectActiveSagas(1);
     }
@@ -145,9 +200,9 @@ class FinalizeVersionSagaTest {
             throw new IllegalStateException("event store unreachable");
         });
         var given = fixture.givenCurrentTime(T0).andThenAPublished(versioned()).andThenAPublished(verified());
-        fixture.setCallbackBehavior((payload, metaData) -> null);
+        fixture.setCallbackBehavior((payload, metaData) -> payload instanceof ReferenceBlobCommand ? OWN : null);
         given.whenTimeElapses(Duration.ofSeconds(6))
-                .expectDispatchedCommands(new MarkVersionAvailableCommand("f-1", 2, false, T0))
+                .expectDispatchedCommands(reference(T0), link(OWN, T0), new MarkVersionAvailableCommand("f-1", 2, false, T0))
                 .expectNoScheduledDeadlines();
     }
 

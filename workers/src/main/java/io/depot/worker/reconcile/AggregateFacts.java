@@ -1,5 +1,6 @@
 package io.depot.worker.reconcile;
 
+import io.depot.blob.StoredBlob;
 import io.depot.file.StoredFile;
 import io.depot.upload.UploadSession;
 import io.depot.upload.UploadSessionView;
@@ -13,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -45,9 +47,24 @@ class AggregateFacts {
         return ids.length == 2 && !ids[0].isEmpty() && !ids[1].isEmpty() ? Optional.of(ids) : Optional.empty();
     }
 
-    /** The version of its file that holds the object, as the file sees it. */
+    /**
+     * The version of its file that holds the object, as the file sees it; or, when the file let go of it but its
+     * content's blob still has references (versions of other files with the same bytes use it), the version that
+     * stored it.
+     */
     Optional<Long> holdingVersion(String objectKey) {
-        return parse(objectKey).flatMap(ids -> load(StoredFile.class, ids[0], file -> file.versionHolding(objectKey)));
+        Optional<String[]> ids = parse(objectKey);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Long> held = load(StoredFile.class, ids.get()[0], file -> file.versionHolding(objectKey));
+        if (held.isPresent()) {
+            return held;
+        }
+        return load(StoredFile.class, ids.get()[0], file -> file.blobOf(objectKey))
+                .filter(blob -> load(StoredBlob.class, blob.getValue(), b -> Optional.of(b.holds(objectKey)))
+                        .orElse(false))
+                .map(Map.Entry::getKey);
     }
 
     /** What the upload session that writes an object says of it. */

@@ -1,9 +1,14 @@
 package io.depot.worker.storage;
 
+import io.depot.blob.BlobReferencedEvent;
+import io.depot.blob.BlobReleasedEvent;
+import io.depot.blob.ContentRelease;
+import io.depot.blob.ReleaseBlobCommand;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileRenditionsRemovedEvent;
 import io.depot.file.FileVersionDeletedEvent;
 import io.depot.file.FileVersionStorageClassChangedEvent;
+import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DisallowReplay;
@@ -11,11 +16,14 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
- * Removes a deleted file's objects, and deleted versions' objects, from storage, after the deletion is recorded. Deleting an object that is
- * gone succeeds, so a redelivered event is harmless; while storage fails, the event is retried, then
- * dead-lettered and retried with a growing pause until storage is back, never skipped.
+ * Removes a deleted file's objects, and deleted versions' objects, from storage, after the deletion is recorded.
+ * Content shared through a blob is released on the blob, which answers what to delete: its object only once no
+ * version anywhere uses it. Deleting an object that is gone succeeds and releasing a reference twice changes nothing,
+ * so a redelivered event is harmless; while storage or the event store fails, the event is retried, then
+ * dead-lettered and retried with a growing pause until they are back, never skipped.
  */
 @Component
 @DisallowReplay
@@ -25,15 +33,20 @@ class ObjectDeletionWorker {
     static final String GROUP = "object-deletion";
 
     private final ObjectStorage storage;
+    private final BackgroundCommands commands;
 
-    ObjectDeletionWorker(ObjectStorage storage) {
+    ObjectDeletionWorker(ObjectStorage storage, BackgroundCommands commands) {
         this.storage = storage;
+        this.commands = commands;
     }
 
     @EventHandler
     void on(FileDeletedEvent event) {
         for (String key : event.objectKeys()) {
             storage.delete(key).block(Duration.ofMinutes(1));
+        }
+        for (ContentRelease release : event.contentReleases()) {
+            release(release, event.deletedAt());
         }
     }
 
@@ -45,11 +58,17 @@ class ObjectDeletionWorker {
         }
     }
 
-    /** A version's former object after it moved to another storage class, unless another version still holds it. */
+    /**
+     * A version's former object after it moved to another storage class, unless another version still holds it; or,
+     * for deduplicated content, its reference on the blob.
+     */
     @EventHandler
     void on(FileVersionStorageClassChangedEvent event) {
         if (event.releasedObjectKey() != null) {
             storage.delete(event.releasedObjectKey()).block(Duration.ofMinutes(1));
+        }
+        if (event.releasedContent() != null) {
+            release(event.releasedContent(), event.at());
         }
     }
 
@@ -59,5 +78,28 @@ class ObjectDeletionWorker {
         if (event.objectKey() != null) {
             storage.delete(event.objectKey()).block(Duration.ofMinutes(1));
         }
+        if (event.content() != null) {
+            release(event.content(), event.at());
+        }
+    }
+
+    /** The same bytes were stored already: the upload's own copy goes. */
+    @EventHandler
+    void on(BlobReferencedEvent event) {
+        if (event.duplicateKey() != null) {
+            storage.delete(event.duplicateKey()).block(Duration.ofMinutes(1));
+        }
+    }
+
+    /** What no version uses any more once a reference went: the blob's object after its last reference. */
+    @EventHandler
+    void on(BlobReleasedEvent event) {
+        for (String key : event.deletedKeys()) {
+            storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+
+    private void release(ContentRelease release, Instant at) {
+        commands.send(new ReleaseBlobCommand(release.blobId(), release.reference(), release.objectKey(), at));
     }
 }

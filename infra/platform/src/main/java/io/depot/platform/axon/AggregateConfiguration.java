@@ -1,5 +1,6 @@
 package io.depot.platform.axon;
 
+import io.depot.blob.StoredBlob;
 import io.depot.error.DepotException;
 import io.depot.file.FileName;
 import io.depot.file.StoredFile;
@@ -34,7 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * part does not replay 10,000 events. A cached session that another instance changed fails its append and is evicted;
  * the retry loads it afresh, and a reader that must see what other instances recorded evicts it from
  * {@code uploadSessionCache} before loading it. A user's upload allowance, changed by every initiate and every end
- * of an upload, is cached and snapshotted the same way. Files are not cached: sagas and workers change them inside
+ * of an upload, is cached and snapshotted the same way. Files and blobs (whose references can run into the
+ * thousands, so they are snapshotted too) are not cached: sagas and workers change them inside
  * their own event processing, whose retries must never meet a cached state that a rolled-back transaction left.
  */
 @Configuration(proxyBeanMethods = false)
@@ -50,6 +52,11 @@ public class AggregateConfiguration {
     @Bean
     AggregateFactory<StoredFile> storedFileFactory() {
         return new GenericAggregateFactory<>(StoredFile.class);
+    }
+
+    @Bean
+    AggregateFactory<StoredBlob> storedBlobFactory() {
+        return new GenericAggregateFactory<>(StoredBlob.class);
     }
 
     @Bean
@@ -97,6 +104,7 @@ public class AggregateConfiguration {
     @Bean
     ConfigurerModule aggregates(AggregateFactory<UploadSession> uploadSessionFactory,
                                 AggregateFactory<StoredFile> storedFileFactory,
+                                AggregateFactory<StoredBlob> storedBlobFactory,
                                 AggregateFactory<UploadAllowance> uploadAllowanceFactory,
                                 AggregateFactory<ReconcileRun> reconcileRunFactory,
                                 Cache uploadSessionCache,
@@ -122,6 +130,9 @@ public class AggregateConfiguration {
                 .configureAggregate(allowances)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredFile.class)
                         .configureAggregateFactory(c -> storedFileFactory)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
+                .configureAggregate(AggregateConfigurer.defaultConfiguration(StoredBlob.class)
+                        .configureAggregateFactory(c -> storedBlobFactory)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotEvery)))
                 .configureAggregate(runs)
                 .configureAggregate(FileName.class);

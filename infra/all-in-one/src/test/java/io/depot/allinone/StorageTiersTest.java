@@ -266,8 +266,8 @@ class StorageTiersTest extends EndToEndTest {
     }
 
     /**
-     * Bytes two files share through their blob move into a copy of each file's own, and the shared object goes with
-     * the last reference released; reconcile sees everything held.
+     * Bytes two files share through their blob move into a copy of each file's own: the shared object stays while
+     * the other file still uses it (reconcile sees it held, through the blob) and goes with the last reference.
      */
     @Test
     void deduplicatedContentMovesIntoEachFilesOwnCopyAndTheSharedObjectGoesWithTheLastReference() {
@@ -281,23 +281,37 @@ class StorageTiersTest extends EndToEndTest {
         assertThat(objectKey(jonasFile)).isEqualTo(shared);
         String name = shared.substring(shared.lastIndexOf('/') + 1);
         String blob = io.depot.blob.BlobIds.of(io.depot.file.StorageClass.STANDARD, sha256(bytes));
+        // Jonas keeps his version where it is, so the rules move only Ines's.
+        assertThat(api.json("PUT", "/v1/files/" + jonasFile + "/versions/1/storage-class", jonas,
+                Map.of("storage_class", "STANDARD")).status()).isEqualTo(200);
+        awaitProjectionsCaughtUp();
 
         lifecycle.runOnce(clock.instant().plus(Duration.ofDays(31)));
 
-        for (String file : List.of(inesFile, jonasFile)) {
-            assertThat(storageClassChanges(file)).singleElement().satisfies(e -> {
-                assertThat(e.get("objectKey").asText()).isEqualTo("objects/" + file + "/" + name + ".standard_ia");
-                assertThat(e.get("releasedObjectKey").isNull()).isTrue();
-                assertThat(e.get("releasedContent").get("blobId").asText()).isEqualTo(blob);
-            });
-        }
+        assertThat(storageClassChanges(inesFile)).singleElement().satisfies(e -> {
+            assertThat(e.get("objectKey").asText()).isEqualTo("objects/" + inesFile + "/" + name + ".standard_ia");
+            assertThat(e.get("releasedObjectKey").isNull()).isTrue();
+            assertThat(e.get("releasedContent").get("blobId").asText()).isEqualTo(blob);
+        });
+        assertThat(storageClassChanges(jonasFile)).isEmpty();
         awaitProjectionsCaughtUp();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !stored().objects().contains(shared));
-        assertThat(eventTypes(blob)).endsWith("BlobReleasedEvent", "BlobReleasedEvent");
+        assertThat(eventTypes(blob)).endsWith("BlobReleasedEvent");
+        assertThat(stored().objects()).contains(shared, "objects/" + inesFile + "/" + name + ".standard_ia");
         assertThat(download(ines, inesFile)).isEqualTo(bytes);
         assertThat(download(jonas, jonasFile)).isEqualTo(bytes);
-        String findings = runToEnd(api.token("ops", "admin")).get("findings").toString();
-        assertThat(findings).doesNotContain(inesFile).doesNotContain(jonasFile);
+        assertThat(runToEnd(api.token("ops", "admin")).get("findings").toString())
+                .doesNotContain(inesFile).doesNotContain(jonasFile);
+
+        // Jonas moves his too: the last reference goes, and the shared object with it.
+        assertThat(api.json("PUT", "/v1/files/" + jonasFile + "/versions/1/storage-class", jonas,
+                Map.of("storage_class", "STANDARD_IA")).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stored().objects().contains(shared));
+        assertThat(storageClassChanges(jonasFile)).extracting(e -> e.get("objectKey").asText())
+                .containsExactly("objects/" + jonasFile + "/" + name + ".standard_ia");
+        assertThat(eventTypes(blob)).endsWith("BlobReleasedEvent", "BlobReleasedEvent");
+        assertThat(download(jonas, jonasFile)).isEqualTo(bytes);
+        assertThat(runToEnd(api.token("ops", "admin")).get("findings").toString())
+                .doesNotContain(inesFile).doesNotContain(jonasFile);
     }
 
     /**

@@ -2,6 +2,9 @@ package io.depot.file;
 
 import java.time.Instant;
 
-/** Why no renditions could be made of one version, as the query side shows it. */
-public record RenditionFailureView(String fileId, long version, String reason, Instant at) {
+/**
+ * Why a rendition could not be made of one version, as the query side shows it: {@code name} is null when the
+ * version's standard image renditions failed as a whole.
+ */
+public record RenditionFailureView(String fileId, long version, String name, String reason, Instant at) {
 }

@@ -15,10 +15,12 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -58,10 +60,9 @@ public class StoredFile {
         private boolean removed;
         private Map<String, String> renditions = new LinkedHashMap<>();
         private boolean renditionFailed;
-        ContentRelease release() {
-            return new ContentRelease(blobId, contentRef, objectKey);
-        }
-
+        private Map<String, Transform> transforms = new LinkedHashMap<>();
+        private Map<String, String> renditionFailures = new LinkedHashMap<>();
+        private Set<String> renditionsStarted = new LinkedHashSet<>();
         /** The blob of the version's content once verified, and the reference it holds there (a restore's source's). */
         private String blobId;
         private String contentRef;
@@ -98,9 +99,30 @@ public class StoredFile {
                     && Objects.equals(objectKey, v.objectKey) && Objects.equals(sha256, v.sha256)
                     && Objects.equals(contentType, v.contentType) && storageClass == v.storageClass
                     && status == v.status && scan == v.scan && renditionFailed == v.renditionFailed
-                    && Objects.equals(renditions, v.renditions) && Objects.equals(blobId, v.blobId)
+                    && Objects.equals(renditions, v.renditions) && Objects.equals(transforms, v.transforms)
+                    && Objects.equals(renditionFailures, v.renditionFailures)
+                    && Objects.equals(renditionsStarted, v.renditionsStarted) && Objects.equals(blobId, v.blobId)
                     && Objects.equals(contentRef, v.contentRef) && linked == v.linked
                     && tier.equals(v.tier);
+        }
+
+        ContentRelease release() {
+            return new ContentRelease(blobId, contentRef, objectKey);
+        }
+
+        /** Whether anything of a rendition beyond the standard ones was recorded: a transform, a start, a failure. */
+        boolean hasRenditionsAskedFor() {
+            return !transforms.isEmpty() || !renditionFailures.isEmpty() || !renditionsStarted.isEmpty();
+        }
+
+        RenditionStatus renditionStatus(String name) {
+            if (renditions.containsKey(name)) {
+                return RenditionStatus.AVAILABLE;
+            }
+            if (renditionFailures.containsKey(name)) {
+                return RenditionStatus.FAILED;
+            }
+            return renditionsStarted.contains(name) ? RenditionStatus.PROCESSING : RenditionStatus.PENDING;
         }
 
         @Override
@@ -432,7 +454,8 @@ public class StoredFile {
     @CommandHandler
     public RenditionSource handle(DescribeRenditionSourceCommand command) {
         Version v = available(command.version());
-        return new RenditionSource(v.objectKey, v.contentType, List.copyOf(v.renditions.keySet()), v.renditionFailed);
+        return new RenditionSource(v.objectKey, v.contentType, List.copyOf(v.renditions.keySet()), v.renditionFailed,
+                List.copyOf(v.renditionFailures.keySet()));
     }
 
     @CommandHandler
@@ -444,11 +467,45 @@ public class StoredFile {
         }
     }
 
+    /** A null name is the standard renditions as a whole; a name already made or failed records nothing. */
     @CommandHandler
     public void handle(RecordRenditionFailedCommand command) {
         Version v = available(command.version());
-        if (!v.renditionFailed) {
-            apply(new FileRenditionFailedEvent(fileId, command.version(), command.reason(), command.at()));
+        boolean recorded = command.name() == null ? v.renditionFailed
+                : v.renditions.containsKey(command.name()) || v.renditionFailures.containsKey(command.name());
+        if (!recorded) {
+            apply(new FileRenditionFailedEvent(fileId, command.version(), command.name(), command.reason(),
+                    command.at()));
+        }
+    }
+
+    /**
+     * A transform of an available version, the newest available one unless the command names one: recorded once per
+     * version and name, so asking again answers the same rendition, with its status now.
+     */
+    @CommandHandler
+    public RequestedRendition handle(RequestTransformCommand command) {
+        requireLive(command.requesterId());
+        long number = command.version() != null ? command.version() : newestAvailable();
+        Version v = available(number);
+        Transform transform = command.transform();
+        String name = transform.name();
+        if (!v.transforms.containsKey(name)) {
+            if (v.transforms.size() >= command.maxPerVersion()) {
+                throw new DepotException(ErrorCode.TRANSFORM_LIMIT_REACHED, "version " + number + " of file " + fileId
+                        + " already has " + v.transforms.size() + " transforms, the most a version may have");
+            }
+            apply(new FileRenditionRequestedEvent(fileId, number, name, transform.width(), transform.height(),
+                    transform.fit(), transform.format(), command.requesterId(), command.at()));
+        }
+        return new RequestedRendition(number, name, v.renditionStatus(name));
+    }
+
+    @CommandHandler
+    public void handle(RecordRenditionStartedCommand command) {
+        Version v = available(command.version());
+        if (v.renditionStatus(command.name()) == RenditionStatus.PENDING) {
+            apply(new FileRenditionStartedEvent(fileId, command.version(), command.name(), command.at()));
         }
     }
 
@@ -456,7 +513,8 @@ public class StoredFile {
     private void removeRenditions(java.util.function.Predicate<Version> which, Instant at) {
         versions.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .filter(e -> which.test(e.getValue()) && !e.getValue().renditions.isEmpty())
+                .filter(e -> which.test(e.getValue())
+                        && (!e.getValue().renditions.isEmpty() || e.getValue().hasRenditionsAskedFor()))
                 .forEach(e -> apply(new FileRenditionsRemovedEvent(fileId, e.getKey(),
                         List.copyOf(e.getValue().renditions.values()), at)));
     }
@@ -786,12 +844,31 @@ public class StoredFile {
 
     @EventSourcingHandler
     void on(FileRenditionFailedEvent event) {
-        versions.get(event.version()).renditionFailed = true;
+        Version v = versions.get(event.version());
+        if (event.name() == null) {
+            v.renditionFailed = true;
+        } else {
+            v.renditionFailures.put(event.name(), event.reason());
+        }
+    }
+
+    @EventSourcingHandler
+    void on(FileRenditionRequestedEvent event) {
+        versions.get(event.version()).transforms.put(event.name(), event.transform());
+    }
+
+    @EventSourcingHandler
+    void on(FileRenditionStartedEvent event) {
+        versions.get(event.version()).renditionsStarted.add(event.name());
     }
 
     @EventSourcingHandler
     void on(FileRenditionsRemovedEvent event) {
-        versions.get(event.version()).renditions.clear();
+        Version v = versions.get(event.version());
+        v.renditions.clear();
+        v.transforms.clear();
+        v.renditionFailures.clear();
+        v.renditionsStarted.clear();
     }
 
     @EventSourcingHandler

@@ -80,6 +80,8 @@ abstract class EndToEndTest {
                 registry.add("depot.lifecycle.rules[" + rule + "]." + fields[field], () -> value);
             }
         }
+        // Video renditions of the test videos (720 lines) at a height that keeps them quick to make.
+        registry.add("depot.video.transcode-height", () -> "240");
         // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.
         unlimited(registry::add);
     }
@@ -231,6 +233,46 @@ abstract class EndToEndTest {
         String fileId = completed.get("file_id").asText();
         awaitFile(token, fileId, completed.get("version").asLong());
         return fileId;
+    }
+
+    /** Uploads {@code data} in one presigned PUT, declared as {@code contentType}; waits until it is available. */
+    String uploadTyped(String token, String filename, String contentType, byte[] data) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("filename", filename);
+        body.put("content_type", contentType);
+        body.put("size", data.length);
+        Api.Response r = api.post("/v1/uploads/initiate", token, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        putSingle(r.json(), data);
+        JsonNode completed = complete(token, r.json().get("upload_id").asText());
+        String fileId = completed.get("file_id").asText();
+        awaitFile(token, fileId, completed.get("version").asLong());
+        return fileId;
+    }
+
+    /** A made rendition's bytes, through its download URL. */
+    byte[] renditionBytes(String token, String fileId, String name) {
+        Api.Response r = api.get("/v1/files/" + fileId + "/renditions/" + name + "/download", token);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        var response = api.getUrl(r.json().get("url").asText(), Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** A made image rendition, decoded. */
+    java.awt.image.BufferedImage downloadRendition(String token, String fileId, String name) throws IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                renditionBytes(token, fileId, name)));
+        assertThat(image).as("a decodable " + name).isNotNull();
+        return image;
+    }
+
+    /** Each rendition object of the file, with when it was last written. */
+    Map<String, java.time.Instant> renditionObjects(String fileId) {
+        Map<String, java.time.Instant> objects = new java.util.LinkedHashMap<>();
+        storage.listObjects("renditions/" + fileId + "/", null).filter(o -> !o.key().endsWith("/"))
+                .toIterable().forEach((io.depot.platform.storage.ListedObject o) -> objects.put(o.key(), o.lastModified()));
+        return objects;
     }
 
     /** Puts one part to its presigned URL as a plain HTTP client would, and returns storage's ETag. */

@@ -2,7 +2,6 @@ package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.depot.file.FileVersionAvailableEvent;
-import io.depot.platform.storage.ListedObject;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -42,8 +41,8 @@ class RenditionsTest extends EndToEndTest {
     @Test
     void aJpegAndAPngGetRenditionsOfEverySizeWithTheirAspectKept() throws IOException {
         String token = api.token("rena");
-        String jpeg = uploadImage(token, uniqueName("photo") + ".jpg", "image/jpeg", image(1600, 1200, "jpg"));
-        String png = uploadImage(token, uniqueName("diagram") + ".png", "image/png", image(600, 900, "png"));
+        String jpeg = uploadTyped(token, uniqueName("photo") + ".jpg", "image/jpeg", image(1600, 1200, "jpg"));
+        String png = uploadTyped(token, uniqueName("diagram") + ".png", "image/png", image(600, 900, "png"));
 
         JsonNode jpegRenditions = awaitRenditions(token, jpeg, 4);
         assertThat(jpegRenditions.get("items")).extracting(r -> r.get("name").asText())
@@ -71,7 +70,7 @@ class RenditionsTest extends EndToEndTest {
     void aDecompressionBombIsRefusedFromItsHeaderAndStaysDownloadable() {
         String token = api.token("rena");
         byte[] bomb = bomb(100_000, 100_000);
-        String fileId = uploadImage(token, uniqueName("bomb") + ".png", "image/png", bomb);
+        String fileId = uploadTyped(token, uniqueName("bomb") + ".png", "image/png", bomb);
 
         JsonNode failure = awaitFailure(token, fileId);
         assertThat(failure.get("reason").asText()).contains("100000 x 100000");
@@ -85,7 +84,7 @@ class RenditionsTest extends EndToEndTest {
     void bytesNamedJpgThatAreNoImageGetARecordedFailureAndStayDownloadable() {
         String token = api.token("rena");
         byte[] text = "a letter, not a photograph".getBytes(StandardCharsets.UTF_8);
-        String fileId = uploadImage(token, uniqueName("holiday") + ".jpg", "image/jpeg", text);
+        String fileId = uploadTyped(token, uniqueName("holiday") + ".jpg", "image/jpeg", text);
 
         assertThat(awaitFailure(token, fileId).get("reason").asText()).contains("not an image");
         assertThat(download(token, fileId)).isEqualTo(text);
@@ -96,7 +95,7 @@ class RenditionsTest extends EndToEndTest {
     @Test
     void anEventDeliveredAgainMakesNothingTwice() throws Exception {
         String token = api.token("rena");
-        String fileId = uploadImage(token, uniqueName("again") + ".png", "image/png", image(400, 300, "png"));
+        String fileId = uploadTyped(token, uniqueName("again") + ".png", "image/png", image(400, 300, "png"));
         awaitRenditions(token, fileId, 4);
         awaitProjectionsCaughtUp();
         List<String> events = eventTypes(fileId);
@@ -119,8 +118,8 @@ class RenditionsTest extends EndToEndTest {
     void aRenditionStoredButNeverRecordedGoesOnceItsVersionIsGone() throws Exception {
         String token = api.token("rena");
         String name = uniqueName("cut") + ".png";
-        String fileId = uploadImage(token, name, "image/png", image(300, 200, "png"));
-        uploadImage(token, name, "image/png", image(300, 200, "png"));
+        String fileId = uploadTyped(token, name, "image/png", image(300, 200, "png"));
+        uploadTyped(token, name, "image/png", image(300, 200, "png"));
         awaitRenditions(token, fileId, 8);
         assertThat(api.delete("/v1/files/" + fileId + "/versions/1", token).status()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).until(() -> renditionObjects(fileId).size() == 4);
@@ -141,9 +140,9 @@ class RenditionsTest extends EndToEndTest {
     void restoringAddsRenditionsAndDeletingTheVersionOrTheFileRemovesThem() throws IOException {
         String token = api.token("rena");
         String name = uniqueName("kept") + ".png";
-        String fileId = uploadImage(token, name, "image/png", image(300, 200, "png"));
+        String fileId = uploadTyped(token, name, "image/png", image(300, 200, "png"));
         awaitRenditions(token, fileId, 4);
-        uploadImage(token, name, "image/png", image(200, 300, "png"));
+        uploadTyped(token, name, "image/png", image(200, 300, "png"));
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/files/" + fileId + "/renditions", token)
                 .json().get("items").size() == 8);
         assertThat(downloadRendition(token, fileId, "128.png").getHeight()).as("the newest version's").isEqualTo(128);
@@ -171,7 +170,7 @@ class RenditionsTest extends EndToEndTest {
     @Test
     void theReadModelRebuildsToTheSameRenditions() {
         String token = api.token("rena");
-        String fileId = uploadImage(token, uniqueName("rebuilt") + ".png", "image/png", image(320, 240, "png"));
+        String fileId = uploadTyped(token, uniqueName("rebuilt") + ".png", "image/png", image(320, 240, "png"));
         JsonNode before = awaitRenditions(token, fileId, 4);
         awaitProjectionsCaughtUp();
         String admin = api.token("ops", "admin");
@@ -190,20 +189,6 @@ class RenditionsTest extends EndToEndTest {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
-    private String uploadImage(String token, String filename, String contentType, byte[] data) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("filename", filename);
-        body.put("content_type", contentType);
-        body.put("size", data.length);
-        Api.Response r = api.post("/v1/uploads/initiate", token, body);
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        putSingle(r.json(), data);
-        JsonNode completed = complete(token, r.json().get("upload_id").asText());
-        String fileId = completed.get("file_id").asText();
-        awaitFile(token, fileId, completed.get("version").asLong());
-        return fileId;
-    }
-
     private JsonNode awaitRenditions(String token, String fileId, int count) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             Api.Response r = api.get("/v1/files/" + fileId + "/renditions", token);
@@ -218,24 +203,6 @@ class RenditionsTest extends EndToEndTest {
             return r.status() == 200 && !r.json().get("failures").isEmpty();
         });
         return api.get("/v1/files/" + fileId + "/renditions", token).json().get("failures").get(0);
-    }
-
-    private BufferedImage downloadRendition(String token, String fileId, String name) throws IOException {
-        Api.Response r = api.get("/v1/files/" + fileId + "/renditions/" + name + "/download", token);
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        var response = api.getUrl(r.json().get("url").asText(), Map.of());
-        assertThat(response.statusCode()).isEqualTo(200);
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.body()));
-        assertThat(image).as("a decodable " + name).isNotNull();
-        return image;
-    }
-
-    /** Each rendition object of the file, with when it was last written. */
-    private Map<String, Instant> renditionObjects(String fileId) {
-        Map<String, Instant> objects = new LinkedHashMap<>();
-        storage.listObjects("renditions/" + fileId + "/", null).filter(o -> !o.key().endsWith("/"))
-                .toIterable().forEach((ListedObject o) -> objects.put(o.key(), o.lastModified()));
-        return objects;
     }
 
     static byte[] image(int width, int height, String format) {

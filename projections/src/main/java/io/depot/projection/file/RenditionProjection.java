@@ -9,12 +9,15 @@ import com.mongodb.client.model.Updates;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileRenditionCreatedEvent;
 import io.depot.file.FileRenditionFailedEvent;
+import io.depot.file.FileRenditionRequestedEvent;
+import io.depot.file.FileRenditionStartedEvent;
 import io.depot.file.FileRenditions;
 import io.depot.file.FileRenditionsRemovedEvent;
 import io.depot.file.FileVersionDeletedEvent;
 import io.depot.file.FindRenditionQuery;
 import io.depot.file.ListRenditionsQuery;
 import io.depot.file.RenditionFailureView;
+import io.depot.file.RenditionStatus;
 import io.depot.file.RenditionView;
 import io.depot.platform.readmodel.ReadModelCollections;
 import org.axonframework.config.ProcessingGroup;
@@ -32,9 +35,10 @@ import java.util.Optional;
 
 /**
  * The {@code file_renditions} read model: one document per rendition, keyed by file, version and name, and one per
- * version whose renditions failed. Inserted once and removed with their version, so redeliveries and replays, which
- * see a file's events in order, build the same documents. A transform's outputs would be recorded by the same events
- * and listed here too.
+ * version whose standard renditions failed. A rendition asked for (a transform) or begun (a video's) has its document
+ * before it is made; each event sets only its own fields, and the status is read from which are there (made, failed,
+ * started, else pending), so redeliveries and replays, which see a file's events in order, build the same documents.
+ * Documents are removed with their version.
  */
 @Component
 @ProcessingGroup(RenditionProjection.GROUP)
@@ -52,26 +56,48 @@ public class RenditionProjection {
     }
 
     @EventHandler
-    void on(FileRenditionCreatedEvent event) {
-        insert(event.fileId() + ":" + event.version() + ":" + event.name(), Updates.combine(
-                Updates.setOnInsert("file_id", event.fileId()),
-                Updates.setOnInsert("version", event.version()),
-                Updates.setOnInsert("name", event.name()),
-                Updates.setOnInsert("object_key", event.objectKey()),
-                Updates.setOnInsert("content_type", event.contentType()),
-                Updates.setOnInsert("width", event.width()),
-                Updates.setOnInsert("height", event.height()),
-                Updates.setOnInsert("size", event.size()),
-                Updates.setOnInsert("created_at", Date.from(event.at()))));
+    void on(FileRenditionRequestedEvent event) {
+        named(event.fileId(), event.version(), event.name(), Updates.setOnInsert("requested_at", Date.from(event.at())));
     }
 
     @EventHandler
+    void on(FileRenditionStartedEvent event) {
+        named(event.fileId(), event.version(), event.name(), Updates.set("started_at", Date.from(event.at())));
+    }
+
+    @EventHandler
+    void on(FileRenditionCreatedEvent event) {
+        named(event.fileId(), event.version(), event.name(), Updates.combine(
+                Updates.set("object_key", event.objectKey()),
+                Updates.set("content_type", event.contentType()),
+                Updates.set("width", event.width()),
+                Updates.set("height", event.height()),
+                Updates.set("size", event.size()),
+                Updates.set("created_at", Date.from(event.at()))));
+    }
+
+    /** A named failure is its rendition's status; an unnamed one, the version's standard renditions'. */
+    @EventHandler
     void on(FileRenditionFailedEvent event) {
+        if (event.name() != null) {
+            named(event.fileId(), event.version(), event.name(), Updates.combine(
+                    Updates.set("failure", event.reason()),
+                    Updates.set("failed_at", Date.from(event.at()))));
+            return;
+        }
         insert(event.fileId() + ":" + event.version() + ":!failed", Updates.combine(
                 Updates.setOnInsert("file_id", event.fileId()),
                 Updates.setOnInsert("version", event.version()),
                 Updates.setOnInsert("failure", event.reason()),
                 Updates.setOnInsert("created_at", Date.from(event.at()))));
+    }
+
+    private void named(String fileId, long version, String name, Bson fields) {
+        insert(fileId + ":" + version + ":" + name, Updates.combine(
+                Updates.setOnInsert("file_id", fileId),
+                Updates.setOnInsert("version", version),
+                Updates.setOnInsert("name", name),
+                fields));
     }
 
     private void insert(String id, Bson fields) {
@@ -110,11 +136,13 @@ public class RenditionProjection {
         renditions.find(Filters.eq("file_id", query.fileId()))
                 .sort(Sorts.orderBy(Sorts.descending("version"), Sorts.ascending("_id"))).limit(LIMIT)
                 .forEach(d -> {
+                    if (d.containsKey("name")) {
+                        items.add(view(d));
+                    }
                     if (d.containsKey("failure")) {
                         failures.add(new RenditionFailureView(d.getString("file_id"), d.getLong("version"),
-                                d.getString("failure"), d.getDate("created_at").toInstant()));
-                    } else {
-                        items.add(view(d));
+                                d.getString("name"), d.getString("failure"),
+                                instant(d, d.containsKey("name") ? "failed_at" : "created_at")));
                     }
                 });
         return new FileRenditions(items, failures);
@@ -126,6 +154,9 @@ public class RenditionProjection {
         if (query.version() != null) {
             filter = Filters.and(filter, Filters.eq("version", query.version()));
         }
+        if (!query.unfinished()) {
+            filter = Filters.and(filter, Filters.exists("object_key"));
+        }
         return Optional.ofNullable(renditions.find(filter).sort(Sorts.descending("version")).first())
                 .map(RenditionProjection::view);
     }
@@ -133,6 +164,22 @@ public class RenditionProjection {
     private static RenditionView view(Document d) {
         return new RenditionView(d.getString("file_id"), d.getLong("version"), d.getString("name"),
                 d.getString("object_key"), d.getString("content_type"), d.getInteger("width"),
-                d.getInteger("height"), d.getLong("size"), d.getDate("created_at").toInstant());
+                d.getInteger("height"), d.getLong("size"), instant(d, "created_at"), status(d), d.getString("failure"),
+                instant(d, "requested_at"));
+    }
+
+    private static RenditionStatus status(Document d) {
+        if (d.containsKey("object_key")) {
+            return RenditionStatus.AVAILABLE;
+        }
+        if (d.containsKey("failure")) {
+            return RenditionStatus.FAILED;
+        }
+        return d.containsKey("started_at") ? RenditionStatus.PROCESSING : RenditionStatus.PENDING;
+    }
+
+    private static java.time.Instant instant(Document d, String field) {
+        Date date = d.getDate(field);
+        return date == null ? null : date.toInstant();
     }
 }

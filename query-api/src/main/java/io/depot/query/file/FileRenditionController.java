@@ -32,8 +32,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A file's renditions (resized images of its available versions), for whoever may read the file, and download URLs
- * for them, recorded as downloads of the version they were made from.
+ * A file's renditions (resized images of its available versions, transforms its owner asked for, a video's poster and
+ * web copy), for whoever may read the file, with the status of those not made yet, and download URLs for the made
+ * ones, recorded as downloads of the version they were made from.
  */
 @RestController
 class FileRenditionController {
@@ -67,6 +68,26 @@ class FileRenditionController {
     }
 
     /**
+     * One rendition, made or not: how a client polls a transform it asked for. Of the newest version that has one
+     * by that name, or of {@code version}; 404 when there is none.
+     */
+    @GetMapping("/v1/files/{fileId}/renditions/{name}")
+    Mono<RenditionResponse> rendition(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
+                                      @PathVariable String name, @RequestParam(required = false) Long version) {
+        return files.readable(fileId, user.getSubject())
+                .then(find(new FindRenditionQuery(fileId, name, version, true)))
+                .map(RenditionResponse::of);
+    }
+
+    private Mono<RenditionView> find(FindRenditionQuery query) {
+        return Dispatch.query(queries, query, ResponseTypes.optionalInstanceOf(RenditionView.class))
+                .flatMap(Mono::justOrEmpty)
+                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.NOT_FOUND, "file " + query.fileId()
+                        + " has no " + (query.unfinished() ? "" : "made ") + "rendition " + query.name()
+                        + (query.version() == null ? "" : " of version " + query.version()))));
+    }
+
+    /**
      * A download URL for the rendition called {@code name} of the newest version that has one, or of {@code version};
      * recorded as a FileDownloaded event of that version, like any download.
      */
@@ -81,12 +102,7 @@ class FileRenditionController {
         Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
         String userId = user.getSubject();
         String client = clientAddress.of(exchange.getRequest());
-        return files.readable(fileId, userId).flatMap(file -> Dispatch.query(queries,
-                        new FindRenditionQuery(fileId, name, version),
-                        ResponseTypes.optionalInstanceOf(RenditionView.class))
-                .flatMap(Mono::justOrEmpty)
-                .switchIfEmpty(Mono.error(() -> new DepotException(ErrorCode.NOT_FOUND, "file " + fileId
-                        + " has no rendition " + name + (version == null ? "" : " of version " + version))))
+        return files.readable(fileId, userId).flatMap(file -> find(new FindRenditionQuery(fileId, name, version))
                 .flatMap(r -> {
                     var url = downloadUrls.url(new DownloadTarget(r.objectKey(), filename(file.filename(), r.name()),
                             r.contentType(), file.visibility() == Visibility.PUBLIC), validity, UrlConditions.NONE);
@@ -106,21 +122,26 @@ class FileRenditionController {
     record RenditionsResponse(List<RenditionResponse> items, List<FailureResponse> failures) {
         static RenditionsResponse of(FileRenditions renditions) {
             return new RenditionsResponse(renditions.items().stream().map(RenditionResponse::of).toList(),
-                    renditions.failures().stream().map(f -> new FailureResponse(f.version(), f.reason(), f.at()))
+                    renditions.failures().stream()
+                            .map(f -> new FailureResponse(f.version(), f.name(), f.reason(), f.at()))
                             .toList());
         }
     }
 
-    /** One rendition; {@code name} is what its download path takes. */
-    record RenditionResponse(long version, String name, String contentType, int width, int height, long size,
-                             Instant createdAt) {
+    /**
+     * One rendition; {@code name} is what its download path takes. {@code status} is {@code available} once made
+     * (with its type, dimensions and size), else {@code pending}, {@code processing} or {@code failed} (with
+     * {@code reason}).
+     */
+    record RenditionResponse(long version, String name, String status, String contentType, Integer width,
+                             Integer height, Long size, Instant createdAt, String reason, Instant requestedAt) {
         static RenditionResponse of(RenditionView r) {
-            return new RenditionResponse(r.version(), r.name(), r.contentType(), r.width(), r.height(), r.size(),
-                    r.createdAt());
+            return new RenditionResponse(r.version(), r.name(), r.status().word(), r.contentType(), r.width(),
+                    r.height(), r.size(), r.createdAt(), r.failure(), r.requestedAt());
         }
     }
 
-    /** A version none could be made of, and why. */
-    record FailureResponse(long version, String reason, Instant at) {
+    /** A rendition that could not be made, and why: {@code name} null for the version's standard renditions. */
+    record FailureResponse(long version, String name, String reason, Instant at) {
     }
 }

@@ -1,6 +1,8 @@
 package io.depot.worker.rendition;
 
+import io.depot.file.Transform;
 import net.coobird.thumbnailator.Thumbnails;
+import net.coobird.thumbnailator.geometry.Positions;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -15,11 +17,12 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntBinaryOperator;
 
 /**
- * Makes the configured renditions of one image read from a stream. The header is read first and an image that
- * declares more pixels than allowed is refused before anything is allocated for it; the rest is decoded subsampled,
- * to about twice the largest rendition, so memory follows the renditions' size rather than the original's.
+ * Makes the configured renditions, or one transform, of one image read from a stream. The header is read first and an
+ * image that declares more pixels than allowed is refused before anything is allocated for it; the rest is decoded
+ * subsampled, to about twice the largest output, so memory follows the outputs' size rather than the original's.
  */
 final class Renderer {
 
@@ -48,7 +51,8 @@ final class Renderer {
      * @throws IOException   when reading the stream fails (storage): worth retrying
      */
     List<Rendition> render(InputStream in) throws IOException {
-        BufferedImage source = decode(in);
+        int largest = properties.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        BufferedImage source = decode(in, (width, height) -> Math.max(width, height) / (2 * largest)).image();
         // Largest first, each size resized from the one before: the full decoded image is resized once.
         List<Integer> sizes = properties.sizes().stream().sorted(java.util.Comparator.reverseOrder()).toList();
         java.util.Map<Integer, BufferedImage> resized = new java.util.HashMap<>();
@@ -59,13 +63,66 @@ final class Renderer {
         List<Rendition> renditions = new ArrayList<>();
         for (int size : properties.sizes()) {
             for (RenditionProperties.Format format : properties.formats()) {
-                renditions.add(encode(resized.get(size), size, format));
+                renditions.add(encode(resized.get(size), size + "." + format.extension, format));
             }
         }
         return renditions;
     }
 
-    private BufferedImage decode(InputStream in) throws IOException {
+    /**
+     * Renders one transform: the image fitted to the box as the transform asks, enlarged where the box is larger.
+     *
+     * @throws NotRenderable as {@link #render}
+     */
+    Rendition transform(InputStream in, Transform transform) throws IOException {
+        Decoded decoded = decode(in, (width, height) -> {
+            Box box = Box.of(width, height, transform);
+            return Math.min(width / (2 * box.scaledWidth()), height / (2 * box.scaledHeight()));
+        });
+        Box box = Box.of(decoded.width(), decoded.height(), transform);
+        BufferedImage output = transform.fit() == Transform.Fit.COVER
+                ? Thumbnails.of(decoded.image()).size(box.width(), box.height()).crop(Positions.CENTER)
+                .asBufferedImage()
+                : Thumbnails.of(decoded.image()).forceSize(box.width(), box.height()).asBufferedImage();
+        return encode(output, transform.name(), RenditionProperties.Format.valueOf(transform.format().name()));
+    }
+
+    /**
+     * A transform's output size for an image of {@code width} x {@code height}, and the size the image is scaled to
+     * before a cover's crop (the output size otherwise).
+     */
+    record Box(int width, int height, int scaledWidth, int scaledHeight) {
+
+        static Box of(int width, int height, Transform t) {
+            if (t.height() == null || (t.width() != null && t.fit() == Transform.Fit.CONTAIN
+                    && (long) t.width() * height <= (long) t.height() * width)) {
+                int h = side(height, t.width(), width);
+                return new Box(t.width(), h, t.width(), h);
+            }
+            if (t.width() == null || t.fit() == Transform.Fit.CONTAIN) {
+                int w = side(width, t.height(), height);
+                return new Box(w, t.height(), w, t.height());
+            }
+            if (t.fit() == Transform.Fit.FILL) {
+                return new Box(t.width(), t.height(), t.width(), t.height());
+            }
+            double scale = Math.max((double) t.width() / width, (double) t.height() / height);
+            return new Box(t.width(), t.height(), Math.max(t.width(), (int) Math.ceil(width * scale)),
+                    Math.max(t.height(), (int) Math.ceil(height * scale)));
+        }
+
+        /** {@code side} scaled by {@code to / from}, rounded, at least one pixel. */
+        private static int side(int side, int to, int from) {
+            return (int) Math.max(1, Math.round((double) side * to / from));
+        }
+    }
+
+    /** The decoded (perhaps subsampled) image, and the size its header declares. */
+    private record Decoded(BufferedImage image, int width, int height) {
+    }
+
+    /** {@code step} answers, from the declared size, how many pixels to read as one (less than one reads them all). */
+    private Decoded decode(InputStream in, IntBinaryOperator step) throws IOException {
         Source source = new Source(in);
         try (ImageInputStream stream = new MemoryCacheImageInputStream(source)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
@@ -90,12 +147,11 @@ final class Renderer {
                     throw new NotRenderable("it declares " + width + " x " + height + " pixels; renditions are made of "
                             + "images of at most " + properties.maxPixels() + " pixels");
                 }
-                int largest = properties.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
-                int step = Math.max(1, Math.max(width, height) / (2 * largest));
+                int every = Math.max(1, step.applyAsInt(width, height));
                 ImageReadParam param = reader.getDefaultReadParam();
-                param.setSourceSubsampling(step, step, 0, 0);
+                param.setSourceSubsampling(every, every, 0, 0);
                 try {
-                    return reader.read(0, param);
+                    return new Decoded(reader.read(0, param), width, height);
                 } catch (IOException | RuntimeException e) {
                     source.rethrowFailure();
                     throw new NotRenderable("its image data is corrupt: " + e.getMessage());
@@ -156,7 +212,7 @@ final class Renderer {
         return Thumbnails.of(image).size(size, size).keepAspectRatio(true).asBufferedImage();
     }
 
-    private static Rendition encode(BufferedImage image, int size, RenditionProperties.Format format)
+    private static Rendition encode(BufferedImage image, String name, RenditionProperties.Format format)
             throws IOException {
         BufferedImage written = image;
         if (format == RenditionProperties.Format.JPEG && image.getType() != BufferedImage.TYPE_INT_RGB) {
@@ -170,7 +226,7 @@ final class Renderer {
         if (!ImageIO.write(written, format.extension, out)) {
             throw new IllegalStateException("no ImageIO writer for " + format);
         }
-        return new Rendition(size + "." + format.extension, format.contentType, written.getWidth(),
+        return new Rendition(name, format.contentType, written.getWidth(),
                 written.getHeight(), out.toByteArray());
     }
 

@@ -166,4 +166,33 @@ class RendererTest {
                 .isNotInstanceOf(Renderer.NotRenderable.class)
                 .hasMessage("connection reset");
     }
+
+    @Test
+    void aTransformFitsContainsCoversOrFillsTheBox() throws IOException {
+        byte[] wide = image(1600, 900, "jpg");
+        assertThat(transformed(wide, io.depot.file.Transform.of(400, 400, "contain", "png"))).isEqualTo("400x225");
+        assertThat(transformed(wide, io.depot.file.Transform.of(400, 400, "cover", "jpeg"))).isEqualTo("400x400");
+        assertThat(transformed(wide, io.depot.file.Transform.of(300, 500, "fill", "png"))).isEqualTo("300x500");
+        assertThat(transformed(wide, io.depot.file.Transform.of(null, 90, null, null))).isEqualTo("160x90");
+        assertThat(transformed(wide, io.depot.file.Transform.of(3200, null, null, null))).as("enlarged to the box")
+                .isEqualTo("3200x1800");
+        assertThat(transformed(image(90, 1600, "png"), io.depot.file.Transform.of(200, 100, "cover", "png")))
+                .as("a tall image covered: the centre band").isEqualTo("200x100");
+    }
+
+    @Test
+    void aTransformOfABombIsRefusedFromItsHeader() {
+        assertThatThrownBy(() -> renderer.transform(new ByteArrayInputStream(bomb(100_000, 100_000)),
+                io.depot.file.Transform.of(10, 10, null, null)))
+                .isInstanceOf(Renderer.NotRenderable.class).hasMessageContaining("100000 x 100000");
+    }
+
+    private String transformed(byte[] source, io.depot.file.Transform transform) throws IOException {
+        Renderer.Rendition rendition = renderer.transform(new ByteArrayInputStream(source), transform);
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(rendition.bytes()));
+        assertThat(rendition.name()).isEqualTo(transform.name());
+        assertThat(decoded.getWidth()).isEqualTo(rendition.width());
+        assertThat(decoded.getHeight()).isEqualTo(rendition.height());
+        return decoded.getWidth() + "x" + decoded.getHeight();
+    }
 }

@@ -250,6 +250,12 @@ public class ObjectStorage {
                 .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()), AsyncRequestBody.fromBytes(content))).then();
     }
 
+    /** Stores a file read from disk as it is sent (a transcoded video), replacing any object at its key. */
+    public Mono<Void> put(String key, java.nio.file.Path file, String contentType) {
+        return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType)
+                .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()), AsyncRequestBody.fromFile(file))).then();
+    }
+
     public Mono<Void> delete(String key) {
         return call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key))).then();
     }

@@ -193,6 +193,8 @@ public class StoredFile {
     public long handle(RestoreFileVersionCommand command) {
         requireLive(command.requesterId());
         Version source = available(command.version());
+        VersionRetrieval.requireReadable(fileId, command.version(), source.storageClass, source.tier.retrievedUntil,
+                command.at());
         long next = version + 1;
         apply(new FileVersionRestoredEvent(fileId, next, command.version(), command.requesterId(), filename,
                 source.contentType, source.size, source.sha256, source.storageClass, visibility, source.objectKey,
@@ -491,6 +493,7 @@ public class StoredFile {
         Transform transform = command.transform();
         String name = transform.name();
         if (!v.transforms.containsKey(name)) {
+            VersionRetrieval.requireReadable(fileId, number, v.storageClass, v.tier.retrievedUntil, command.at());
             if (v.transforms.size() >= command.maxPerVersion()) {
                 throw new DepotException(ErrorCode.TRANSFORM_LIMIT_REACHED, "version " + number + " of file " + fileId
                         + " already has " + v.transforms.size() + " transforms, the most a version may have");

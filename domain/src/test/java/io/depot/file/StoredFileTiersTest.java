@@ -246,6 +246,26 @@ class StoredFileTiersTest {
     }
 
     @Test
+    void anArchivedVersionIsMadeNewestOrTransformedOnlyWhileRetrieved() {
+        var archived = changed(1, STANDARD, GLACIER, KEY_1, KEY_1, "r");
+        fixture.given(twoVersions()).andGiven(archived)
+                .when(new RestoreFileVersionCommand("f-1", "alice", 1, LATER))
+                .expectException(refusedWith(ErrorCode.VERSION_ARCHIVED))
+                .expectNoEvents();
+        fixture.given(twoVersions()).andGiven(archived)
+                .when(new RequestTransformCommand("f-1", "alice", 1L, Transform.of(100, 100, null, null), 20, LATER))
+                .expectException(refusedWith(ErrorCode.VERSION_ARCHIVED))
+                .expectNoEvents();
+        fixture.given(twoVersions()).andGiven(archived,
+                        new FileArchiveRetrievalRequestedEvent("f-1", 1, KEY_1 + ".glacier", 2, RetrievalTier.BULK,
+                                "alice", LATER),
+                        new FileArchiveRetrievedEvent("f-1", 1, KEY_1 + ".glacier", LATER.plus(Duration.ofDays(2)), LATER))
+                .when(new RestoreFileVersionCommand("f-1", "alice", 1, LATER.plusSeconds(60)))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(3L);
+    }
+
+    @Test
     void aRetrievalOfAVersionThatIsNotArchivedIsRefused() {
         fixture.given(twoVersions())
                 .when(new RequestArchiveRetrievalCommand("f-1", "alice", 1, 1, RetrievalTier.STANDARD, T0))

@@ -14,7 +14,7 @@ import org.springframework.context.annotation.FilterType;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "depot.workers.enabled", havingValue = "true", matchIfMissing = true)
-@ComponentScan(basePackages = {"io.depot.saga", "io.depot.worker"},
+@ComponentScan(basePackages = {"io.depot.saga", "io.depot.worker", "io.depot.projection.tier"},
         excludeFilters = @ComponentScan.Filter(type = FilterType.ANNOTATION, classes = SpringBootApplication.class))
 class BackgroundProcessing {
 }

@@ -32,6 +32,8 @@ public enum ErrorCode {
     FILE_INFECTED(ErrorKind.CONFLICT, "File version is infected"),
     VERSION_NOT_FOUND(ErrorKind.NOT_FOUND, "File version not found"),
     VERSION_NOT_AVAILABLE(ErrorKind.CONFLICT, "File version is not available"),
+    VERSION_ARCHIVED(ErrorKind.CONFLICT, "File version is archived"),
+    VERSION_NOT_ARCHIVED(ErrorKind.CONFLICT, "File version is not archived"),
     LAST_VERSION(ErrorKind.CONFLICT, "The only remaining version cannot be deleted"),
     TRANSFORM_LIMIT_REACHED(ErrorKind.CONFLICT, "The version has as many transforms as it may have"),
     FILENAME_TAKEN(ErrorKind.CONFLICT, "Another file has this name"),

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One version of a file as the query side keeps it. A failed or infected version keeps its {@code failureReason};
- * a restored one names the version whose content it has.
+ * a restored one names the version whose content it has. {@code pinned}: its owner asked for its storage class, so
+ * lifecycle rules leave it alone; {@code retrieval}: the latest retrieval of its archived object, or null.
  */
 public record FileVersionView(
         String fileId,
@@ -20,5 +21,12 @@ public record FileVersionView(
         Instant createdAt,
         String uploadedBy,
         Long restoredFrom,
-        String objectKey) {
+        String objectKey,
+        boolean pinned,
+        VersionRetrieval retrieval) {
+
+    /** Until when its object is readable after a retrieval, or null. */
+    public java.time.Instant retrievedUntil() {
+        return retrieval == null ? null : retrieval.availableUntil();
+    }
 }

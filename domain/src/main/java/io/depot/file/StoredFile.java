@@ -67,6 +67,7 @@ public class StoredFile {
         private String blobId;
         private String contentRef;
         private boolean linked;
+        private final Tier tier = new Tier();
 
         private Version() {
         }
@@ -101,7 +102,8 @@ public class StoredFile {
                     && Objects.equals(renditions, v.renditions) && Objects.equals(transforms, v.transforms)
                     && Objects.equals(renditionFailures, v.renditionFailures)
                     && Objects.equals(renditionsStarted, v.renditionsStarted) && Objects.equals(blobId, v.blobId)
-                    && Objects.equals(contentRef, v.contentRef) && linked == v.linked;
+                    && Objects.equals(contentRef, v.contentRef) && linked == v.linked
+                    && tier.equals(v.tier);
         }
 
         ContentRelease release() {
@@ -191,6 +193,8 @@ public class StoredFile {
     public long handle(RestoreFileVersionCommand command) {
         requireLive(command.requesterId());
         Version source = available(command.version());
+        VersionRetrieval.requireReadable(fileId, command.version(), source.storageClass, source.tier.retrievedUntil,
+                command.at());
         long next = version + 1;
         apply(new FileVersionRestoredEvent(fileId, next, command.version(), command.requesterId(), filename,
                 source.contentType, source.size, source.sha256, source.storageClass, visibility, source.objectKey,
@@ -290,6 +294,9 @@ public class StoredFile {
     @CommandHandler
     public SharedFile handle(DownloadSharedFileCommand command) {
         SharedFile served = shared(command.shareId(), command.tokenHash(), command.at());
+        Version target = versions.get(served.version());
+        VersionRetrieval.requireReadable(fileId, served.version(), target.storageClass, target.tier.retrievedUntil,
+                command.at());
         apply(new FileShareUsedEvent(fileId, command.shareId(), served.version(), command.at()));
         Integer left = served.downloadsLeft();
         return new SharedFile(fileId, served.shareId(), served.version(), served.filename(), served.contentType(),
@@ -486,6 +493,7 @@ public class StoredFile {
         Transform transform = command.transform();
         String name = transform.name();
         if (!v.transforms.containsKey(name)) {
+            VersionRetrieval.requireReadable(fileId, number, v.storageClass, v.tier.retrievedUntil, command.at());
             if (v.transforms.size() >= command.maxPerVersion()) {
                 throw new DepotException(ErrorCode.TRANSFORM_LIMIT_REACHED, "version " + number + " of file " + fileId
                         + " already has " + v.transforms.size() + " transforms, the most a version may have");
@@ -512,6 +520,163 @@ public class StoredFile {
                         && (!e.getValue().renditions.isEmpty() || e.getValue().hasRenditionsAskedFor()))
                 .forEach(e -> apply(new FileRenditionsRemovedEvent(fileId, e.getKey(),
                         List.copyOf(e.getValue().renditions.values()), at)));
+    }
+
+    // ---- storage tiers: moves between storage classes, pins, and retrievals of archived versions ----------------
+
+    /** What the file knows of a version's storage class beyond the class itself. */
+    static final class Tier {
+        /** The owner asked for a class: rules leave the version alone. */
+        private boolean pinned;
+        /** The class the owner asked for last, while the move is pending. */
+        private StorageClass requested;
+        private boolean retrievalRequested;
+        private Instant retrievedUntil;
+        /** The objects of blobs the version used before it moved, which other files' versions may still use. */
+        private Map<String, String> formerBlobObjects = new LinkedHashMap<>();
+
+        void shareRetrieval(Tier other) {
+            retrievalRequested = other.retrievalRequested;
+            retrievedUntil = other.retrievedUntil;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tier t && pinned == t.pinned && requested == t.requested
+                    && retrievalRequested == t.retrievalRequested && Objects.equals(retrievedUntil, t.retrievedUntil)
+                    && formerBlobObjects.equals(t.formerBlobObjects);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(pinned, requested);
+        }
+    }
+
+    @CommandHandler
+    public StorageClassMove handle(PlanStorageClassChangeCommand command) {
+        Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
+        return v == null ? null : new StorageClassMove(v.objectKey,
+                StorageClassMove.targetKey(fileId, v.objectKey, command.storageClass()), v.size, v.storageClass);
+    }
+
+    @CommandHandler
+    public StorageClassChangeOutcome handle(ChangeStorageClassCommand command) {
+        Version v = movable(command.version(), command.storageClass(), command.rule(), command.at());
+        if (v == null || !v.objectKey.equals(command.sourceKey()) || !command.targetKey()
+                .equals(StorageClassMove.targetKey(fileId, v.objectKey, command.storageClass()))) {
+            return new StorageClassChangeOutcome(false, versionHolding(command.targetKey()).isPresent());
+        }
+        // Released as a version deletion releases: by key, or through its blob when the content was deduplicated.
+        boolean releases = versions.entrySet().stream().noneMatch(e -> e.getKey() != command.version()
+                && e.getValue().holdsObject() && e.getValue().holding().equals(v.holding()));
+        apply(new FileVersionStorageClassChangedEvent(fileId, command.version(), v.storageClass, command.storageClass(),
+                v.objectKey, command.targetKey(), releases && v.contentRef == null ? v.objectKey : null,
+                command.rule(), command.requestedBy(), command.at(),
+                releases && v.contentRef != null ? v.release() : null));
+        return new StorageClassChangeOutcome(true, true);
+    }
+
+    /**
+     * The version, when it is to move to {@code to}: available, not in {@code to} already; for a rule, only to a
+     * colder class and never when pinned; for the owner, only the class asked for last, and out of an archive class
+     * only while a retrieval is readable.
+     */
+    private Version movable(long number, StorageClass to, String rule, Instant at) {
+        Version v = versions.get(number);
+        if (deleted || v == null || v.removed || v.status != FileStatus.AVAILABLE || v.storageClass == to) {
+            return null;
+        }
+        if (rule != null) {
+            return v.tier.pinned || !to.colderThan(v.storageClass) ? null : v;
+        }
+        return v.tier.requested == to && readable(v, at) ? v : null;
+    }
+
+    private static boolean readable(Version v, Instant at) {
+        return !v.storageClass.archive() || v.tier.retrievedUntil != null && at.isBefore(v.tier.retrievedUntil);
+    }
+
+    /** Answers whether a move is pending. */
+    @CommandHandler
+    public boolean handle(RequestStorageClassCommand command) {
+        requireLive(command.requesterId());
+        Version v = available(command.version());
+        boolean move = v.storageClass != command.storageClass();
+        if (v.tier.pinned && (move ? v.tier.requested == command.storageClass() : v.tier.requested == null)) {
+            return move;
+        }
+        if (move) {
+            VersionRetrieval.requireReadable(fileId, command.version(), v.storageClass,
+                    v.tier.retrievedUntil, command.at());
+        }
+        apply(new FileVersionStorageClassRequestedEvent(fileId, command.version(), v.storageClass,
+                command.storageClass(), v.objectKey, command.requesterId(), command.at()));
+        return move;
+    }
+
+    @CommandHandler
+    public RetrievalStatus handle(RequestArchiveRetrievalCommand command) {
+        requireLive(command.requesterId());
+        Version v = available(command.version());
+        if (!v.storageClass.archive()) {
+            throw new DepotException(ErrorCode.VERSION_NOT_ARCHIVED, "version " + command.version() + " of file "
+                    + fileId + " is in " + v.storageClass + ", which is read without a retrieval");
+        }
+        if (readable(v, command.at())) {
+            return RetrievalStatus.AVAILABLE;
+        }
+        if (!v.tier.retrievalRequested) {
+            apply(new FileArchiveRetrievalRequestedEvent(fileId, command.version(), v.objectKey, command.days(),
+                    command.tier(), command.requesterId(), command.at()));
+        }
+        return RetrievalStatus.REQUESTED;
+    }
+
+    @CommandHandler
+    public void handle(RecordArchiveRetrievedCommand command) {
+        Version v = versions.get(command.version());
+        if (v != null && v.tier.retrievalRequested && command.objectKey().equals(v.objectKey)) {
+            apply(new FileArchiveRetrievedEvent(fileId, command.version(), command.objectKey(), command.until(),
+                    command.at()));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(FileVersionStorageClassRequestedEvent event) {
+        Version v = versions.get(event.version());
+        v.tier.pinned = true;
+        v.tier.requested = event.from() == event.to() ? null : event.to();
+    }
+
+    /** The version takes the copy; a retrieval of its old object does not carry over, one of a sharer's does. */
+    @EventSourcingHandler
+    void on(FileVersionStorageClassChangedEvent event) {
+        Version v = versions.get(event.version());
+        if (v.blobId != null) {
+            v.tier.formerBlobObjects.put(v.objectKey, v.blobId);
+        }
+        v.blobId = null;
+        v.contentRef = null;
+        v.objectKey = event.objectKey();
+        v.storageClass = event.to();
+        v.tier.requested = null;
+        v.tier.shareRetrieval(new Tier());
+        versions.values().stream().filter(other -> other != v && event.objectKey().equals(other.objectKey))
+                .findFirst().ifPresent(other -> v.tier.shareRetrieval(other.tier));
+    }
+
+    @EventSourcingHandler
+    void on(FileArchiveRetrievalRequestedEvent event) {
+        sharingObject(event.objectKey(), v -> v.tier.retrievalRequested = true);
+    }
+
+    @EventSourcingHandler
+    void on(FileArchiveRetrievedEvent event) {
+        sharingObject(event.objectKey(), v -> {
+            v.tier.retrievalRequested = false;
+            v.tier.retrievedUntil = event.until();
+        });
     }
 
     /**
@@ -544,7 +709,11 @@ public class StoredFile {
         return versions.entrySet().stream()
                 .filter(e -> e.getValue().blobId != null && objectKey.equals(e.getValue().objectKey))
                 .map(e -> Map.entry(e.getKey(), e.getValue().blobId))
-                .findFirst();
+                .findFirst()
+                .or(() -> versions.entrySet().stream()
+                        .filter(e -> e.getValue().tier.formerBlobObjects.containsKey(objectKey))
+                        .map(e -> Map.entry(e.getKey(), e.getValue().tier.formerBlobObjects.get(objectKey)))
+                        .findFirst());
     }
 
     private void requireOwner(String requesterId) {
@@ -601,6 +770,8 @@ public class StoredFile {
             v.blobId = source.blobId;
             v.contentRef = source.contentRef;
         }
+        versions.values().stream().filter(other -> event.objectKey().equals(other.objectKey)).findFirst()
+                .ifPresent(other -> v.tier.shareRetrieval(other.tier));
         versions.put(event.version(), v);
     }
 

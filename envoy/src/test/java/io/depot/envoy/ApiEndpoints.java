@@ -48,6 +48,8 @@ final class ApiEndpoints {
                 new Endpoint("GET", "/v1/files/f1/versions/2/download", false, "query"),
                 new Endpoint("POST", "/v1/files/f1/versions/1/restore", false, "command"),
                 new Endpoint("DELETE", "/v1/files/f1/versions/2", false, "command"),
+                new Endpoint("PUT", "/v1/files/f1/versions/2/storage-class", false, "command"),
+                new Endpoint("POST", "/v1/files/f1/versions/1/retrieval", false, "command"),
                 new Endpoint("PUT", "/v1/files/f1/tags", false, "command"),
                 new Endpoint("PATCH", "/v1/files/f1", false, "command"),
                 new Endpoint("POST", "/v1/files/f1/shares", false, "command"),

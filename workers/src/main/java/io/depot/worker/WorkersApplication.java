@@ -30,7 +30,8 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
  * <p>Its beans are declared here, not in a configuration class of its own, because the command service scans this
  * package for the workers and leaves out only classes annotated like this one.
  */
-@SpringBootApplication(scanBasePackages = {"io.depot.worker", "io.depot.saga", "io.depot.projection.reconcile"},
+@SpringBootApplication(scanBasePackages = {"io.depot.worker", "io.depot.saga", "io.depot.projection.reconcile",
+        "io.depot.projection.tier"},
         exclude = {AdminAutoConfiguration.class, IdempotencyAutoConfiguration.class, LimitsAutoConfiguration.class})
 @Import({AggregateConfiguration.class, ReadModelConfiguration.class})
 public class WorkersApplication {

@@ -36,6 +36,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = DepotApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Spring Boot's tests export no metrics unless asked; /prometheus is part of what runs in production (MetricsTest).
 @org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
+// Archive restores, which S3Proxy cannot do, are simulated (StorageTiersTest).
+@org.springframework.context.annotation.Import(SimulatedArchive.class)
 abstract class EndToEndTest {
 
     static final int MIB = 1024 * 1024;
@@ -67,6 +69,17 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.schedule", () -> "off");
         registry.add("depot.reconcile.grace", () -> "0s");
         registry.add("depot.reconcile.sample-size", () -> "1000");
+        // Lifecycle rules run only when a test asks (StorageTiersTest), with a "now" of its choosing.
+        registry.add("depot.lifecycle.max-per-run", () -> "100000");
+        String[][] rules = {{"cool-after-30d", "all", "30d", "STANDARD_IA"},
+                {"archive-superseded", "superseded", "90d", "GLACIER"}};
+        String[] fields = {"name", "applies-to", "older-than", "storage-class"};
+        for (int rule = 0; rule < rules.length; rule++) {
+            for (int field = 0; field < fields.length; field++) {
+                String value = rules[rule][field];
+                registry.add("depot.lifecycle.rules[" + rule + "]." + fields[field], () -> value);
+            }
+        }
         // Video renditions of the test videos (720 lines) at a height that keeps them quick to make.
         registry.add("depot.video.transcode-height", () -> "240");
         // Every test calls from loopback: limits are the subject of RateLimitTest, not of these.

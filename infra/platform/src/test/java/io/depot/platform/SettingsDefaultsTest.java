@@ -30,7 +30,8 @@ class SettingsDefaultsTest {
         assertThat(bind("depot.processing", ProcessingProperties.class, Map.of())).isEqualTo(new ProcessingProperties(
                 List.of("version-verification", "malware-scan", "object-deletion", "upload-storage-release",
                         "upload-allowance-release", "reconcile-repairs", "reconcile-launcher",
-                        "image-renditions", "video-renditions"),
+                        "image-renditions", "video-renditions", "storage-class-moves",
+                        "archive-retrievals"),
                 3, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(1),
                 List.of("files", "file-shares", "download-history", "object-records", "reconcile-reports",
                         "upload-sessions", "file-renditions"),

@@ -31,6 +31,11 @@ import io.depot.file.FileVersionedEvent;
 import io.depot.file.FileView;
 import io.depot.file.FindFileQuery;
 import io.depot.file.ListUserFilesQuery;
+import io.depot.file.FileArchiveRetrievalRequestedEvent;
+import io.depot.file.FileArchiveRetrievedEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
+import io.depot.file.FileVersionStorageClassRequestedEvent;
+import io.depot.file.RetrievalStatus;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
 import io.depot.platform.readmodel.ReadModelCollections;
@@ -38,6 +43,7 @@ import io.depot.projection.Pages;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryHandler;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -57,7 +63,10 @@ import java.util.Optional;
 public class FileProjection {
 
     public static final String GROUP = "files";
-    static final String COLLECTION = "files";
+    public static final String COLLECTION = "files";
+    public static final String VERSIONS_COLLECTION = "file_versions";
+    /** The file's event sequence of a version's latest storage class or retrieval change. */
+    private static final String TIER_SEQUENCE = "tier_sequence";
 
     private final MongoCollection<Document> files;
     private final FileVersions versions;
@@ -139,7 +148,8 @@ public class FileProjection {
                 .append("object_key", event.objectKey())
                 .append("size", current.getLong("size"))
                 .append("filename", current.getString("filename"))
-                .append("content_type", current.getString("content_type"));
+                .append("content_type", current.getString("content_type"))
+                .append("storage_class", current.getString("storage_class"));
         String scan = current.getString("scan");
         if (!event.scanned() && (scan == null || ScanStatus.PENDING.name().equals(scan))) {
             // Available without a verdict: no scanner was configured.
@@ -207,11 +217,13 @@ public class FileProjection {
 
     /** A restored version is the newest, available at once, with the verdict its content had. */
     @EventHandler
-    void on(FileVersionRestoredEvent event) {
+    void on(FileVersionRestoredEvent event, @SequenceNumber long sequence) {
         ScanStatus scan = event.scan() == null ? ScanStatus.NOT_CONFIGURED : event.scan();
         versions.put(event.fileId(), event.version(), event.size(), event.sha256(), event.contentType(),
                 event.storageClass(), FileStatus.AVAILABLE, scan, event.at(), event.actorId(), event.restoredFrom(),
                 event.objectKey());
+        versions.shareRetrieval(event.fileId(), event.restoredFrom(), event.version(), event.objectKey(),
+                tierOlderThan(sequence), Updates.set(TIER_SEQUENCE, sequence));
         files.updateOne(Filters.and(Filters.eq("_id", event.fileId()), Filters.lt("version", event.version())),
                 Updates.combine(Updates.set("version", event.version()), Updates.set("updated_at", Date.from(event.at()))));
         recompute(event.fileId());
@@ -270,16 +282,72 @@ public class FileProjection {
                 Updates.set("failure_reason", newest.getString("failure_reason")),
                 Updates.set("scan", newest.getString("scan")),
                 Updates.set("scan_signature", newest.getString("scan_signature")),
-                Updates.set("object_key", newest.getString("object_key")))));
+                Updates.set("object_key", newest.getString("object_key")),
+                Updates.set("retrieval", newest.get("retrieval")))));
         Document downloadable = versions.newest(fileId, true)
                 .map(v -> new Document("version", v.getLong("version"))
                         .append("object_key", v.getString("object_key"))
                         .append("size", v.getLong("size"))
                         .append("filename", file.getString("filename"))
-                        .append("content_type", v.getString("content_type")))
+                        .append("content_type", v.getString("content_type"))
+                        .append("storage_class", v.getString("storage_class"))
+                        .append("retrieved_until", retrievedUntil(v)))
                 .orElse(null);
         files.updateOne(Filters.eq("_id", fileId), Updates.set("downloadable", downloadable));
         refresh(fileId);
+    }
+
+    // ---- storage tiers ---------------------------------------------------------------------------------------
+
+    @EventHandler
+    void on(FileVersionStorageClassRequestedEvent event) {
+        versions.set(event.fileId(), event.version(), Updates.set("pinned", true));
+    }
+
+    /**
+     * The version holds its copy in the new class; a retrieval of its former object does not carry over. Classes and
+     * retrievals change back and forth, so each write keeps the file's event sequence and a redelivered older event
+     * changes nothing.
+     */
+    @EventHandler
+    void on(FileVersionStorageClassChangedEvent event, @SequenceNumber long sequence) {
+        versions.setWhere(event.fileId(), event.version(), tierOlderThan(sequence), Updates.combine(
+                Updates.set("storage_class", event.to().name()), Updates.set("object_key", event.objectKey()),
+                Updates.set("retrieval", null), Updates.set(TIER_SEQUENCE, sequence)));
+        recompute(event.fileId());
+    }
+
+    /** A retrieval is of an object: every version that holds it shares it. */
+    @EventHandler
+    void on(FileArchiveRetrievalRequestedEvent event, @SequenceNumber long sequence) {
+        versions.setSharingWhere(event.fileId(), event.objectKey(), tierOlderThan(sequence), Updates.combine(
+                Updates.set("retrieval", new Document("status", RetrievalStatus.REQUESTED.name())
+                        .append("requested_at", Date.from(event.at())).append("available_until", null)),
+                Updates.set(TIER_SEQUENCE, sequence)));
+        recompute(event.fileId());
+    }
+
+    @EventHandler
+    void on(FileArchiveRetrievedEvent event, @SequenceNumber long sequence) {
+        versions.setSharingWhere(event.fileId(), event.objectKey(), tierOlderThan(sequence), Updates.combine(
+                Updates.set("retrieval.status", RetrievalStatus.AVAILABLE.name()),
+                Updates.set("retrieval.available_until", Date.from(event.until())),
+                Updates.set(TIER_SEQUENCE, sequence)));
+        recompute(event.fileId());
+    }
+
+    private static Bson tierOlderThan(long sequence) {
+        return Filters.or(Filters.exists(TIER_SEQUENCE, false), Filters.lt(TIER_SEQUENCE, sequence));
+    }
+
+    private static java.util.Date retrievedUntil(Document version) {
+        Document retrieval = version.get("retrieval", Document.class);
+        return retrieval == null ? null : retrieval.getDate("available_until");
+    }
+
+    private static StorageClass storageClass(Document downloadable) {
+        String name = downloadable.getString("storage_class");
+        return name == null ? null : StorageClass.valueOf(name);
     }
 
     /** Only the newest version's outcome changes the file's status. */
@@ -347,7 +415,10 @@ public class FileProjection {
                 d.getDate("updated_at").toInstant(), d.getList("tags", String.class, List.of()),
                 available == null ? null : new FileView.Downloadable(available.getLong("version"),
                         available.getString("object_key"), available.getLong("size"), available.getString("filename"),
-                        available.getString("content_type")),
-                d.getString("scan") == null ? null : ScanStatus.valueOf(d.getString("scan")), d.getString("scan_signature"));
+                        available.getString("content_type"), storageClass(available),
+                        available.getDate("retrieved_until") == null ? null
+                                : available.getDate("retrieved_until").toInstant()),
+                d.getString("scan") == null ? null : ScanStatus.valueOf(d.getString("scan")), d.getString("scan_signature"),
+                FileVersions.retrieval(d));
     }
 }

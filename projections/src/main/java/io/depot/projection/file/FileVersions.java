@@ -9,8 +9,10 @@ import com.mongodb.client.model.Updates;
 import io.depot.file.FileStatus;
 import io.depot.file.FileVersionPage;
 import io.depot.file.FileVersionView;
+import io.depot.file.RetrievalStatus;
 import io.depot.file.ScanStatus;
 import io.depot.file.StorageClass;
+import io.depot.file.VersionRetrieval;
 import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.projection.Pages;
 import org.bson.Document;
@@ -27,7 +29,7 @@ import java.util.Optional;
  */
 final class FileVersions {
 
-    static final String COLLECTION = "file_versions";
+    static final String COLLECTION = FileProjection.VERSIONS_COLLECTION;
 
     private final MongoCollection<Document> versions;
 
@@ -79,6 +81,20 @@ final class FileVersions {
         versions.updateMany(Filters.and(Filters.eq("file_id", fileId), Filters.eq("object_key", objectKey)), update);
     }
 
+    /** Every version of the file holding the object at {@code objectKey} that meets {@code condition}. */
+    void setSharingWhere(String fileId, String objectKey, Bson condition, Bson update) {
+        versions.updateMany(Filters.and(Filters.eq("file_id", fileId), Filters.eq("object_key", objectKey), condition),
+                update);
+    }
+
+    /** A restored version shares the retrieval of the object it shares with the version it was restored from. */
+    void shareRetrieval(String fileId, long from, long to, String objectKey, Bson condition, Bson alsoSet) {
+        Document source = versions.find(Filters.eq("_id", id(fileId, from))).first();
+        if (source != null && objectKey.equals(source.getString("object_key")) && source.get("retrieval") != null) {
+            setWhere(fileId, to, condition, Updates.combine(Updates.set("retrieval", source.get("retrieval")), alsoSet));
+        }
+    }
+
     void delete(String fileId, long version) {
         set(fileId, version, Updates.set("deleted", true));
     }
@@ -122,6 +138,18 @@ final class FileVersions {
                 FileStatus.valueOf(d.getString("status")), d.getString("failure_reason"),
                 d.getString("scan") == null ? null : ScanStatus.valueOf(d.getString("scan")),
                 d.getString("scan_signature"), d.getDate("created_at").toInstant(), d.getString("uploaded_by"),
-                d.getLong("restored_from"), d.getString("object_key"));
+                d.getLong("restored_from"), d.getString("object_key"), d.getBoolean("pinned", false),
+                retrieval(d));
+    }
+
+    /** The version's latest retrieval, kept as {@code retrieval: {status, requested_at, available_until}}. */
+    static VersionRetrieval retrieval(Document version) {
+        Document r = version.get("retrieval", Document.class);
+        if (r == null) {
+            return null;
+        }
+        Date until = r.getDate("available_until");
+        return new VersionRetrieval(RetrievalStatus.valueOf(r.getString("status")), r.getDate("requested_at").toInstant(),
+                until == null ? null : until.toInstant());
     }
 }

@@ -14,7 +14,9 @@ import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionFailedEvent;
 import io.depot.file.FileVersionVerifiedEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
 import io.depot.file.FileVersionedEvent;
+import io.depot.file.StorageClass;
 import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.reconcile.ListObjectRecordsQuery;
 import io.depot.reconcile.ObjectRecord;
@@ -48,6 +50,9 @@ public class ObjectRecordProjection {
 
     public static final String GROUP = "object-records";
     static final String COLLECTION = "object_records";
+
+    private static final List<String> ARCHIVED = java.util.Arrays.stream(StorageClass.values())
+            .filter(StorageClass::archive).map(Enum::name).toList();
 
     private final MongoCollection<Document> records;
 
@@ -121,6 +126,27 @@ public class ObjectRecordProjection {
         }
     }
 
+    /**
+     * The version's copy in its new class is held from now on, with what its former object's record said of it;
+     * the former object is deleted when released. Archived copies are left out of checksum samples: they cannot be
+     * read without a retrieval.
+     */
+    @EventHandler
+    void on(FileVersionStorageClassChangedEvent event) {
+        Document previous = records.find(Filters.eq("_id", event.previousObjectKey())).first();
+        List<Bson> updates = new ArrayList<>(List.of(Updates.set("file_id", event.fileId()),
+                Updates.set("version", event.version()), Updates.set("state", ObjectState.AVAILABLE.name()),
+                Updates.set("storage_class", event.to().name())));
+        if (previous != null) {
+            updates.add(Updates.set("upload_id", previous.getString("upload_id")));
+            updates.add(Updates.set("sha256", previous.getString("sha256")));
+        }
+        set(event.objectKey(), event.at(), updates.toArray(Bson[]::new));
+        if (event.releasedObjectKey() != null) {
+            set(event.releasedObjectKey(), event.at(), Updates.set("state", ObjectState.DELETED.name()));
+        }
+    }
+
     /** A second copy of stored bytes: the version uses the first, and its upload's copy is deleted. */
     @EventHandler
     void on(BlobReferencedEvent event) {
@@ -161,7 +187,7 @@ public class ObjectRecordProjection {
         List<ObjectRecord> items = new ArrayList<>(query.count());
         records.aggregate(List.of(
                         Aggregates.match(Filters.and(Filters.eq("state", ObjectState.AVAILABLE.name()),
-                                Filters.ne("sha256", null))),
+                                Filters.ne("sha256", null), Filters.nin("storage_class", ARCHIVED))),
                         Aggregates.sample(query.count())))
                 .forEach(d -> items.add(record(d)));
         return new ObjectRecordPage(items);

@@ -1,7 +1,16 @@
 package io.depot.projection.file;
 
 import com.mongodb.client.MongoDatabase;
+import io.depot.file.FileArchiveRetrievalRequestedEvent;
+import io.depot.file.FileArchiveRetrievedEvent;
 import io.depot.file.FileDeletedEvent;
+import io.depot.file.FileVersionRestoredEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
+import io.depot.file.FileVersionStorageClassRequestedEvent;
+import io.depot.file.FileVersionView;
+import io.depot.file.FindFileVersionQuery;
+import io.depot.file.RetrievalStatus;
+import io.depot.file.RetrievalTier;
 import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileScanRequestedEvent;
 import io.depot.file.FileScanSkippedEvent;
@@ -99,6 +108,47 @@ class FileProjectionRedeliveryTest {
         FileView lostView = files.handle(new FindFileQuery("f-lost")).orElseThrow();
         assertThat(lostView.status()).isEqualTo(FileStatus.FAILED);
         assertThat(lostView.downloadable()).isNull();
+    }
+
+    @Test
+    void storageClassChangesAndRetrievalsBuildTheSameFilesHoweverDelivered() {
+        AggregateEvents tiered = new AggregateEvents("StoredFile", "f-tiered");
+        String key1 = key("f-tiered", 1);
+        String key2 = key("f-tiered", 2);
+        List<EventMessage<?>> committed = List.of(
+                tiered.next(versioned("f-tiered", 1, 0)),
+                tiered.next(new FileVersionAvailableEvent("f-tiered", 1, key1, false, minute(1))),
+                tiered.next(versioned("f-tiered", 2, 2)),
+                tiered.next(new FileVersionAvailableEvent("f-tiered", 2, key2, false, minute(3))),
+                tiered.next(new FileVersionStorageClassRequestedEvent("f-tiered", 1, StorageClass.STANDARD,
+                        StorageClass.GLACIER, key1, "alice", minute(4))),
+                tiered.next(new FileVersionStorageClassChangedEvent("f-tiered", 1, StorageClass.STANDARD,
+                        StorageClass.GLACIER, key1, key1 + ".glacier", key1, null, "alice", minute(5))),
+                tiered.next(new FileVersionStorageClassChangedEvent("f-tiered", 2, StorageClass.STANDARD,
+                        StorageClass.GLACIER, key2, key2 + ".glacier", key2, "archive", null, minute(6))),
+                tiered.next(new FileArchiveRetrievalRequestedEvent("f-tiered", 2, key2 + ".glacier", 2,
+                        RetrievalTier.BULK, "alice", minute(7))),
+                tiered.next(new FileArchiveRetrievedEvent("f-tiered", 2, key2 + ".glacier", minute(60), minute(8))),
+                tiered.next(new FileArchiveRetrievalRequestedEvent("f-tiered", 1, key1 + ".glacier", 1,
+                        RetrievalTier.STANDARD, "alice", minute(9))),
+                tiered.next(new FileVersionRestoredEvent("f-tiered", 3, 2, "alice", "f-tiered.bin",
+                        "application/octet-stream", 200, "sha-2", StorageClass.GLACIER, Visibility.PRIVATE,
+                        key2 + ".glacier", null, minute(10))));
+
+        redelivery.assertSameReadModel(projection, committed);
+
+        FileProjection files = (FileProjection) projection.apply(redelivery.deliver(projection, committed));
+        FileView view = files.handle(new FindFileQuery("f-tiered")).orElseThrow();
+        assertThat(view.storageClass()).isEqualTo(StorageClass.GLACIER);
+        assertThat(view.version()).as("restored from version 2, sharing its retrieved object").isEqualTo(3);
+        assertThat(view.downloadable().objectKey()).isEqualTo(key2 + ".glacier");
+        assertThat(view.downloadable().retrievedUntil()).isEqualTo(minute(60));
+        assertThat(view.retrieval().status()).isEqualTo(RetrievalStatus.AVAILABLE);
+        FileVersionView first = files.handle(new FindFileVersionQuery("f-tiered", 1)).orElseThrow();
+        assertThat(first.pinned()).isTrue();
+        assertThat(first.objectKey()).isEqualTo(key1 + ".glacier");
+        assertThat(first.retrieval().status()).isEqualTo(RetrievalStatus.REQUESTED);
+        assertThat(files.handle(new FindFileVersionQuery("f-tiered", 2)).orElseThrow().pinned()).isFalse();
     }
 
     private static FileVersionedEvent versioned(String fileId, long version, int at) {

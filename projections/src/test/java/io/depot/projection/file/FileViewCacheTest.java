@@ -123,7 +123,8 @@ class FileViewCacheTest {
         Instant at = Instant.parse("2026-11-28T10:00:00Z").truncatedTo(ChronoUnit.MILLIS);
         return new FileView(fileId, "alice", "a.txt", "text/plain", 3, "ab", StorageClass.STANDARD, version,
                 FileStatus.AVAILABLE, null, Visibility.PRIVATE, at, at.plusSeconds(version), List.of("t"),
-                new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain"),
-                ScanStatus.CLEAN, null);
+                new FileView.Downloadable(version, "objects/" + fileId + "/" + version, 3, "a.txt", "text/plain",
+                        StorageClass.STANDARD, null),
+                ScanStatus.CLEAN, null, null);
     }
 }

@@ -4,6 +4,7 @@ import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileInfectedEvent;
 import io.depot.file.FileVersionAvailableEvent;
 import io.depot.file.FileVersionVerifiedEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
 import io.depot.file.FileVersionedEvent;
 import io.depot.file.StorageClass;
 import io.depot.file.Visibility;
@@ -67,6 +68,28 @@ class ObjectRecordProjectionRedeliveryTest {
                 .extracting(d -> d.getString("_id") + " " + d.getString("state"))
                 .containsExactly(key("f1", "u1") + " " + ObjectState.DELETED, key("f1", "u3") + " " + ObjectState.FAILED,
                         key("f2", "u2") + " " + ObjectState.RELEASED, key("f4", "u4") + " " + ObjectState.UPLOADING);
+    }
+
+    @Test
+    void aVersionMovedToAnotherClassHoldsItsCopyAndReleasesItsObject() {
+        AggregateEvents upload = new AggregateEvents("UploadSession", "u1");
+        AggregateEvents file = new AggregateEvents("StoredFile", "f1");
+        String moved = key("f1", "u1") + ".glacier";
+        List<EventMessage<?>> committed = List.of(
+                upload.next(initiated("u1", "f1", 0)),
+                upload.next(new UploadCompletedEvent("u1", "alice", "f1", 1, 100, "sha-1", minute(2))),
+                file.next(versioned("u1", 1, 2)),
+                file.next(new FileVersionAvailableEvent("f1", 1, key("f1", "u1"), false, minute(3))),
+                file.next(new FileVersionStorageClassChangedEvent("f1", 1, StorageClass.STANDARD, StorageClass.GLACIER,
+                        key("f1", "u1"), moved, key("f1", "u1"), "archive", null, minute(4))));
+
+        Map<String, List<Document>> readModel = redelivery.assertSameReadModel(
+                database -> new ObjectRecordProjection(ReadModelCollections.of(database)), committed);
+
+        assertThat(readModel.get(ObjectRecordProjection.COLLECTION))
+                .extracting(d -> d.getString("_id") + " " + d.getString("state") + " " + d.getString("sha256"))
+                .containsExactly(key("f1", "u1") + " " + ObjectState.DELETED + " sha-1",
+                        moved + " " + ObjectState.AVAILABLE + " sha-1");
     }
 
     private static UploadInitiatedEvent initiated(String uploadId, String fileId, int at) {

@@ -8,6 +8,7 @@ import io.depot.file.FileStatus;
 import io.depot.file.FileView;
 import io.depot.file.Tags;
 import io.depot.file.ListUserFilesQuery;
+import io.depot.file.VersionRetrieval;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.trail.DownloadTrail;
 import io.depot.platform.processing.ScanProperties;
@@ -30,6 +31,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Reading files: metadata, listings and download URLs. A private file exists only for its owner. */
 @RestController
@@ -62,7 +64,7 @@ class FileQueryController {
 
     @GetMapping("/v1/files/{fileId}")
     Mono<FileResponse> file(@AuthenticationPrincipal Jwt user, @PathVariable String fileId) {
-        return readable(fileId, user.getSubject()).map(f -> FileResponse.of(f, scanEnabled));
+        return readable(fileId, user.getSubject()).map(f -> FileResponse.of(f, scanEnabled, clock.instant()));
     }
 
     @GetMapping("/v1/users/{userId}/files")
@@ -75,7 +77,7 @@ class FileQueryController {
         String filter = tag == null ? null : Tags.normalizeOne(tag);
         return Dispatch.query(queries, new ListUserFilesQuery(userId, publicOnly, page, size, filter),
                         ResponseTypes.instanceOf(FilePage.class))
-                .map(p -> new FilePageResponse(p.items().stream().map(f -> FileResponse.of(f, scanEnabled)).toList(), p.page(), p.size(),
+                .map(p -> new FilePageResponse(p.items().stream().map(f -> FileResponse.of(f, scanEnabled, clock.instant())).toList(), p.page(), p.size(),
                         p.nextPage()));
     }
 
@@ -110,9 +112,11 @@ class FileQueryController {
                         + file.status().name().toLowerCase(java.util.Locale.ROOT)
                         + (file.failureReason() != null ? ": " + file.failureReason() : "; retry shortly"));
             }
+            Instant now = clock.instant();
+            VersionRetrieval.requireReadable(fileId, target.version(), target.storageClass(), target.retrievedUntil(), now);
             var url = downloadUrls.url(new DownloadTarget(target.objectKey(), target.filename(), target.contentType(),
                     file.visibility() == io.depot.file.Visibility.PUBLIC), validity, conditions);
-            var event = new FileDownloadedEvent(file.fileId(), target.version(), userId, client, clock.instant());
+            var event = new FileDownloadedEvent(file.fileId(), target.version(), userId, client, now);
             return downloads.record(event)
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), target.version(), target.size()));
         });

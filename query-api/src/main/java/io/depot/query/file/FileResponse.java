@@ -11,6 +11,7 @@ import java.util.Locale;
 /**
  * A file's metadata as clients see it. {@code scan} is the newest version's scan verdict: {@code pending},
  * {@code clean}, {@code infected} (with {@code scan_signature}), {@code skipped} or {@code not_configured}.
+ * {@code retrieval}: for a newest version in an archive class, where the retrieval of its object stands.
  */
 record FileResponse(
         String fileId,
@@ -29,10 +30,11 @@ record FileResponse(
         Instant updatedAt,
         List<String> tags,
         String scan,
-        String scanSignature) {
+        String scanSignature,
+        RetrievalResponse retrieval) {
 
     /** {@code scanEnabled}: whether a scanner is configured, which says what a version without a verdict awaits. */
-    static FileResponse of(FileView view, boolean scanEnabled) {
+    static FileResponse of(FileView view, boolean scanEnabled, Instant now) {
         ScanStatus scan = view.scan() != null ? view.scan() : scanEnabled ? ScanStatus.PENDING : ScanStatus.NOT_CONFIGURED;
         return new FileResponse(view.fileId(), view.ownerId(), view.filename(), view.contentType(), view.size(),
                 view.sha256(), view.storageClass().name(), view.version(),
@@ -40,6 +42,6 @@ record FileResponse(
                 view.downloadable() == null ? null : view.downloadable().version(),
                 view.visibility() == io.depot.file.Visibility.PUBLIC,
                 view.createdAt(), view.updatedAt(), view.tags(), scan.name().toLowerCase(Locale.ROOT),
-                view.scanSignature());
+                view.scanSignature(), RetrievalResponse.of(view.storageClass(), view.retrieval(), now));
     }
 }

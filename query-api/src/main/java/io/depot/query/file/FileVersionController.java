@@ -10,6 +10,7 @@ import io.depot.file.FindFileVersionQuery;
 import io.depot.file.ListFileSharesQuery;
 import io.depot.file.ListFileVersionsQuery;
 import io.depot.file.ShareView;
+import io.depot.file.VersionRetrieval;
 import io.depot.platform.axon.Dispatch;
 import io.depot.platform.trail.DownloadTrail;
 import io.depot.file.Visibility;
@@ -72,14 +73,15 @@ class FileVersionController {
         return files.readable(fileId, user.getSubject())
                 .then(Dispatch.query(queries, new ListFileVersionsQuery(fileId, page, size),
                         ResponseTypes.instanceOf(FileVersionPage.class)))
-                .map(p -> new VersionPageResponse(p.items().stream().map(VersionResponse::of).toList(), p.page(),
+                .map(p -> new VersionPageResponse(p.items().stream().map(v -> VersionResponse.of(v, clock.instant())).toList(), p.page(),
                         p.size(), p.nextPage()));
     }
 
     @GetMapping("/v1/files/{fileId}/versions/{version}")
     Mono<VersionResponse> version(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
                                   @PathVariable long version) {
-        return files.readable(fileId, user.getSubject()).then(find(fileId, version)).map(VersionResponse::of);
+        return files.readable(fileId, user.getSubject()).then(find(fileId, version))
+                .map(v -> VersionResponse.of(v, clock.instant()));
     }
 
     /**
@@ -109,9 +111,11 @@ class FileVersionController {
                         + " is " + v.status().name().toLowerCase(Locale.ROOT)
                         + (v.failureReason() != null ? ": " + v.failureReason() : ""));
             }
+            Instant now = clock.instant();
+            VersionRetrieval.requireReadable(fileId, version, v.storageClass(), v.retrievedUntil(), now);
             var url = downloadUrls.url(new DownloadTarget(v.objectKey(), file.filename(), v.contentType(),
                     file.visibility() == Visibility.PUBLIC), validity, conditions);
-            return downloads.record(new FileDownloadedEvent(fileId, version, userId, client, clock.instant()))
+            return downloads.record(new FileDownloadedEvent(fileId, version, userId, client, now))
                     .thenReturn(new DownloadResponse(url.url(), url.expiresAt(), version, v.size()));
         }));
     }
@@ -134,15 +138,19 @@ class FileVersionController {
                         "file " + fileId + " has no version " + version)));
     }
 
-    /** One version; {@code status} and {@code scan} as on the file. */
+    /**
+     * One version; {@code status} and {@code scan} as on the file; {@code pinned} when its owner chose its storage
+     * class (lifecycle rules leave it alone); {@code retrieval} as on the file.
+     */
     record VersionResponse(long version, long size, String sha256, String contentType, String storageClass,
                            String status, String failureReason, String scan, String scanSignature, Instant createdAt,
-                           String uploadedBy, Long restoredFrom) {
-        static VersionResponse of(FileVersionView v) {
+                           String uploadedBy, Long restoredFrom, boolean pinned, RetrievalResponse retrieval) {
+        static VersionResponse of(FileVersionView v, Instant now) {
             return new VersionResponse(v.version(), v.size(), v.sha256(), v.contentType(), v.storageClass().name(),
                     v.status().name().toLowerCase(Locale.ROOT), v.failureReason(),
                     v.scan() == null ? null : v.scan().name().toLowerCase(Locale.ROOT), v.scanSignature(),
-                    v.createdAt(), v.uploadedBy(), v.restoredFrom());
+                    v.createdAt(), v.uploadedBy(), v.restoredFrom(), v.pinned(),
+                    RetrievalResponse.of(v.storageClass(), v.retrieval(), now));
         }
     }
 

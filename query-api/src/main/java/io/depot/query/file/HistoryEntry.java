@@ -27,7 +27,7 @@ record HistoryEntry(long sequence, String type, Instant at, @JsonInclude(JsonInc
                     Map<String, Object> details) {
 
     /** The fields that name the user who caused an event, most specific first. */
-    private static final List<String> ACTOR_FIELDS = List.of("actorId", "requesterId", "userId");
+    private static final List<String> ACTOR_FIELDS = List.of("actorId", "requesterId", "userId", "requestedBy");
     /** Events whose owner is the one who caused them: an owner uploads a version and deletes a file. */
     private static final Set<Class<?>> CAUSED_BY_OWNER = Set.of(FileVersionedEvent.class, FileDeletedEvent.class);
     private static final String OWNER_FIELD = "ownerId";
@@ -36,7 +36,8 @@ record HistoryEntry(long sequence, String type, Instant at, @JsonInclude(JsonInc
      * (and whether a version's bytes were stored before, by anyone, is no one's).
      */
     private static final Set<String> STORAGE_FIELDS = Set.of("objectKey", "objectKeys", "quarantineKey", "blobId",
-            "replacedKey", "content", "contentReleases");
+            "replacedKey", "content", "contentReleases", "previousObjectKey", "releasedObjectKey",
+            "releasedContent");
     private static final String SECRET_HASH_SUFFIX = "Hash";
     private static final String CLIENT_ADDRESS = "clientAddress";
     private static final String FILE_ID = "fileId";

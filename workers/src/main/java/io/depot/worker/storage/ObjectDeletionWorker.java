@@ -7,6 +7,7 @@ import io.depot.blob.ReleaseBlobCommand;
 import io.depot.file.FileDeletedEvent;
 import io.depot.file.FileRenditionsRemovedEvent;
 import io.depot.file.FileVersionDeletedEvent;
+import io.depot.file.FileVersionStorageClassChangedEvent;
 import io.depot.platform.processing.BackgroundCommands;
 import io.depot.platform.storage.ObjectStorage;
 import org.axonframework.config.ProcessingGroup;
@@ -54,6 +55,20 @@ class ObjectDeletionWorker {
     void on(FileRenditionsRemovedEvent event) {
         for (String key : event.objectKeys()) {
             storage.delete(key).block(Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * A version's former object after it moved to another storage class, unless another version still holds it; or,
+     * for deduplicated content, its reference on the blob.
+     */
+    @EventHandler
+    void on(FileVersionStorageClassChangedEvent event) {
+        if (event.releasedObjectKey() != null) {
+            storage.delete(event.releasedObjectKey()).block(Duration.ofMinutes(1));
+        }
+        if (event.releasedContent() != null) {
+            release(event.releasedContent(), event.at());
         }
     }
 

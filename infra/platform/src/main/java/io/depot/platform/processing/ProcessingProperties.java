@@ -52,7 +52,8 @@ import java.util.List;
 public record ProcessingProperties(
         @DefaultValue({"version-verification", "malware-scan", "object-deletion", "upload-storage-release",
                 "upload-allowance-release", "reconcile-repairs", "reconcile-launcher",
-                "image-renditions", "video-renditions"}) List<String> deadLettered,
+                "image-renditions", "video-renditions", "storage-class-moves",
+                "archive-retrievals"}) List<String> deadLettered,
         @DefaultValue("3") int attempts,
         @DefaultValue("200ms") Duration attemptBackoff,
         @DefaultValue("5s") Duration retryBackoff,

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
@@ -313,18 +314,40 @@ public class ObjectStorage {
      * S3's 5 GiB limit for one copy are copied part by part, storage side, without passing through Depot.
      */
     public Mono<Void> copy(String sourceKey, String targetKey, long size) {
+        return copy(sourceKey, targetKey, size, null);
+    }
+
+    /**
+     * Copies an object as {@link #copy(String, String, long)} does, into {@code storageClass} (null: the bucket's
+     * default); the copy keeps the source's content type and metadata.
+     */
+    public Mono<Void> copy(String sourceKey, String targetKey, long size, StorageClass storageClass) {
         if (size <= MAX_SINGLE_COPY) {
             return call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(sourceKey)
                     .destinationBucket(bucket).destinationKey(targetKey)
+                    .metadataDirective(MetadataDirective.COPY).storageClass(className(storageClass))
                     .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()))).then();
         }
-        return copyInParts(sourceKey, targetKey, size, COPY_PART);
+        return copyInParts(sourceKey, targetKey, size, COPY_PART, storageClass);
     }
 
     /** Copies an object of {@code size} bytes as a multipart upload of {@code partSize} byte ranges. */
     public Mono<Void> copyInParts(String sourceKey, String targetKey, long size, long partSize) {
-        return call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)
-                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId())))
+        return copyInParts(sourceKey, targetKey, size, partSize, null);
+    }
+
+    /**
+     * Copies an object of {@code size} bytes as a multipart upload of {@code partSize} byte ranges, into
+     * {@code storageClass} (null: the bucket's default). A multipart copy does not carry the source's content type
+     * over by itself: it is read first and given to the new upload.
+     */
+    public Mono<Void> copyInParts(String sourceKey, String targetKey, long size, long partSize,
+                                  StorageClass storageClass) {
+        return call(() -> s3.headObject(b -> b.bucket(bucket).key(sourceKey)))
+                .flatMap(source -> call(() -> s3.createMultipartUpload(b -> b.bucket(bucket).key(targetKey)
+                        .contentType(source.contentType()).metadata(source.metadata())
+                        .storageClass(className(storageClass))
+                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()))))
                 .map(r -> r.uploadId())
                 .flatMap(uploadId -> Flux.range(1, (int) ((size + partSize - 1) / partSize))
                         .concatMap(part -> {
@@ -340,6 +363,10 @@ public class ObjectStorage {
                                 .uploadId(uploadId).multipartUpload(m -> m.parts(parts)))))
                         .onErrorResume(e -> abortMultipartUpload(targetKey, uploadId).then(Mono.error(e))))
                 .then();
+    }
+
+    private static String className(StorageClass storageClass) {
+        return storageClass == null ? null : storageClass.name();
     }
 
     public String bucket() {
@@ -388,7 +415,7 @@ public class ObjectStorage {
      * Client-side failures and storage's own 5xx become {@link ErrorCode#STORAGE_UNAVAILABLE}; the S3 error
      * stays the cause so callers can tell a missing key or upload from an outage.
      */
-    private static Throwable translate(Throwable failure) {
+    static Throwable translate(Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof DepotException) {
             return e;

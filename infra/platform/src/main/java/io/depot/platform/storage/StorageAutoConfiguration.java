@@ -77,6 +77,13 @@ public class StorageAutoConfiguration {
                 properties.serverSideEncryption(), properties.kmsKeyId()));
     }
 
+    /** Restores of archived objects; an application that cannot reach a real S3's archive declares its own. */
+    @Bean
+    @ConditionalOnMissingBean
+    ArchiveRetrieval archiveRetrieval(S3AsyncClient s3, StorageProperties properties) {
+        return new S3ArchiveRetrieval(s3, properties.bucket());
+    }
+
     /**
      * Through the CDN when {@code depot.cdn.domain} is set, else presigned storage URLs. The CDN's key is read here,
      * so that a missing or unreadable one stops the service at start rather than failing its first download.

@@ -222,8 +222,8 @@ final class ScanBenchmark implements Benchmark {
     }
 
     /**
-     * The class path for the worker JVMs, with Depot's own jars copied once: a build that installs new snapshots into
-     * the local Maven repository meanwhile would otherwise change the classes under the workers started after it.
+     * The class path for the worker JVMs, with Depot's own jars copied once: a build of this checkout meanwhile would
+     * otherwise change the classes under the workers started after it.
      */
     private String workerClasspath() throws IOException {
         if (workerClasspath == null) {
@@ -231,7 +231,8 @@ final class ScanBenchmark implements Benchmark {
             List<String> entries = new ArrayList<>();
             for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
                 Path path = Path.of(entry);
-                if (entry.endsWith(".jar") && entry.contains("/io/depot/") && Files.isRegularFile(path)) {
+                boolean depotJar = entry.endsWith(".jar") && path.getFileName().toString().startsWith("depot-");
+                if (depotJar && Files.isRegularFile(path)) {
                     path = Files.copy(path, lib.resolve(path.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
                 entries.add(path.toString());

@@ -62,8 +62,10 @@ final class DedupeBenchmark extends ServiceBenchmark {
         List<Long> repeatLags = Collections.synchronizedList(new ArrayList<>());
         List<Outcome> outcomes = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
         try (S3Client s3Client = S3Proxy.configure(S3Client.builder(), s3.port()).build()) {
             for (int run = 0; run < options.runs(); run++) {
+                loads.add(String.format("%.1f", Processes.loadAverage()));
                 List<Upload> workload = workload(new Random(500 + run), uploads, shared, smallest, largest);
                 long index = eventStore.head();
                 long t0 = System.nanoTime();
@@ -116,6 +118,9 @@ final class DedupeBenchmark extends ServiceBenchmark {
         lines.add("Every verified version goes through its content's blob, repeated or not (BlobReferenced and "
                 + "FileVersionContentLinked, one each per version): a repeat takes the same steps before it is "
                 + "available, and its own copy is deleted afterwards by the object-deletion worker, off that path.");
+        lines.add("");
+        lines.add("The machine's 1-minute load average as each run started: " + String.join(", ", loads)
+                + "; above the core count, other work shared the machine.");
         section.row("l", String.format("deduplication, %d uploads with %.0f%% of them of %d shared files", uploads,
                         SHARE * 100, shared),
                 String.format("stored %s of %s uploaded (%.2fx); available p50 %.0f ms new, %.0f ms repeat",

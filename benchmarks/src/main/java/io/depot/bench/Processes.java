@@ -150,6 +150,15 @@ final class Processes {
         return cpuSeconds(pid) - jitSeconds(pid);
     }
 
+    /** The machine's 1-minute load average (/proc/loadavg): other work on its cores shows here. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Resident set size in MiB. */
     static double rssMiB(long pid) {
         try {

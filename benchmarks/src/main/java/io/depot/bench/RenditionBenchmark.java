@@ -52,7 +52,8 @@ final class RenditionBenchmark extends ServiceBenchmark {
     /** One pass of all images through the service. */
     private record ServiceRun(double endToEndPerSecond, double pipelinePerSecond, double tailSeconds,
                               double uploadSeconds, double cpuMillisPerImage, double workerCpuMillisPerImage,
-                              double peakRssMiB, double eventsPerImage) {
+                              double peakRssMiB, double eventsPerImage, double s3CpuMillisPerImage,
+                              double machineBusy) {
     }
 
     /** One pass of all images through the renderer in this process, on one thread. */
@@ -69,7 +70,9 @@ final class RenditionBenchmark extends ServiceBenchmark {
         RendererHarness renderer = new RendererHarness();
         int each = renderer.renditions();
         List<ServiceRun> runs = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
+            loads.add(String.format("%.1f", Processes.loadAverage()));
             runs.add(throughService(images, "run" + run, each));
         }
         // Warm the renderer's code up on part of the images before it is timed.
@@ -78,6 +81,7 @@ final class RenditionBenchmark extends ServiceBenchmark {
         }
         List<LocalRun> local = new ArrayList<>();
         for (int run = 0; run < options.runs(); run++) {
+            loads.add(String.format("%.1f", Processes.loadAverage()));
             local.add(renderLocally(renderer, images));
         }
 
@@ -120,6 +124,12 @@ final class RenditionBenchmark extends ServiceBenchmark {
         lines.add("| worker threads' CPU per image, ms | the `EventProcessor[image-renditions]` threads alone (from "
                 + "`jcmd Thread.print`): reading the object, decoding, resizing, encoding, storing and recording the "
                 + "renditions | " + workerCpu.format("ms", 0) + " |");
+        lines.add("| S3Proxy CPU per image, ms | its process's CPU over the same interval: the uploads, the "
+                + "worker's reads and the renditions' writes | " + stats(runs, ServiceRun::s3CpuMillisPerImage)
+                .format("ms", 0) + " |");
+        lines.add("| machine CPU busy, % | all processes on all cores over the same interval (/proc/stat), this "
+                + "benchmark's and any other work on the machine | " + stats(runs, ServiceRun::machineBusy)
+                .format("%", 0) + " |");
         lines.add("| events appended per image | every event in the store over the run, divided by the images | "
                 + stats(runs, ServiceRun::eventsPerImage).format("", 1) + " |");
         lines.add("| service peak RSS, MiB | sampled every 200 ms over the run (`-Xmx1g`) | " + rss.format("MiB", 0)
@@ -138,6 +148,9 @@ final class RenditionBenchmark extends ServiceBenchmark {
                         + "threads' CPU per image, and the worker threads %.0f%% of the service's.", 4,
                 Runtime.getRuntime().availableProcessors(),
                 100 * localCpu.median() / workerCpu.median(), 100 * workerCpu.median() / cpu.median()));
+        lines.add("");
+        lines.add("The machine's 1-minute load average as each run started (through the service, then the renderer "
+                + "alone): " + String.join(", ", loads) + "; above the core count, other work shared the machine.");
         section.row("k", "image renditions through the service, " + count + " images; service CPU per image",
                 String.format("%.1f images/s; %.0f ms", pipeline.median(), cpu.median()), "report", true);
         section.row("k", "renderer alone, one thread: images/s; CPU per image",
@@ -149,6 +162,8 @@ final class RenditionBenchmark extends ServiceBenchmark {
         long pid = service.pid();
         double cpu0 = Processes.workSeconds(pid);
         double worker0 = workerMillis(pid);
+        double s30 = Processes.cpuSeconds(s3.pid());
+        double machine0 = Processes.machineBusySeconds();
         PeakSampler rss = PeakSampler.every(200, () -> Processes.rssMiB(pid));
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -171,6 +186,9 @@ final class RenditionBenchmark extends ServiceBenchmark {
         }
         double cpu = Processes.workSeconds(pid) - cpu0;
         double worker = workerMillis(pid) - worker0;
+        double s3Cpu = Processes.cpuSeconds(s3.pid()) - s30;
+        double busy = (Processes.machineBusySeconds() - machine0) / ((System.nanoTime() - t0) / 1e9)
+                / Runtime.getRuntime().availableProcessors();
         rss.close();
         long events = eventStore.countsSince(index).values().stream().mapToLong(Long::longValue).sum();
         List<Instant> available = eventStore.timestampsSince(index, AVAILABLE);
@@ -187,7 +205,7 @@ final class RenditionBenchmark extends ServiceBenchmark {
         int n = images.size();
         return new ServiceRun(n / seconds(started, lastCreated), n / seconds(firstAvailable, lastCreated),
                 seconds(lastAvailable, lastCreated), uploadSeconds, cpu * 1000 / n, worker / n, rss.peak(),
-                events / (double) n);
+                events / (double) n, s3Cpu * 1000 / n, busy * 100);
     }
 
     /** Uploads every image, {@link #CLIENTS} at a time, each with {@code tag} written into it; returns the file ids. */

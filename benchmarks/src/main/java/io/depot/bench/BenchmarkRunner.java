@@ -68,6 +68,8 @@ public final class BenchmarkRunner {
                     new RetriesBenchmark(setup),
                     new PeerBenchmark(setup, processes, work),
                     new MemoryBenchmark(setup, idleRssMiB),
+                    new RenditionBenchmark(setup, eventStore),
+                    new DedupeBenchmark(setup, eventStore),
                     new ReplayBenchmark(setup, eventStore)));
         }
         benchmarks.add(new ScanBenchmark(options, processes, work, s3));

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,24 @@ final class DepotSession {
         return etags;
     }
 
+    /** Runs the tasks, {@code parallel} at a time; returns their results in the tasks' order. */
+    static <T> List<T> all(int parallel, List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<T>> running = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                running.add(pool.submit(task));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : running) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     /** Sends every part of {@code data} through the service, {@code parallel} at a time. */
     void putParts(JsonNode upload, byte[] data, long partSize, int parallel) throws Exception {
         String uploadId = upload.get("upload_id").asText();
@@ -81,12 +100,17 @@ final class DepotSession {
 
     /** Initiate, presigned PUT and complete of one small file; returns the file's id. */
     String lifecycle(String name, byte[] body) {
-        JsonNode upload = client.post("/v1/uploads/initiate", user, Map.of("filename", name, "content_type",
-                "application/octet-stream", "size", body.length)).expect(201).json();
+        return lifecycle(user, name, "application/octet-stream", body);
+    }
+
+    /** The same, by the user of {@code token}, for a file of one part (up to the default part size, 8 MiB). */
+    String lifecycle(String token, String name, String contentType, byte[] body) {
+        JsonNode upload = client.post("/v1/uploads/initiate", token, Map.of("filename", name, "content_type",
+                contentType, "size", body.length)).expect(201).json();
         Map<String, String> headers = new HashMap<>();
         upload.get("upload_headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
         client.putUrl(client.http, upload.get("presigned_url").asText(), body, 0, body.length, headers);
-        return client.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", user, null).expect(200)
+        return client.post("/v1/uploads/" + upload.get("upload_id").asText() + "/complete", token, null).expect(200)
                 .json().get("file_id").asText();
     }
 
@@ -98,12 +122,18 @@ final class DepotSession {
     }
 
     void awaitAvailable(String fileId) throws InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            DepotClient.Reply r = client.get("/v1/files/" + fileId, user);
+        awaitAvailable(user, fileId, 20);
+    }
+
+    /** Waits, asking every {@code pollMillis}, until the file of the user of {@code token} is available. */
+    void awaitAvailable(String token, String fileId, long pollMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            DepotClient.Reply r = client.get("/v1/files/" + fileId, token);
             if (r.status() == 200 && r.json().get("upload_status").asText().equals("available")) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(pollMillis);
         }
         throw new IllegalStateException("file " + fileId + " did not become available");
     }

@@ -31,7 +31,7 @@ record Options(boolean smoke, String only, Path root) {
 
     /** Whether any benchmark of the service is to run: scanning (j) needs S3Proxy and a clamd of its own, not it. */
     boolean wantsService() {
-        return wanted("abcdefghi");
+        return wanted("abcdefghikl");
     }
 
     /** Where the report goes: a partial or smoke run is a working copy, never the record. */

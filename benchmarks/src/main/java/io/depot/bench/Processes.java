@@ -102,6 +102,33 @@ final class Processes {
         return ticks;
     }
 
+    /**
+     * CPU milliseconds each live thread of the JVM has used so far, keyed by its Java name, which /proc cuts to 15
+     * characters ({@code EventProcessor[} for every processor): from the thread dump {@code jcmd Thread.print}
+     * prints, threads of the same name taken together.
+     */
+    static Map<String, Double> javaThreadCpuMillis(long pid) {
+        Map<String, Double> millis = new java.util.HashMap<>();
+        java.util.regex.Pattern thread = java.util.regex.Pattern.compile("^\"(.*)\" .* cpu=([0-9.]+)ms ");
+        try {
+            Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid), "Thread.print")
+                    .redirectErrorStream(true).start();
+            for (String line : new String(jcmd.getInputStream().readAllBytes()).lines().toList()) {
+                java.util.regex.Matcher m = thread.matcher(line);
+                if (m.find()) {
+                    millis.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+                }
+            }
+            jcmd.waitFor();
+            return millis;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** CPU seconds the whole machine has spent busy so far (all processes, all cores; from /proc/stat). */
     static double machineBusySeconds() {
         try {
@@ -121,6 +148,15 @@ final class Processes {
     /** CPU seconds used so far, without the JIT compiler threads' ({@link #jitSeconds}). */
     static double workSeconds(long pid) {
         return cpuSeconds(pid) - jitSeconds(pid);
+    }
+
+    /** The machine's 1-minute load average (/proc/loadavg): other work on its cores shows here. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Resident set size in MiB. */

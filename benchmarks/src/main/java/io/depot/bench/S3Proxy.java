@@ -1,6 +1,14 @@
 package io.depot.bench;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
+
 import java.io.IOException;
+import java.net.URI;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +23,17 @@ final class S3Proxy {
     static final String SECRET_KEY = "depot-bench-secret";
 
     private S3Proxy() {
+    }
+
+    /** An S3 client builder set up for S3Proxy on {@code port}: its keys, path-style, checksums only where required. */
+    static <B extends S3BaseClientBuilder<B, C>, C> B configure(B builder, int port) {
+        return builder.region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .endpointOverride(URI.create("http://127.0.0.1:" + port));
     }
 
     static Processes.Server start(Processes processes, Path work) throws IOException, InterruptedException {

@@ -1,16 +1,10 @@
 package io.depot.bench;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,8 +216,8 @@ final class ScanBenchmark implements Benchmark {
     }
 
     /**
-     * The class path for the worker JVMs, with Depot's own jars copied once: a build that installs new snapshots into
-     * the local Maven repository meanwhile would otherwise change the classes under the workers started after it.
+     * The class path for the worker JVMs, with Depot's own jars copied once: a build of this checkout meanwhile would
+     * otherwise change the classes under the workers started after it.
      */
     private String workerClasspath() throws IOException {
         if (workerClasspath == null) {
@@ -231,7 +225,8 @@ final class ScanBenchmark implements Benchmark {
             List<String> entries = new ArrayList<>();
             for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
                 Path path = Path.of(entry);
-                if (entry.endsWith(".jar") && entry.contains("/io/depot/") && Files.isRegularFile(path)) {
+                boolean depotJar = entry.endsWith(".jar") && path.getFileName().toString().startsWith("depot-");
+                if (depotJar && Files.isRegularFile(path)) {
                     path = Files.copy(path, lib.resolve(path.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
                 entries.add(path.toString());
@@ -255,14 +250,7 @@ final class ScanBenchmark implements Benchmark {
     }
 
     private S3AsyncClient s3Client() {
-        return S3AsyncClient.builder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)))
-                .forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .endpointOverride(URI.create("http://127.0.0.1:" + s3Port))
-                .build();
+        return S3Proxy.configure(S3AsyncClient.builder(), s3Port).build();
     }
 
     private static void put(S3AsyncClient s3, String key, Path file) throws Exception {

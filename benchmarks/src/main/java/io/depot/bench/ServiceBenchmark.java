@@ -1,8 +1,8 @@
 package io.depot.bench;
 
 /**
- * A benchmark of the all-in-one service (a to i): the run's options, the service and the benchmark user's session on
- * it, which they all share.
+ * A benchmark of the all-in-one service (a to i, k and l): the run's options, the service and the benchmark user's
+ * session on it, which they all share.
  */
 abstract class ServiceBenchmark implements Benchmark {
 

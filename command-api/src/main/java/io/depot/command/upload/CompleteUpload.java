@@ -57,17 +57,33 @@ class CompleteUpload {
         this.clock = clock;
     }
 
+    /**
+     * A complete sent again, or racing another on another instance (a balancer resends a POST whose instance died),
+     * answers what the first answered: a step refused because the other one closed the session meanwhile (recording
+     * parts, an abort) gives way to the completed session's answer.
+     */
     Mono<CompleteUploadResponse> complete(String uploadId, String requesterId, CompleteUploadRequest request) {
         return sessions.view(uploadId, requesterId).flatMap(view -> {
             if (view.status() == UploadStatus.COMPLETED) {
-                return Mono.just(new CompleteUploadResponse(view.uploadId(), view.fileId(), view.version(),
-                        view.plan().size(), view.sha256(), "completed"));
+                return Mono.just(completed(view));
             }
             view.requireInProgress();
             return assemble(view, claims(request))
                     .then(verify(view))
                     .flatMap(sha256 -> sniff(view).then(record(view, sha256.orElse(null))));
-        });
+        }).onErrorResume(e -> e instanceof DepotException d && d.code() == ErrorCode.UPLOAD_COMPLETED,
+                closed -> sessions.describe(uploadId, requesterId)
+                        .map(view -> {
+                            if (view.status() != UploadStatus.COMPLETED) {
+                                throw (DepotException) closed;
+                            }
+                            return completed(view);
+                        }));
+    }
+
+    private static CompleteUploadResponse completed(UploadSessionView view) {
+        return new CompleteUploadResponse(view.uploadId(), view.fileId(), view.version(), view.plan().size(),
+                view.sha256(), "completed");
     }
 
     private static Map<Integer, String> claims(CompleteUploadRequest request) {

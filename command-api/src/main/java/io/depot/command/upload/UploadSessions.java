@@ -101,7 +101,8 @@ class UploadSessions {
                         e -> Mono.just(false));
     }
 
-    private Mono<UploadSessionView> describe(String uploadId, String requesterId) {
+    /** The session as it is now, from the session itself (the read model may not show its latest change yet). */
+    Mono<UploadSessionView> describe(String uploadId, String requesterId) {
         return Dispatch.<UploadSessionView>command(commands, new DescribeUploadSessionCommand(uploadId, requesterId))
                 .onErrorMap(AggregateNotFoundException.class, e -> notFound(uploadId));
     }

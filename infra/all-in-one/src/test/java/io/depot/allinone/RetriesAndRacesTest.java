@@ -1,6 +1,7 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -79,6 +80,36 @@ class RetriesAndRacesTest extends EndToEndTest {
         assertThat(eventTypes(fileId)).filteredOn("FileVersionedEvent"::equals).hasSize(1);
         assertThat(eventTypes(uploadId)).filteredOn("UploadCompletedEvent"::equals).hasSize(1);
         assertThat(sha256(download(alice, fileId))).isEqualTo(sha256(data));
+    }
+
+    /**
+     * A complete resent after the first one closed the session (its instance died before answering), while the
+     * upload-sessions read model still shows the session open with its parts unreported: recording those parts is
+     * refused by the closed session, and the resent complete still answers what the first did.
+     */
+    @Test
+    void aCompleteResentWhileTheReadModelLagsAnswersTheFirstCompletesVersion() {
+        String alice = api.token("alice");
+        byte[] data = randomBytes(6 * MIB, 420);
+        JsonNode upload = initiate(alice, uniqueName("unreported"), data.length, 5L * MIB, null);
+        String uploadId = upload.get("upload_id").asText();
+        for (int part = 1; part <= 2; part++) {
+            putPresigned(upload.get("presigned_urls").get(part - 1).asText(), slice(data, 5L * MIB, part));
+        }
+        awaitProjectionsCaughtUp();
+        var sessions = processing.eventProcessor("upload-sessions", StreamingEventProcessor.class).orElseThrow();
+        sessions.shutDown();
+        try {
+            Api.Response first = api.post("/v1/uploads/" + uploadId + "/complete", alice, null);
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            Api.Response resent = api.post("/v1/uploads/" + uploadId + "/complete", alice, null);
+            assertThat(resent.status()).as(resent.body()).isEqualTo(200);
+            assertThat(resent.json().get("version").asLong()).isEqualTo(first.json().get("version").asLong());
+            assertThat(resent.json().get("file_id").asText()).isEqualTo(first.json().get("file_id").asText());
+        } finally {
+            sessions.start();
+        }
+        assertThat(eventTypes(uploadId)).filteredOn("UploadCompletedEvent"::equals).hasSize(1);
     }
 
     @Test

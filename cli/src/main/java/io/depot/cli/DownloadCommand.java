@@ -107,11 +107,32 @@ final class DownloadCommand implements Callable<Integer> {
                  InputStream in = progress.counting(response.body());
                  OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                in.transferTo(out);
+                copy(in, out);
+            }
+            if (Files.size(partial) < size) {
+                throw new Failure(Failure.UNAVAILABLE, "the download broke off at " + Files.size(partial) + " of "
+                        + size + " bytes; run the command again to resume");
             }
             return append ? have : 0;
         } catch (IOException e) {
             throw Failure.io("cannot write " + partial, e);
+        }
+    }
+
+    /** Copies the body, telling a connection that broke (exit code 3) from a file that cannot be written (4). */
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException e) {
+                throw new Failure(Failure.UNAVAILABLE, "the download broke off: " + e + "; run the command again to resume", e);
+            }
+            if (n < 0) {
+                return;
+            }
+            out.write(buffer, 0, n);
         }
     }
 

@@ -71,6 +71,26 @@ class CliTest extends EndToEndTest {
     }
 
     @Test
+    void uploadsFilesOfOnePartStraightToStorageOrThroughDepot() throws Exception {
+        byte[] first = randomBytes(100_000, 46);
+        byte[] second = randomBytes(200_000, 47);
+        Path a = Files.write(dir.resolve(uniqueName("small-a")), first);
+        Path b = Files.write(dir.resolve(uniqueName("small-b")), second);
+
+        for (List<String> options : List.of(List.<String>of(), List.of("--through-service"))) {
+            List<String> arguments = new ArrayList<>(List.of("upload", a.toString(), b.toString(), "--json"));
+            arguments.addAll(options);
+            Result result = run(arguments, environment());
+            assertThat(result.exit()).as(options + result.stderr()).isZero();
+            List<JsonNode> uploads = new ArrayList<>();
+            Api.JSON.readerFor(JsonNode.class).readValues(result.stdout()).forEachRemaining(o -> uploads.add((JsonNode) o));
+            assertThat(uploads).hasSize(2);
+            assertThat(sha256(download(token, uploads.get(0).get("file_id").asText()))).isEqualTo(sha256(first));
+            assertThat(sha256(download(token, uploads.get(1).get("file_id").asText()))).isEqualTo(sha256(second));
+        }
+    }
+
+    @Test
     void showsAProgressBarOnATerminal() throws Exception {
         byte[] data = randomBytes(6 * MIB, 42);
         Path file = Files.write(dir.resolve(uniqueName("bar")), data);

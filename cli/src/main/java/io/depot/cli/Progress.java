@@ -65,6 +65,22 @@ final class Progress implements AutoCloseable {
 
     /** Counts what the stream yields, held back to the rate limit. */
     InputStream counting(InputStream in) {
+        return counting(in, new AtomicLong());
+    }
+
+    /**
+     * A body read anew for each attempt to send it: what an attempt that failed had counted is taken back, so a
+     * retried part is not counted twice.
+     */
+    java.util.function.Supplier<InputStream> resending(byte[] data) {
+        AtomicLong counted = new AtomicLong();
+        return () -> {
+            add(-counted.getAndSet(0));
+            return counting(new java.io.ByteArrayInputStream(data), counted);
+        };
+    }
+
+    private InputStream counting(InputStream in, AtomicLong counted) {
         return new FilterInputStream(in) {
             @Override
             public int read() throws IOException {
@@ -77,6 +93,7 @@ final class Progress implements AutoCloseable {
                 int n = super.read(b, off, rateLimit > 0 ? Math.min(len, 64 * 1024) : len);
                 if (n > 0) {
                     add(n);
+                    counted.addAndGet(n);
                     pace();
                 }
                 return n;

@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -150,11 +149,9 @@ final class UploadCommand implements Callable<Integer> {
                     long offset = (number - 1) * part;
                     byte[] data = read(file, offset, (int) Math.min(part, size - offset));
                     if (throughService) {
-                        client.putPart(base + number, data.length,
-                                () -> progress.counting(new ByteArrayInputStream(data)));
+                        client.putPart(base + number, data.length, progress.resending(data));
                     } else {
-                        String etag = client.putUrl(urls.get(number), data.length,
-                                () -> progress.counting(new ByteArrayInputStream(data)));
+                        String etag = client.putUrl(urls.get(number), data.length, progress.resending(data));
                         ObjectNode report = Config.JSON.createObjectNode().put("etag", etag);
                         client.post(base + number, report);
                     }

@@ -41,6 +41,30 @@ class CliArgumentsTest {
     }
 
     @Test
+    void aFileThatCannotBeReadIsALocalError() {
+        Depot depot = new Depot();
+        depot.config = new Config(Map.of("DEPOT_CONFIG_DIR", dir.toString(), "DEPOT_TOKEN", "t",
+                "DEPOT_URL", "http://127.0.0.1:1"));
+        CommandLine line = Depot.commandLine(depot);
+        StringWriter err = new StringWriter();
+        line.setErr(new PrintWriter(err));
+        assertThat(line.execute("upload", dir.resolve("missing.bin").toString())).isEqualTo(Failure.LOCAL_IO);
+        assertThat(err.toString()).contains("missing.bin");
+    }
+
+    @Test
+    void aRetriedPartIsCountedOnce() throws Exception {
+        java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+        try (Progress progress = new Progress("upload", 100, 0, 0, false, new java.io.PrintStream(screen))) {
+            var body = progress.resending(new byte[100]);
+            body.get().readNBytes(60);
+            body.get().readAllBytes();
+            assertThat(progress.sentThisRun()).isEqualTo(100);
+        }
+        assertThat(screen.toString()).contains("upload 100%");
+    }
+
+    @Test
     void parsesUploadOptions() {
         Depot depot = new Depot();
         CommandLine.ParseResult parsed = Depot.commandLine(depot).parseArgs("upload", "a.bin", "b.bin",

@@ -8,6 +8,7 @@ import org.axonframework.messaging.responsetypes.ResponseType;
 import org.axonframework.queryhandling.QueryGateway;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,10 +21,11 @@ import java.util.function.Supplier;
  * thread locals do not follow a Reactor chain to another thread, and a command sent without them would start
  * a trace of its own and log without its user.
  * <p>
- * A request cancelled meanwhile (its client went away) never interrupts the thread doing the work: a command
- * interrupted between its JDBC calls would fail halfway for no reason of its own, and an interrupt reaching a
- * file channel closes it, which for an embedded H2 database closes the whole database. The work runs to its end,
- * and its answer is dropped.
+ * A command whose request is cancelled meanwhile (its client went away, a timeout) is never interrupted: one
+ * interrupted between its JDBC calls would fail halfway for no reason of its own. It runs to its end, and its answer
+ * is dropped. A query is: a read no one waits for any more (a read model that does not answer in time) stops and
+ * gives back its connections rather than holding them until its store's own timeout. (An interrupt reaching a file
+ * channel closes it; the all-in-one's embedded H2 uses a channel interrupts cannot close.)
  */
 public final class Dispatch {
 
@@ -34,25 +36,29 @@ public final class Dispatch {
     }
 
     public static <R> Mono<R> command(CommandGateway gateway, Object command) {
-        return offEventLoop(() -> gateway.<R>send(command));
+        return Mono.deferContextual(view -> {
+            Supplier<CompletableFuture<R>> send = withContext(view, () -> gateway.<R>send(command));
+            return Mono.fromFuture(() -> CompletableFuture.supplyAsync(send, BLOCKING).thenCompose(sent -> sent), true);
+        });
     }
 
     public static <R> Mono<R> query(QueryGateway gateway, Object query, ResponseType<R> responseType) {
-        return offEventLoop(() -> gateway.query(query, responseType));
+        return Mono.deferContextual(view -> Mono.fromFuture(withContext(view, () -> gateway.query(query, responseType)))
+                .subscribeOn(Schedulers.boundedElastic()));
     }
 
-    private static <R> Mono<R> offEventLoop(Supplier<CompletableFuture<R>> send) {
-        return Mono.deferContextual(view -> {
-            Context trace = Context.current();
-            Map<String, String> log = LogContext.from(view);
-            return Mono.fromFuture(() -> CompletableFuture.supplyAsync(() -> {
-                Map<String, String> replaced = LogContext.put(log);
-                try (Scope ignored = trace.makeCurrent()) {
-                    return send.get();
-                } finally {
-                    LogContext.restore(replaced);
-                }
-            }, BLOCKING).thenCompose(sent -> sent), true);
-        });
+    /** {@code send}, run with the trace and log context of the reactive chain that asks for it. */
+    private static <R> Supplier<CompletableFuture<R>> withContext(ContextView view,
+                                                                  Supplier<CompletableFuture<R>> send) {
+        Context trace = Context.current();
+        Map<String, String> log = LogContext.from(view);
+        return () -> {
+            Map<String, String> replaced = LogContext.put(log);
+            try (Scope ignored = trace.makeCurrent()) {
+                return send.get();
+            } finally {
+                LogContext.restore(replaced);
+            }
+        };
     }
 }

@@ -57,14 +57,19 @@ class AggregateFacts {
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Long> held = load(StoredFile.class, ids.get()[0], file -> file.versionHolding(objectKey));
-        if (held.isPresent()) {
-            return held;
+        Optional<Holding> file = load(StoredFile.class, ids.get()[0],
+                f -> Optional.of(new Holding(f.versionHolding(objectKey), f.blobOf(objectKey))));
+        if (file.isEmpty() || file.get().version().isPresent()) {
+            return file.flatMap(Holding::version);
         }
-        return load(StoredFile.class, ids.get()[0], file -> file.blobOf(objectKey))
+        return file.get().blob()
                 .filter(blob -> load(StoredBlob.class, blob.getValue(), b -> Optional.of(b.holds(objectKey)))
                         .orElse(false))
                 .map(Map.Entry::getKey);
+    }
+
+    /** What a file says of an object, from one load: the version holding it, and the blob a version used it through. */
+    private record Holding(Optional<Long> version, Optional<Map.Entry<Long, String>> blob) {
     }
 
     /** What the upload session that writes an object says of it. */

@@ -7,6 +7,12 @@ public enum ErrorKind {
     CONFLICT,
     /** Existed, and is gone for good: an expired, revoked or used-up share link. */
     GONE,
+    /** Another request holds what this one needs for now (an upload another request is writing): try again. */
+    LOCKED,
+    /** A precondition of the protocol does not hold, such as a tus version Depot does not speak. */
+    PRECONDITION_FAILED,
+    /** A chunk's checksum does not match its bytes; tus answers it with its own status, 460, and 400 elsewhere. */
+    CHECKSUM_FAILED,
     TOO_LARGE,
     URI_TOO_LONG,
     HEADERS_TOO_LARGE,

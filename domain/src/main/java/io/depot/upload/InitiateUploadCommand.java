@@ -22,6 +22,7 @@ import java.time.Instant;
  * @param storageUploadId   the S3 multipart upload id, or null for a single PUT
  * @param initiatedAt       when the session opened
  * @param expiresAt         when an unfinished session expires
+ * @param tus               what a tus client said of the upload at creation, or null
  */
 public record InitiateUploadCommand(
         @TargetAggregateIdentifier String uploadId,
@@ -36,5 +37,14 @@ public record InitiateUploadCommand(
         String objectKey,
         String storageUploadId,
         Instant initiatedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        TusOptions tus) {
+
+    /** A session opened through Depot's own upload API. */
+    public InitiateUploadCommand(String uploadId, String fileId, String ownerId, String filename, String contentType,
+                                 UploadPlan plan, StorageClass storageClass, Visibility visibility, String sha256,
+                                 String objectKey, String storageUploadId, Instant initiatedAt, Instant expiresAt) {
+        this(uploadId, fileId, ownerId, filename, contentType, plan, storageClass, visibility, sha256, objectKey,
+                storageUploadId, initiatedAt, expiresAt, null);
+    }
 }

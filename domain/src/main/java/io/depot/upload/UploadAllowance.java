@@ -54,8 +54,9 @@ public class UploadAllowance {
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public boolean handle(ClaimUploadAllowanceCommand command) {
         Instant now = command.claimedAt();
-        if (open.containsKey(command.uploadId())) {
-            return false;
+        Claim earlier = open.get(command.uploadId());
+        if (earlier != null) {
+            return earlier.kib() < kib(command.bytes()) && grow(command, earlier);
         }
         long openNow = open.values().stream().filter(claim -> claim.expiresAt().isAfter(now)).count();
         if (openNow >= command.maxOpenUploads()) {
@@ -79,6 +80,25 @@ public class UploadAllowance {
         }
         apply(new UploadAllowanceClaimedEvent(command.allowanceId(), command.ownerId(), command.uploadId(), need,
                 left - need, now, command.expiresAt()));
+        return true;
+    }
+
+    /**
+     * An upload whose length was declared after it opened (tus's defer-length) claims the rest of its bytes: its place
+     * is taken already; only the quota is checked.
+     */
+    private boolean grow(ClaimUploadAllowanceCommand command, Claim earlier) {
+        Instant now = command.claimedAt();
+        long capacity = kib(command.dailyBytes());
+        long need = kib(command.bytes());
+        long left = quotaLeft(capacity, now);
+        if (need > capacity || need - earlier.kib() > left) {
+            throw new UploadAllowanceExceededException(ErrorCode.QUOTA_EXCEEDED, command.ownerId() + " may upload "
+                    + left + " more KiB today; this upload's length needs " + (need - earlier.kib()) + " KiB more",
+                    capacity, left, Duration.ofMillis(DAY_MILLIS));
+        }
+        apply(new UploadAllowanceClaimedEvent(command.allowanceId(), command.ownerId(), command.uploadId(), need,
+                left - (need - earlier.kib()), now, earlier.expiresAt()));
         return true;
     }
 

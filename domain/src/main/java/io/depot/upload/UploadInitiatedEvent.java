@@ -19,5 +19,14 @@ public record UploadInitiatedEvent(
         String objectKey,
         String storageUploadId,
         Instant initiatedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        TusOptions tus) {
+
+    /** A session opened through Depot's own upload API (and every session recorded before tus). */
+    public UploadInitiatedEvent(String uploadId, String fileId, String ownerId, String filename, String contentType,
+                                UploadPlan plan, StorageClass storageClass, Visibility visibility, String sha256,
+                                String objectKey, String storageUploadId, Instant initiatedAt, Instant expiresAt) {
+        this(uploadId, fileId, ownerId, filename, contentType, plan, storageClass, visibility, sha256, objectKey,
+                storageUploadId, initiatedAt, expiresAt, null);
+    }
 }

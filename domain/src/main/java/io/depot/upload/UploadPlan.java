@@ -47,9 +47,44 @@ public record UploadPlan(long size, long partSize, int partCount, UploadMode mod
         return new UploadPlan(size, partSize, (int) ceilDiv(size, partSize), UploadMode.MULTIPART);
     }
 
-    /** The exact length part {@code partNumber} (1-based) must have. */
+    /**
+     * A plan for an upload whose length the client declares later (tus's creation-defer-length): every part is
+     * {@code partSize} long until {@link #declare(long)} fixes the size. Such a plan has a size and part count of -1.
+     */
+    public static UploadPlan deferred(long partSize) {
+        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED,
+                    "part_size must be between " + MIN_PART_SIZE + " (5 MiB) and " + MAX_PART_SIZE + " (5 GiB) bytes");
+        }
+        return new UploadPlan(-1, partSize, -1, UploadMode.MULTIPART);
+    }
+
+    /** Whether the size is still to be declared. */
+    public boolean lengthDeferred() {
+        return size < 0;
+    }
+
+    /** The largest size a deferred plan can take: 10,000 parts of its part size. */
+    public long largestDeclarable() {
+        return Math.min(MAX_OBJECT_SIZE, partSize * MAX_PARTS);
+    }
+
+    /** This deferred plan with its size declared: the same part size, as many parts as the size needs. */
+    public UploadPlan declare(long declaredSize) {
+        if (!lengthDeferred()) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "the upload's length is declared already");
+        }
+        if (declaredSize < 0 || declaredSize > largestDeclarable()) {
+            throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "the length must be between 0 and "
+                    + largestDeclarable() + " bytes, was " + declaredSize);
+        }
+        int count = (int) Math.max(1, ceilDiv(declaredSize, partSize));
+        return new UploadPlan(declaredSize, partSize, count, count == 1 ? UploadMode.SINGLE : UploadMode.MULTIPART);
+    }
+
+    /** The exact length part {@code partNumber} (1-based) must have; every part's is the part size while deferred. */
     public long partLength(int partNumber) {
-        if (partNumber < partCount) {
+        if (lengthDeferred() || partNumber < partCount) {
             return partSize;
         }
         return size - partSize * (partCount - 1L);
@@ -61,7 +96,7 @@ public record UploadPlan(long size, long partSize, int partCount, UploadMode mod
 
     /** Refuses a part number this plan has no part for: the one wording of that rule, wherever it is checked. */
     public void requirePart(int partNumber) {
-        requireBetween(partNumber, partCount);
+        requireBetween(partNumber, lengthDeferred() ? MAX_PARTS : partCount);
     }
 
     /** Refuses a part number no upload can have, before its session is loaded. */

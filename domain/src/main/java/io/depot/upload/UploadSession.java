@@ -40,6 +40,8 @@ public class UploadSession {
     private Instant initiatedAt;
     private Instant expiresAt;
     private Map<Integer, UploadedPart> parts;
+    private TusOptions tus;
+    private UploadWrite write;
 
     protected UploadSession() {
     }
@@ -49,7 +51,7 @@ public class UploadSession {
         apply(new UploadInitiatedEvent(command.uploadId(), command.fileId(), command.ownerId(),
                 command.filename(), command.contentType(), command.plan(), command.storageClass(),
                 command.visibility(), command.sha256(), command.objectKey(), command.storageUploadId(),
-                command.initiatedAt(), command.expiresAt()));
+                command.initiatedAt(), command.expiresAt(), command.tus()));
     }
 
     /** Answers the session's version (its last event's sequence number) once the part is recorded. */
@@ -84,6 +86,82 @@ public class UploadSession {
             return;
         }
         apply(new PartUploadedEvent(uploadId, part.partNumber(), part.etag(), part.size(), part.uploadedAt()));
+    }
+
+    /**
+     * Takes or renews the write lease. A request that finds another's lease running is refused (423), as is one that
+     * starts anywhere but where the upload stands (409), so that two requests never write the same bytes, on any
+     * instance.
+     */
+    @CommandHandler
+    public UploadSessionView handle(StartUploadWriteCommand command) {
+        requireOwner(command.requesterId());
+        requireInProgress();
+        requireNotExpired(command.at());
+        UploadWrite current = write();
+        if (current.lockedAgainst(command.writeId(), command.at())) {
+            throw new DepotException(ErrorCode.UPLOAD_LOCKED, "another request is writing upload " + uploadId
+                    + " until " + current.leaseUntil() + "; try again");
+        }
+        if (command.offset() != current.offset()) {
+            throw new DepotException(ErrorCode.UPLOAD_OFFSET_MISMATCH, "upload " + uploadId + " stands at offset "
+                    + current.offset() + ", not " + command.offset());
+        }
+        apply(new UploadWriteStartedEvent(uploadId, command.writeId(), command.offset(), command.at(),
+                command.leaseUntil()));
+        return view();
+    }
+
+    /** Records what the lease's holder stored; refused to anyone else (409: its lease ran out and was taken). */
+    @CommandHandler
+    public UploadSessionView handle(AdvanceUploadWriteCommand command) {
+        requireOwner(command.requesterId());
+        requireInProgress();
+        UploadWrite current = write();
+        if (!command.writeId().equals(current.writeId())) {
+            throw new DepotException(ErrorCode.UPLOAD_LOCKED, "the write lease of upload " + uploadId
+                    + " was taken over by another request");
+        }
+        if (command.offset() < current.offset() || (!plan.lengthDeferred() && command.offset() > plan.size())) {
+            throw new DepotException(ErrorCode.UPLOAD_OFFSET_MISMATCH, "upload " + uploadId + " cannot go from offset "
+                    + current.offset() + " to " + command.offset());
+        }
+        command.parts().forEach(this::checkPart);
+        command.parts().forEach(this::recordPart);
+        String replaced = current.tailKey() != null && !current.tailKey().equals(command.tailKey())
+                ? current.tailKey() : null;
+        apply(new UploadWriteAdvancedEvent(uploadId, command.writeId(), command.offset(), command.tailKey(),
+                command.tailLength(), replaced, command.at(), command.leaseUntil()));
+        return view();
+    }
+
+    @CommandHandler
+    public UploadSessionView handle(DeclareUploadLengthCommand command) {
+        requireOwner(command.requesterId());
+        requireInProgress();
+        if (!plan.lengthDeferred()) {
+            if (plan.size() == command.size()) {
+                return view();
+            }
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "upload " + uploadId + " has length " + plan.size()
+                    + " already");
+        }
+        if (command.size() < write().offset()) {
+            throw new DepotException(ErrorCode.VALIDATION_FAILED, "upload " + uploadId + " holds " + write().offset()
+                    + " bytes, more than the length " + command.size());
+        }
+        apply(new UploadLengthDeclaredEvent(uploadId, plan.declare(command.size()), command.at()));
+        return view();
+    }
+
+    private void requireNotExpired(java.time.Instant now) {
+        if (!expiresAt.isAfter(now)) {
+            throw new DepotException(ErrorCode.UPLOAD_GONE, "upload " + uploadId + " expired at " + expiresAt);
+        }
+    }
+
+    private UploadWrite write() {
+        return write == null ? UploadWrite.NONE : write;
     }
 
     @CommandHandler
@@ -124,7 +202,7 @@ public class UploadSession {
     public UploadSessionView view() {
         return new UploadSessionView(uploadId, fileId, ownerId, filename, contentType, plan, storageClass,
                 visibility, sha256, objectKey, storageUploadId, status, abortReason,
-                new ArrayList<>(parts.values()), version, initiatedAt, expiresAt);
+                new ArrayList<>(parts.values()), version, initiatedAt, expiresAt, tus, write());
     }
 
     private void requireOwner(String requesterId) {
@@ -152,6 +230,8 @@ public class UploadSession {
         storageUploadId = event.storageUploadId();
         initiatedAt = event.initiatedAt();
         expiresAt = event.expiresAt();
+        tus = event.tus();
+        write = UploadWrite.NONE;
         status = UploadStatus.IN_PROGRESS;
         parts = new TreeMap<>();
     }
@@ -159,6 +239,24 @@ public class UploadSession {
     @EventSourcingHandler
     void on(PartUploadedEvent event) {
         parts.put(event.partNumber(), new UploadedPart(event.partNumber(), event.etag(), event.size(), event.uploadedAt()));
+    }
+
+    @EventSourcingHandler
+    void on(UploadWriteStartedEvent event) {
+        UploadWrite current = write();
+        write = new UploadWrite(current.offset(), current.tailKey(), current.tailLength(), event.writeId(),
+                event.leaseUntil());
+    }
+
+    @EventSourcingHandler
+    void on(UploadWriteAdvancedEvent event) {
+        write = new UploadWrite(event.offset(), event.tailKey(), event.tailLength(),
+                event.leaseUntil() == null ? null : event.writeId(), event.leaseUntil());
+    }
+
+    @EventSourcingHandler
+    void on(UploadLengthDeclaredEvent event) {
+        plan = event.plan();
     }
 
     @EventSourcingHandler

@@ -28,7 +28,17 @@ public record UploadSessionView(
         List<UploadedPart> parts,
         Long version,
         Instant initiatedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        TusOptions tus,
+        UploadWrite write) {
+
+    public UploadSessionView(String uploadId, String fileId, String ownerId, String filename, String contentType,
+                             UploadPlan plan, StorageClass storageClass, Visibility visibility, String sha256,
+                             String objectKey, String storageUploadId, UploadStatus status, AbortReason abortReason,
+                             List<UploadedPart> parts, Long version, Instant initiatedAt, Instant expiresAt) {
+        this(uploadId, fileId, ownerId, filename, contentType, plan, storageClass, visibility, sha256, objectKey,
+                storageUploadId, status, abortReason, parts, version, initiatedAt, expiresAt, null, UploadWrite.NONE);
+    }
 
     /** Refuses work on a session that has ended. */
     public void requireInProgress() {
@@ -54,6 +64,9 @@ public record UploadSessionView(
     }
 
     public List<Integer> missingParts() {
+        if (plan.lengthDeferred()) {
+            return List.of(parts.size() + 1);
+        }
         var done = parts.stream().map(UploadedPart::partNumber).collect(java.util.stream.Collectors.toSet());
         return java.util.stream.IntStream.rangeClosed(1, plan.partCount())
                 .filter(n -> !done.contains(n)).boxed().toList();

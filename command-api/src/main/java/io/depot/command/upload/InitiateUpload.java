@@ -12,6 +12,7 @@ import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.storage.PendingUpload;
 import io.depot.platform.storage.PresignedUrl;
 import io.depot.upload.InitiateUploadCommand;
+import io.depot.upload.TusOptions;
 import io.depot.upload.UploadMode;
 import io.depot.upload.UploadPlan;
 import io.depot.upload.UploadSessionSummary;
@@ -75,13 +76,29 @@ class InitiateUpload {
      * first one and answers with it.
      */
     Mono<InitiateUploadResponse> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
-        InitiateUploadCommand planned = command(ownerId, request, idempotencyKey);
+        return initiate(ownerId, request, idempotencyKey, null, false).map(this::response);
+    }
+
+    /**
+     * Opens an upload for a tus client: the same session, limits and storage as any other, with what the client said
+     * of it at creation; {@code deferred}: its length comes later, and request's size is ignored.
+     */
+    Mono<InitiateUploadCommand> initiateTus(String ownerId, InitiateUploadRequest request, String idempotencyKey,
+                                            TusOptions tus, boolean deferred) {
+        return initiate(ownerId, request, idempotencyKey, tus, deferred);
+    }
+
+    private Mono<InitiateUploadCommand> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey,
+                                                 TusOptions tus, boolean deferred) {
+        InitiateUploadCommand planned = command(ownerId, request, idempotencyKey, tus, deferred);
         return fileFor(planned).flatMap(command -> initiate(command, idempotencyKey));
     }
 
-    private Mono<InitiateUploadResponse> initiate(InitiateUploadCommand command, String idempotencyKey) {
+    private Mono<InitiateUploadCommand> initiate(InitiateUploadCommand command, String idempotencyKey) {
         String ownerId = command.ownerId();
-        return allowances.claim(ownerId, command.uploadId(), command.plan().size(), command.expiresAt())
+        // A deferred length claims its place now and its bytes when it is declared.
+        long bytes = command.plan().lengthDeferred() ? 0 : command.plan().size();
+        return allowances.claim(ownerId, command.uploadId(), bytes, command.expiresAt())
                 .flatMap(claimed -> open(command, idempotencyKey != null)
                         .onErrorResume(e -> idempotencyKey != null, e -> alreadyInitiated(command, e))
                         // A claim this request made for an upload it did not open is given back.
@@ -89,11 +106,12 @@ class InitiateUpload {
                                 .then(Mono.error(e))));
     }
 
-    private InitiateUploadCommand command(String ownerId, InitiateUploadRequest request, String idempotencyKey) {
+    private InitiateUploadCommand command(String ownerId, InitiateUploadRequest request, String idempotencyKey,
+                                          TusOptions tus, boolean deferred) {
         String filename = Filenames.normalize(request.filename());
         content.checkDeclared(filename, request.contentType());
-        UploadPlan plan = UploadPlan.of(request.size(),
-                request.partSize() != null ? request.partSize() : properties.defaultPartSize().toBytes());
+        long partSize = request.partSize() != null ? request.partSize() : properties.defaultPartSize().toBytes();
+        UploadPlan plan = deferred ? UploadPlan.deferred(partSize) : UploadPlan.of(request.size(), partSize);
         StorageClass storageClass = storageClass(request.storageClass());
         Visibility visibility = Boolean.TRUE.equals(request.publicFile()) ? Visibility.PUBLIC : Visibility.PRIVATE;
         String sha256 = request.sha256() == null ? null : request.sha256().toLowerCase(Locale.ROOT);
@@ -104,7 +122,7 @@ class InitiateUpload {
         Instant now = clock.instant();
         // The storage upload id is known once storage has prepared the upload.
         return new InitiateUploadCommand(uploadId, fileId, ownerId, filename, request.contentType(), plan, storageClass,
-                visibility, sha256, objectKey(fileId, uploadId), null, now, now.plus(properties.sessionTtl()));
+                visibility, sha256, objectKey(fileId, uploadId), null, now, now.plus(properties.sessionTtl()), tus);
     }
 
     /**
@@ -125,7 +143,7 @@ class InitiateUpload {
                         fileId, planned.ownerId(), planned.filename(), planned.contentType(), planned.plan(),
                         planned.storageClass(), planned.visibility(), planned.sha256(),
                         objectKey(fileId, planned.uploadId()), null, planned.initiatedAt(),
-                        planned.expiresAt()));
+                        planned.expiresAt(), planned.tus()));
     }
 
     private static String objectKey(String fileId, String uploadId) {
@@ -150,7 +168,7 @@ class InitiateUpload {
      * prepared there, if any: an attempt whose process died before recording its session leaves no stray upload, and
      * attempts racing on two instances agree on one.
      */
-    private Mono<InitiateUploadResponse> open(InitiateUploadCommand planned, boolean keyed) {
+    private Mono<InitiateUploadCommand> open(InitiateUploadCommand planned, boolean keyed) {
         Mono<String> created = Mono.defer(() -> storage.createMultipartUpload(planned.objectKey(),
                 planned.contentType(), planned.storageClass()));
         Mono<String> prepared = !keyed ? created : storage.pendingUploads(planned.objectKey())
@@ -162,15 +180,14 @@ class InitiateUpload {
                     InitiateUploadCommand command = withStorageUpload(planned, multipartId);
                     Mono<Object> initiate = Dispatch.command(commands, command)
                             .onErrorResume(e -> release(command).then(Mono.error(e)));
-                    return sessions.change(command.uploadId(), initiate.thenReturn(command), (initiated, shown) -> true)
-                            .map(this::response);
+                    return sessions.change(command.uploadId(), initiate.thenReturn(command), (initiated, shown) -> true);
                 });
     }
 
     private static InitiateUploadCommand withStorageUpload(InitiateUploadCommand c, String storageUploadId) {
         return new InitiateUploadCommand(c.uploadId(), c.fileId(), c.ownerId(), c.filename(), c.contentType(), c.plan(),
                 c.storageClass(), c.visibility(), c.sha256(), c.objectKey(), storageUploadId, c.initiatedAt(),
-                c.expiresAt());
+                c.expiresAt(), c.tus());
     }
 
     /**
@@ -199,7 +216,7 @@ class InitiateUpload {
      * The answer for a retried initiate whose upload exists already: the same upload, with fresh URLs, when it is
      * still open and was asked for with the same parameters; else the original failure, or the key's reuse.
      */
-    private Mono<InitiateUploadResponse> alreadyInitiated(InitiateUploadCommand retried, Throwable failure) {
+    private Mono<InitiateUploadCommand> alreadyInitiated(InitiateUploadCommand retried, Throwable failure) {
         return sessions.find(retried.uploadId(), retried.ownerId())
                 .onErrorResume(e -> Mono.error(failure))
                 .map(existing -> {
@@ -207,10 +224,10 @@ class InitiateUpload {
                         throw new DepotException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                                 "this Idempotency-Key was used for another upload");
                     }
-                    return response(new InitiateUploadCommand(existing.uploadId(), existing.fileId(),
+                    return new InitiateUploadCommand(existing.uploadId(), existing.fileId(),
                             existing.ownerId(), existing.filename(), existing.contentType(), existing.plan(),
                             existing.storageClass(), existing.visibility(), existing.sha256(), existing.objectKey(),
-                            existing.storageUploadId(), existing.initiatedAt(), existing.expiresAt()));
+                            existing.storageUploadId(), existing.initiatedAt(), existing.expiresAt(), retried.tus());
                 });
     }
 

@@ -17,6 +17,7 @@ import io.depot.upload.PartUploadedEvent;
 import io.depot.upload.UploadAbortedEvent;
 import io.depot.upload.UploadCompletedEvent;
 import io.depot.upload.UploadInitiatedEvent;
+import io.depot.upload.UploadLengthDeclaredEvent;
 import io.depot.upload.UploadMode;
 import io.depot.upload.UploadPlan;
 import io.depot.upload.UploadSessionSummary;
@@ -105,6 +106,15 @@ public class UploadSessionProjection {
         change(event.uploadId(), sequence, firstOfItsPart
                 ? Updates.combine(Updates.inc("parts_uploaded", 1), Updates.inc("bytes_uploaded", event.size()))
                 : null);
+    }
+
+    /** A deferred length was declared (tus): the plan's size and part count are known from now on. */
+    @EventHandler
+    void on(UploadLengthDeclaredEvent event, @SequenceNumber long sequence) {
+        UploadPlan plan = event.plan();
+        change(event.uploadId(), sequence, Updates.set("plan", new Document("size", plan.size())
+                .append("part_size", plan.partSize()).append("part_count", plan.partCount())
+                .append("mode", plan.mode().name())));
     }
 
     @EventHandler

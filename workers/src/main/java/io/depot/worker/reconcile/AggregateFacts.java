@@ -5,6 +5,7 @@ import io.depot.file.StoredFile;
 import io.depot.upload.UploadSession;
 import io.depot.upload.UploadSessionView;
 import io.depot.upload.UploadStatus;
+import io.depot.upload.UploadWrite;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventsourcing.IncompatibleAggregateException;
@@ -44,6 +45,10 @@ class AggregateFacts {
             return Optional.empty();
         }
         String[] ids = objectKey.substring(OBJECT_PREFIX.length()).split("/", -1);
+        if (ids.length == 2 && ids[1].contains(UploadWrite.TAIL_INFIX)) {
+            // The tail of an in-order (tus) upload's unfinished part: its session's.
+            ids[1] = ids[1].substring(0, ids[1].indexOf(UploadWrite.TAIL_INFIX));
+        }
         return ids.length == 2 && !ids[0].isEmpty() && !ids[1].isEmpty() ? Optional.of(ids) : Optional.empty();
     }
 
@@ -98,7 +103,7 @@ class AggregateFacts {
             return Session.NONE;
         }
         UploadSessionView view = found.get();
-        boolean owns = objectKey.equals(view.objectKey())
+        boolean owns = (objectKey.equals(view.objectKey()) || UploadWrite.isTailOf(objectKey, view.objectKey()))
                 && (storageUploadId == null || storageUploadId.equals(view.storageUploadId()));
         if (owns) {
             return view.status() == UploadStatus.IN_PROGRESS ? Session.OPEN : Session.ENDED;

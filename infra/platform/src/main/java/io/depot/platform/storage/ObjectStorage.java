@@ -3,6 +3,7 @@ package io.depot.platform.storage;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
 import io.depot.file.StorageClass;
+import io.depot.upload.UploadWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -199,11 +202,31 @@ public class ObjectStorage {
     }
 
     /**
-     * Releases what an unfinished upload holds: its multipart upload, or its single object when
-     * {@code storageUploadId} is null. Releasing what is already gone succeeds.
+     * Releases what an upload that ended without a file holds: its multipart upload, the object it may have been
+     * assembled into (a partial tus upload, or one a racing complete assembled), and the tails an in-order (tus)
+     * upload kept of unfinished parts. Releasing what is already gone succeeds.
      */
     public Mono<Void> release(String key, String storageUploadId) {
-        return storageUploadId != null ? abortMultipartUpload(key, storageUploadId) : delete(key);
+        Mono<Void> multipart = storageUploadId != null ? abortMultipartUpload(key, storageUploadId) : Mono.empty();
+        return multipart
+                .then(delete(key))
+                .then(listKeys(key + UploadWrite.TAIL_INFIX).concatMap(this::delete).then());
+    }
+
+    /** Stores part {@code partNumber} from a stream of exactly {@code length} bytes, read on {@code reader}'s threads. */
+    public Mono<String> uploadPart(String key, String storageUploadId, int partNumber, long length, InputStream content,
+                                   ExecutorService reader) {
+        return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
+                        .partNumber(partNumber).contentLength(length),
+                AsyncRequestBody.fromInputStream(content, length, reader)))
+                .map(r -> unquote(r.eTag()));
+    }
+
+    /** Stores an object from a stream of exactly {@code length} bytes, read on {@code reader}'s threads. */
+    public Mono<Void> put(String key, InputStream content, long length, ExecutorService reader) {
+        return call(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length)
+                        .serverSideEncryption(sse()).ssekmsKeyId(encryption.keyId()),
+                AsyncRequestBody.fromInputStream(content, length, reader))).then();
     }
 
     /** The object's size and ETag, or empty when there is no such object. */

@@ -29,6 +29,9 @@ public record Problem(HttpStatus status, ErrorCode code, String detail, Map<Stri
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case GONE -> HttpStatus.GONE;
+            case LOCKED -> HttpStatus.LOCKED;
+            case PRECONDITION_FAILED -> HttpStatus.PRECONDITION_FAILED;
+            case CHECKSUM_FAILED -> HttpStatus.BAD_REQUEST;
             case TOO_LARGE -> HttpStatus.PAYLOAD_TOO_LARGE;
             case URI_TOO_LONG -> HttpStatus.URI_TOO_LONG;
             case HEADERS_TOO_LARGE -> HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;

@@ -60,7 +60,7 @@ class TusController {
      * {@code application/offset+octet-stream} is written at once (creation-with-upload).
      */
     @PostMapping(path = {"", "/"})
-    Mono<ResponseEntity<Void>> create(@AuthenticationPrincipal Jwt user,
+    Mono<ResponseEntity<Object>> create(@AuthenticationPrincipal Jwt user,
                                       @RequestHeader(name = TusProtocol.LENGTH, required = false) String length,
                                       @RequestHeader(name = TusProtocol.DEFER_LENGTH, required = false) String defer,
                                       @RequestHeader(name = TusProtocol.METADATA, required = false) String metadata,
@@ -96,7 +96,7 @@ class TusController {
                     if (withUpload || finalUpload) {
                         created.header(TusProtocol.OFFSET, Long.toString(view.write().offset()));
                     }
-                    return created.<Void>build();
+                    return created.build();
                 })
                 .onErrorResume(DepotException.class, TusController::checksumStatus);
     }
@@ -128,7 +128,7 @@ class TusController {
 
     /** Writes a chunk at {@code Upload-Offset}; {@code Upload-Length} declares a deferred length. */
     @PatchMapping("/{uploadId}")
-    Mono<ResponseEntity<Void>> patch(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
+    Mono<ResponseEntity<Object>> patch(@AuthenticationPrincipal Jwt user, @PathVariable String uploadId,
                                      @RequestHeader(name = TusProtocol.OFFSET, required = false) String offset,
                                      @RequestHeader(name = TusProtocol.LENGTH, required = false) String length,
                                      @RequestHeader(name = TusProtocol.CHECKSUM, required = false) String checksum,
@@ -149,7 +149,7 @@ class TusController {
                 .map(view -> ResponseEntity.noContent()
                         .header(TusProtocol.OFFSET, Long.toString(view.write().offset()))
                         .header(TusProtocol.EXPIRES, TusProtocol.httpDate(view.expiresAt()))
-                        .<Void>build())
+                        .build())
                 .onErrorResume(DepotException.class, TusController::checksumStatus);
     }
 
@@ -165,14 +165,13 @@ class TusController {
     }
 
     /** tus answers a chunk whose checksum does not match with 460, a status of its own; the rest go as they are. */
-    @SuppressWarnings("unchecked")
-    private static <T> Mono<ResponseEntity<T>> checksumStatus(DepotException e) {
+    private static Mono<ResponseEntity<Object>> checksumStatus(DepotException e) {
         if (e.code() != ErrorCode.CHUNK_CHECKSUM_MISMATCH) {
             return Mono.error(e);
         }
         Map<String, Object> body = new java.util.LinkedHashMap<>(Problem.of(e.code(), e.getMessage()).body(null));
         body.put("status", TusProtocol.CHECKSUM_MISMATCH_STATUS);
-        return Mono.just((ResponseEntity<T>) ResponseEntity.status(TusProtocol.CHECKSUM_MISMATCH_STATUS)
+        return Mono.just(ResponseEntity.status(TusProtocol.CHECKSUM_MISMATCH_STATUS)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body));
     }
 }

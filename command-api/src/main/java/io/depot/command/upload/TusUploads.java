@@ -35,6 +35,8 @@ import java.util.Map;
 class TusUploads {
 
     static final String DEFAULT_TYPE = "application/octet-stream";
+    private static final int SETTLE_CHECKS = 30;
+    private static final java.time.Duration SETTLE_INTERVAL = java.time.Duration.ofMillis(100);
 
     private final InitiateUpload initiate;
     private final CompleteUpload complete;
@@ -119,8 +121,30 @@ class TusUploads {
      */
     Mono<UploadSessionView> describe(String uploadId, String ownerId) {
         return sessions.describe(uploadId, ownerId)
+                .flatMap(view -> settled(view, uploadId, ownerId))
                 .map(this::requireLive)
                 .flatMap(this::finishIfWhole);
+    }
+
+    /**
+     * A client resuming after a cut connection asks where the upload stands while the cut request is still storing
+     * what it received: the answer waits for that write to end (up to {@link #SETTLE_CHECKS} checks), so that the
+     * client resumes at the byte storage holds rather than send again what is being stored.
+     */
+    private Mono<UploadSessionView> settled(UploadSessionView view, String uploadId, String ownerId) {
+        if (!writing(view)) {
+            return Mono.just(view);
+        }
+        return Mono.delay(SETTLE_INTERVAL)
+                .then(Mono.defer(() -> sessions.describe(uploadId, ownerId)))
+                .repeat(SETTLE_CHECKS)
+                .takeUntil(latest -> !writing(latest))
+                .last();
+    }
+
+    private boolean writing(UploadSessionView view) {
+        return view.status() == UploadStatus.IN_PROGRESS && view.write().writeId() != null
+                && view.write().leaseUntil().isAfter(clock.instant());
     }
 
     private UploadSessionView requireLive(UploadSessionView view) {

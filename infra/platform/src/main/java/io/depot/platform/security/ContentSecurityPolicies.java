@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The {@code Content-Security-Policy} of every response: nothing may load from an API answer, except on the Swagger
  * UI's own pages, which run their scripts and styles from this service (the webjar in the jar, no CDN) and fetch the
- * document from it. Chosen once per response from the path, before it is committed.
+ * document from it, and on the upload page, which loads its script, style and icon from this service and calls only
+ * it (parts go through the service, never straight to storage). Chosen once per response from the path, before it is
+ * committed.
  */
 final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
 
@@ -23,16 +25,27 @@ final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
     static final String DOCS_UI = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
+    /** The upload page: files of its own only, no inline script or style, calls to this origin only. */
+    static final String PAGE = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static final List<PathPattern> DOCS_UI_PATHS = Arrays.stream(SecurityAutoConfiguration.DOCS_UI_PATHS)
+            .map(PathPatternParser.defaultInstance::parse)
+            .toList();
+    private static final List<PathPattern> PAGE_PATHS = Arrays.stream(SecurityAutoConfiguration.PAGE_PATHS)
             .map(PathPatternParser.defaultInstance::parse)
             .toList();
 
     @Override
     public Mono<Void> writeHttpHeaders(ServerWebExchange exchange) {
         PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
-        boolean docsUi = DOCS_UI_PATHS.stream().anyMatch(pattern -> pattern.matches(path));
-        exchange.getResponse().getHeaders().set(HEADER, docsUi ? DOCS_UI : API);
+        String policy = API;
+        if (DOCS_UI_PATHS.stream().anyMatch(pattern -> pattern.matches(path))) {
+            policy = DOCS_UI;
+        } else if (PAGE_PATHS.stream().anyMatch(pattern -> pattern.matches(path))) {
+            policy = PAGE;
+        }
+        exchange.getResponse().getHeaders().set(HEADER, policy);
         return Mono.empty();
     }
 }

@@ -66,6 +66,12 @@ public class SecurityAutoConfiguration {
     public static final String[] API_DOCS_PATHS = {"/v3/api-docs", "/v3/api-docs/**"};
     /** The Swagger UI's pages and assets, with a policy of their own ({@link ContentSecurityPolicies}). */
     public static final String[] DOCS_UI_PATHS = {"/swagger-ui.html", "/swagger-ui/**"};
+    /**
+     * The browser upload page the command service serves (its static resources), open to anyone like the API's
+     * description: it holds no data, and every call it makes carries the user's token. Its own policy in
+     * {@link ContentSecurityPolicies}.
+     */
+    public static final String[] PAGE_PATHS = {"/", "/index.html", "/ui/**"};
 
     /**
      * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
@@ -126,6 +132,7 @@ public class SecurityAutoConfiguration {
                         .pathMatchers(OPEN_PATHS).permitAll()
                         .pathMatchers(HttpMethod.GET, API_DOCS_PATHS).permitAll()
                         .pathMatchers(HttpMethod.GET, DOCS_UI_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.GET, PAGE_PATHS).permitAll()
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers(ADMIN_PATHS).hasRole(ADMIN)
                         .pathMatchers(AUDIT_PATHS).hasRole(AUDITOR)

@@ -15,6 +15,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +32,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -69,6 +72,10 @@ class UploadPageTest extends EndToEndTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,1000",
                 "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        // The browser's console, to show the page ran without errors or policy violations.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         browser = new ChromeDriver(new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
         // The file list is redrawn while the page refreshes it: an element found a moment ago may have been replaced.
@@ -135,6 +142,9 @@ class UploadPageTest extends EndToEndTest {
         assertThat(shared.json().get("filename").asText()).isEqualTo(a.getFileName().toString());
 
         screenshot("upload-page.png");
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+                .as("console errors, Content-Security-Policy violations among them")
+                .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
     }
 
     @Test

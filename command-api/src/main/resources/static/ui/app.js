@@ -5,6 +5,7 @@
   const PART_SIZE = 5 * 1024 * 1024;
   const TOKEN_KEY = 'depot.token';
   const UPLOADS_KEY = 'depot.uploads';
+  const MODE_KEY = 'depot.mode';
   const $ = (id) => document.getElementById(id);
 
   // ---- the token -------------------------------------------------------------------------------------------
@@ -140,127 +141,156 @@
   // A transport moves one file: start(), pause(), resume(). It reports through hooks:
   //   opened(uploadId), progress(bytesStored, bytesInFlight, sent), state(name, text), resumed(partsHeld, partCount),
   //   done(result), failed(message).
-  // Another protocol (tus, presigned parts) is another factory in TRANSPORTS.
+  // Another protocol (tus) is another factory in TRANSPORTS.
 
   class Paused extends Error {
   }
 
-  /** Depot's multipart API, each part streamed through the service: PUT /v1/uploads/{id}/parts/{n}. */
-  function throughDepot(file, hooks) {
-    let paused = false;
-    let running = null;
-    let request = null;
-    const sent = { parts: 0, bytes: 0 };
+  /** A PUT of a blob with upload progress; resolves with the finished request, whatever its status. */
+  function put(url, headers, blob, onProgress, track, unreachable) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      track(xhr);
+      xhr.open('PUT', url);
+      Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
+      xhr.upload.onprogress = (e) => onProgress(e.loaded);
+      xhr.onload = () => resolve(xhr);
+      xhr.onerror = () => reject(new Error(unreachable));
+      xhr.onabort = () => reject(new Paused());
+      xhr.send(blob);
+    });
+  }
 
-    async function openOrFind() {
-      const saved = resumable.get(file);
-      if (saved) {
-        try {
-          const state = await call('GET', `/v1/uploads/${encodeURIComponent(saved.upload_id)}`);
-          if ((state.status === 'in_progress' || state.status === 'completed') && state.size === file.size) {
-            hooks.resumed(state.parts_uploaded.length, state.part_count);
-            return state;
-          }
-        } catch (e) {
-          if (!(e instanceof Problem) || e.status !== 404) {
-            throw e;
-          }
-        }
-        resumable.remove(resumable.key(file)); // expired, aborted or unknown: start afresh
-      }
-      const initiated = await call('POST', '/v1/uploads/initiate', {
-        filename: file.name,
-        content_type: file.type || 'application/octet-stream',
-        size: file.size,
-        part_size: PART_SIZE,
-      });
-      resumable.put(file, initiated.upload_id);
-      return call('GET', `/v1/uploads/${encodeURIComponent(initiated.upload_id)}`);
+  /** Part n streamed through Depot: PUT /v1/uploads/{id}/parts/{n}, which records it. */
+  async function partThroughDepot(state, number, blob, onProgress, track) {
+    const xhr = await put(`/v1/uploads/${encodeURIComponent(state.upload_id)}/parts/${number}`, {
+      Authorization: `Bearer ${session.token}`,
+      'Content-Type': 'application/octet-stream',
+    }, blob, onProgress, track, 'the connection to Depot broke off; resume to continue');
+    if (xhr.status < 200 || xhr.status >= 300) {
+      throw new Problem(xhr.status, parse(xhr.responseText));
     }
+  }
 
-    function sendPart(uploadId, number, partSize, stored) {
-      return new Promise((resolve, reject) => {
-        const from = (number - 1) * partSize;
-        const blob = file.slice(from, Math.min(file.size, from + partSize));
-        const xhr = new XMLHttpRequest();
-        request = xhr;
-        xhr.open('PUT', `/v1/uploads/${encodeURIComponent(uploadId)}/parts/${number}`);
-        xhr.setRequestHeader('Authorization', `Bearer ${session.token}`);
-        xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-        xhr.upload.onprogress = (e) => hooks.progress(stored, e.loaded);
-        xhr.onload = () => {
-          request = null;
-          if (xhr.status >= 200 && xhr.status < 300) {
+  /**
+   * Part n put straight to storage through its presigned URL, then its ETag reported to Depot. Storage must answer
+   * CORS for this page's origin and expose the ETag header.
+   */
+  async function partToStorage(state, number, blob, onProgress, track) {
+    const target = state.presigned_urls.find((u) => u.part_number === number);
+    if (!target) {
+      throw new Error(`Depot gave no URL for part ${number}`);
+    }
+    const xhr = await put(target.url, {}, blob, onProgress, track,
+      'storage cannot be reached from this page (does the bucket allow this origin by CORS?)');
+    if (xhr.status < 200 || xhr.status >= 300) {
+      throw new Error(`storage refused part ${number} (HTTP ${xhr.status}); resume to try again with fresh URLs`);
+    }
+    const etag = xhr.getResponseHeader('ETag');
+    if (!etag) {
+      throw new Error('storage does not expose the ETag header to this page: add it to the bucket\'s CORS rules');
+    }
+    await call('POST', `/v1/uploads/${encodeURIComponent(state.upload_id)}/parts/${number}`, { etag });
+  }
+
+  /**
+   * Depot's multipart API: open an upload (or find the one this file had), send the parts storage lacks one after
+   * another with sendPart, complete. Pausing aborts the part in flight; resuming asks Depot again what it holds.
+   */
+  function multipart(sendPart) {
+    return (file, hooks) => {
+      let paused = false;
+      let running = null;
+      let request = null;
+      const sent = { parts: 0, bytes: 0 };
+
+      async function openOrFind() {
+        const saved = resumable.get(file);
+        if (saved) {
+          try {
+            const state = await call('GET', `/v1/uploads/${encodeURIComponent(saved.upload_id)}`);
+            if ((state.status === 'in_progress' || state.status === 'completed') && state.size === file.size) {
+              hooks.resumed(state.parts_uploaded.length, state.part_count);
+              return state;
+            }
+          } catch (e) {
+            if (!(e instanceof Problem) || e.status !== 404) {
+              throw e;
+            }
+          }
+          resumable.remove(resumable.key(file)); // expired, aborted or unknown: start afresh
+        }
+        const initiated = await call('POST', '/v1/uploads/initiate', {
+          filename: file.name,
+          content_type: file.type || 'application/octet-stream',
+          size: file.size,
+          part_size: PART_SIZE,
+        });
+        resumable.put(file, initiated.upload_id);
+        return call('GET', `/v1/uploads/${encodeURIComponent(initiated.upload_id)}`);
+      }
+
+      async function run() {
+        hooks.state('running', 'Preparing…');
+        const state = await openOrFind();
+        hooks.opened(state.upload_id);
+        let stored = state.bytes_uploaded;
+        hooks.progress(stored, 0);
+        if (state.status === 'in_progress') {
+          hooks.state('running', 'Uploading…');
+          for (const number of state.missing_parts) {
+            if (paused) {
+              throw new Paused();
+            }
+            const from = (number - 1) * state.part_size;
+            const blob = file.slice(from, Math.min(file.size, from + state.part_size));
+            await sendPart(state, number, blob, (loaded) => hooks.progress(stored, loaded), (xhr) => {
+              request = xhr;
+            });
+            request = null;
+            stored += blob.size;
             sent.parts += 1;
             sent.bytes += blob.size;
-            resolve(blob.size);
-          } else {
-            reject(new Problem(xhr.status, parse(xhr.responseText)));
+            hooks.progress(stored, 0, sent);
           }
-        };
-        xhr.onerror = () => {
-          request = null;
-          reject(new Error('the connection to Depot broke off; resume to continue'));
-        };
-        xhr.onabort = () => {
-          request = null;
-          reject(new Paused());
-        };
-        xhr.send(blob);
-      });
-    }
+        }
+        if (paused) {
+          throw new Paused();
+        }
+        hooks.state('running', 'Completing…');
+        const result = await call('POST', `/v1/uploads/${encodeURIComponent(state.upload_id)}/complete`);
+        resumable.remove(resumable.key(file));
+        hooks.progress(file.size, 0, sent);
+        hooks.done(result);
+      }
 
-    async function run() {
-      hooks.state('running', 'Preparing…');
-      const state = await openOrFind();
-      hooks.opened(state.upload_id);
-      let stored = state.bytes_uploaded;
-      hooks.progress(stored, 0);
-      if (state.status === 'in_progress') {
-        hooks.state('running', 'Uploading…');
-        for (const number of state.missing_parts) {
-          if (paused) {
-            throw new Paused();
+      function go() {
+        if (running) {
+          return;
+        }
+        paused = false;
+        running = run()
+          .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
+          .finally(() => {
+            running = null;
+            request = null;
+          });
+      }
+
+      return {
+        start: go,
+        resume: go,
+        pause() {
+          paused = true;
+          if (request) {
+            request.abort();
           }
-          stored += await sendPart(state.upload_id, number, state.part_size, stored);
-          hooks.progress(stored, 0, sent);
-        }
-      }
-      if (paused) {
-        throw new Paused();
-      }
-      hooks.state('running', 'Completing…');
-      const result = await call('POST', `/v1/uploads/${encodeURIComponent(state.upload_id)}/complete`);
-      resumable.remove(resumable.key(file));
-      hooks.progress(file.size, 0, sent);
-      hooks.done(result);
-    }
-
-    function go() {
-      if (running) {
-        return;
-      }
-      paused = false;
-      running = run()
-        .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
-        .finally(() => {
-          running = null;
-        });
-    }
-
-    return {
-      start: go,
-      resume: go,
-      pause() {
-        paused = true;
-        if (request) {
-          request.abort();
-        }
-      },
+        },
+      };
     };
   }
 
-  const TRANSPORTS = { depot: throughDepot };
+  const TRANSPORTS = { depot: multipart(partThroughDepot), storage: multipart(partToStorage) };
 
   // ---- the upload list --------------------------------------------------------------------------------------
 
@@ -350,7 +380,9 @@
       };
       li.dataset.partsSent = '0';
       li.dataset.bytesSent = '0';
-      row.transport = TRANSPORTS.depot(file, hooks);
+      const mode = document.querySelector('input[name=mode]:checked').value;
+      li.dataset.mode = mode;
+      row.transport = TRANSPORTS[mode](file, hooks);
       row.transport.start();
     };
     pause.addEventListener('click', () => row.transport && row.transport.pause());
@@ -519,6 +551,12 @@
 
   $('sign-out').addEventListener('click', () => signOut('Signed out.'));
   $('refresh').addEventListener('click', () => refreshFiles().catch((e) => announce(e.message, true)));
+
+  const saved = localStorage.getItem(MODE_KEY);
+  document.querySelectorAll('input[name=mode]').forEach((radio) => {
+    radio.checked = saved ? radio.value === saved : radio.checked;
+    radio.addEventListener('change', () => localStorage.setItem(MODE_KEY, radio.value));
+  });
 
   const input = $('files');
   input.addEventListener('change', () => {

@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * The browser upload page at {@code /}, driven in the system's headless Chromium as a person would use it: a dev
  * token, files chosen in the file input, progress to 100%, the file list; a reload in the middle of an upload and the
- * same file chosen again. Parts go through Depot ({@code PUT /v1/uploads/{id}/parts/{n}}), so the bytes Depot
- * streamed to storage ({@code depot.uploads.streamed}) show what the page sent.
+ * same file chosen again. Parts go through Depot ({@code PUT /v1/uploads/{id}/parts/{n}}) unless the page is told to
+ * put them to their presigned URLs (the embedded S3Proxy answers CORS), so the bytes Depot streamed to storage
+ * ({@code depot.uploads.streamed}) show what the page sent.
  */
 class UploadPageTest extends EndToEndTest {
 
@@ -99,7 +100,8 @@ class UploadPageTest extends EndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).as(path).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Security-Policy")).as(path).get().asString()
-                    .contains("default-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
+                    .contains("default-src 'self'", "connect-src 'self' " + storage.presignedOrigin() + ";",
+                            "frame-ancestors 'none'")
                     .doesNotContain("unsafe-inline");
         }
         Api.Response refused = api.get("/v1/uploads/none", null);
@@ -145,6 +147,25 @@ class UploadPageTest extends EndToEndTest {
         assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
                 .as("console errors, Content-Security-Policy violations among them")
                 .noneMatch(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue());
+    }
+
+    @Test
+    void putsThePartsStraightToStorageWhenThatIsChosen() throws Exception {
+        byte[] data = randomBytes(11 * MIB, 64);
+        Path file = Files.write(dir.resolve(uniqueName("page-presigned")), data);
+
+        signIn();
+        browser.findElement(By.cssSelector("input[name=mode][value=storage]")).click();
+        double streamedBefore = streamedBytes();
+        choose(file);
+        WebElement row = awaitUploaded(file);
+
+        assertThat(row.getAttribute("data-mode")).isEqualTo("storage");
+        assertThat(row.getAttribute("data-parts-sent")).isEqualTo("3");
+        assertThat(streamedBytes() - streamedBefore).as("bytes that went through Depot").isZero();
+        String fileId = row.getAttribute("data-file-id");
+        awaitListed(fileId);
+        assertThat(sha256(download(api.token(userId), fileId))).isEqualTo(sha256(data));
     }
 
     @Test

@@ -13,9 +13,9 @@ import java.util.List;
 /**
  * The {@code Content-Security-Policy} of every response: nothing may load from an API answer, except on the Swagger
  * UI's own pages, which run their scripts and styles from this service (the webjar in the jar, no CDN) and fetch the
- * document from it, and on the upload page, which loads its script, style and icon from this service and calls only
- * it (parts go through the service, never straight to storage). Chosen once per response from the path, before it is
- * committed.
+ * document from it, and on the upload page, which loads its script, style and icon from this service and calls only it
+ * and object storage (where it may put parts to their presigned URLs). Chosen once per response from the path, before
+ * it is committed.
  */
 final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
 
@@ -25,9 +25,6 @@ final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
     static final String DOCS_UI = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
-    /** The upload page: files of its own only, no inline script or style, calls to this origin only. */
-    static final String PAGE = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static final List<PathPattern> DOCS_UI_PATHS = Arrays.stream(SecurityAutoConfiguration.DOCS_UI_PATHS)
             .map(PathPatternParser.defaultInstance::parse)
@@ -36,6 +33,20 @@ final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
             .map(PathPatternParser.defaultInstance::parse)
             .toList();
 
+    private final String page;
+
+    /** {@code storageOrigin}: where presigned URLs point, or null when this service has no object storage. */
+    ContentSecurityPolicies(String storageOrigin) {
+        this.page = page(storageOrigin);
+    }
+
+    /** The upload page: files of its own only, no inline script or style, calls to this origin and to storage only. */
+    static String page(String storageOrigin) {
+        return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'"
+                + (storageOrigin == null ? "" : " " + storageOrigin)
+                + "; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    }
+
     @Override
     public Mono<Void> writeHttpHeaders(ServerWebExchange exchange) {
         PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
@@ -43,7 +54,7 @@ final class ContentSecurityPolicies implements ServerHttpHeadersWriter {
         if (DOCS_UI_PATHS.stream().anyMatch(pattern -> pattern.matches(path))) {
             policy = DOCS_UI;
         } else if (PAGE_PATHS.stream().anyMatch(pattern -> pattern.matches(path))) {
-            policy = PAGE;
+            policy = page;
         }
         exchange.getResponse().getHeaders().set(HEADER, policy);
         return Mono.empty();

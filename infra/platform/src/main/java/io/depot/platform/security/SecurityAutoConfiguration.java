@@ -1,8 +1,10 @@
 package io.depot.platform.security;
 
 import io.depot.error.ErrorCode;
+import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -111,7 +113,9 @@ public class SecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties) {
+    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties,
+                                         ObjectProvider<ObjectStorage> storage) {
+        ObjectStorage objects = storage.getIfAvailable();
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName(properties.rolesClaim());
         roles.setAuthorityPrefix("ROLE_");
@@ -125,7 +129,7 @@ public class SecurityAutoConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
                 .headers(headers -> headers
-                        .writer(new ContentSecurityPolicies())
+                        .writer(new ContentSecurityPolicies(objects == null ? null : objects.presignedOrigin()))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
                         .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
                 .authorizeExchange(auth -> auth

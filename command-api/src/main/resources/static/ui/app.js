@@ -168,7 +168,11 @@
       'Content-Type': 'application/octet-stream',
     }, blob, onProgress, track, 'the connection to Depot broke off; resume to continue');
     if (xhr.status < 200 || xhr.status >= 300) {
-      throw new Problem(xhr.status, parse(xhr.responseText));
+      const problem = new Problem(xhr.status, parse(xhr.responseText));
+      if (xhr.status === 401) {
+        signOut(`Signed out: ${problem.message}`);
+      }
+      throw problem;
     }
   }
 
@@ -430,6 +434,7 @@
       body.append(fileRow(file));
     }
     $('no-files').hidden = page.items.length > 0;
+    $('more-files').hidden = page.next_page == null;
     return page.items;
   }
 
@@ -563,6 +568,9 @@
     addFiles(Array.from(input.files));
     input.value = '';
   });
+  // A file dropped beside the drop zone would replace the page with the file.
+  window.addEventListener('dragover', (event) => event.preventDefault());
+  window.addEventListener('drop', (event) => event.preventDefault());
   const drop = $('drop');
   drop.addEventListener('dragover', (event) => {
     event.preventDefault();

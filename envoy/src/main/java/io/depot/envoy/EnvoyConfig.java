@@ -109,7 +109,8 @@ public final class EnvoyConfig {
     }
 
     /**
-     * The first route whose match holds for a request, as Envoy picks it: a path prefix and header matchers, all of
+     * The first route whose match holds for a request, as Envoy picks it: a path prefix or exact path and header
+     * matchers, all of
      * which must hold. Header names are case-insensitive; the method is the {@code :method} pseudo-header. A matcher
      * this class does not evaluate is an exception naming its route, never a silent miss.
      */
@@ -123,12 +124,19 @@ public final class EnvoyConfig {
     private static boolean matches(Route route, String path, Map<String, String> request) {
         RouteMatch match = route.getMatch();
         String where = "route " + route.getName();
-        only(match, where + " match", "prefix", "headers", "case_sensitive");
+        only(match, where + " match", "prefix", "path", "headers", "case_sensitive");
         boolean caseSensitive = !match.hasCaseSensitive() || match.getCaseSensitive().getValue();
-        String prefix = match.getPrefix();
-        boolean prefixHolds = caseSensitive ? path.startsWith(prefix)
-                : path.regionMatches(true, 0, prefix, 0, prefix.length());
-        return prefixHolds && match.getHeadersList().stream().allMatch(h -> holds(where, h, request));
+        boolean pathHolds;
+        if (match.hasPath()) {
+            // Envoy compares an exact path with the query string removed.
+            String exact = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            pathHolds = caseSensitive ? exact.equals(match.getPath()) : exact.equalsIgnoreCase(match.getPath());
+        } else {
+            String prefix = match.getPrefix();
+            pathHolds = caseSensitive ? path.startsWith(prefix)
+                    : path.regionMatches(true, 0, prefix, 0, prefix.length());
+        }
+        return pathHolds && match.getHeadersList().stream().allMatch(h -> holds(where, h, request));
     }
 
     private static boolean holds(String where, HeaderMatcher matcher, Map<String, String> request) {

@@ -45,9 +45,9 @@ import static io.depot.envoy.Untranslated.only;
  * gives it is answered 503, as Envoy answers a cluster with no healthy host. Its weight is not moved to the other
  * clusters, which would make the two route tables differ.
  *
- * <p>Translated as is: path prefixes (case sensitivity too), {@code :method} exact and regex matches (RE2 there,
- * PCRE here: the same for method names), header presence, route order (first match wins; no match is a 404),
- * weighted clusters (one roll per request), {@code LEAST_REQUEST}/{@code ROUND_ROBIN}/{@code RANDOM}, HTTP health
+ * <p>Translated as is: path prefixes and exact paths (case sensitivity too), {@code :method} exact and regex matches
+ * (RE2 there, PCRE here: the same for method names), header presence, route order (first match wins; no match is a
+ * 404), weighted clusters (one roll per request), {@code LEAST_REQUEST}/{@code ROUND_ROBIN}/{@code RANDOM}, HTTP health
  * checks (path, host, interval, thresholds, timeout, status 200 only), connect timeouts, X-Forwarded-For,
  * X-Request-ID, headers with underscores refused with 400, the JSON access log (fields with an HAProxy equivalent).
  *
@@ -313,15 +313,24 @@ public final class HaproxyConfig {
     private static String condition(Route route) {
         String where = "route " + route.getName();
         var match = route.getMatch();
-        only(match, where + " match", "prefix", "headers", "case_sensitive");
+        only(match, where + " match", "prefix", "path", "headers", "case_sensitive");
         StringBuilder condition = new StringBuilder();
-        String prefix = match.getPrefix();
-        if (!PREFIX.matcher(prefix).matches()) {
-            throw because(where, "prefix " + prefix + " has characters the translation does not quote");
-        }
-        if (!prefix.isEmpty()) {
-            boolean caseSensitive = !match.hasCaseSensitive() || match.getCaseSensitive().getValue();
-            condition.append(" { path_beg ").append(caseSensitive ? "" : "-i ").append(prefix).append(" }");
+        boolean caseSensitive = !match.hasCaseSensitive() || match.getCaseSensitive().getValue();
+        if (match.hasPath()) {
+            // HAProxy's path, like Envoy's exact path, leaves the query string out.
+            String path = match.getPath();
+            if (path.isEmpty() || !PREFIX.matcher(path).matches()) {
+                throw because(where, "path " + path + " has characters the translation does not quote");
+            }
+            condition.append(" { path ").append(caseSensitive ? "" : "-i ").append(path).append(" }");
+        } else {
+            String prefix = match.getPrefix();
+            if (!PREFIX.matcher(prefix).matches()) {
+                throw because(where, "prefix " + prefix + " has characters the translation does not quote");
+            }
+            if (!prefix.isEmpty()) {
+                condition.append(" { path_beg ").append(caseSensitive ? "" : "-i ").append(prefix).append(" }");
+            }
         }
         for (HeaderMatcher header : match.getHeadersList()) {
             String name = header.getName().toLowerCase(Locale.ROOT);

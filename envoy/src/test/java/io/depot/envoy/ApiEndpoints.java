@@ -5,7 +5,10 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import java.util.List;
 import java.util.Map;
 
-/** The endpoints of the README's API table and the service that serves each, for the tests of both balancers. */
+/**
+ * The endpoints of the README's API table, and the browser upload page's files, with the service that serves each, for
+ * the tests of both balancers.
+ */
 final class ApiEndpoints {
 
     private ApiEndpoints() {
@@ -69,6 +72,9 @@ final class ApiEndpoints {
                 new Endpoint("POST", "/v1/admin/reconcile-runs", false, "command"),
                 new Endpoint("GET", "/v1/admin/reconcile-runs/r1", false, "query"),
                 new Endpoint("GET", "/v1/admin/reconcile-runs", false, "query"),
-                new Endpoint("POST", "/v1/uploads/initiate", true, "command"));
+                new Endpoint("POST", "/v1/uploads/initiate", true, "command"),
+                new Endpoint("GET", "/", false, "command"),
+                new Endpoint("GET", "/?from=bookmark", false, "command"),
+                new Endpoint("GET", "/ui/app.js", false, "command"));
     }
 }

@@ -1,8 +1,10 @@
 package io.depot.platform.security;
 
 import io.depot.error.ErrorCode;
+import io.depot.platform.storage.ObjectStorage;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -66,6 +68,12 @@ public class SecurityAutoConfiguration {
     public static final String[] API_DOCS_PATHS = {"/v3/api-docs", "/v3/api-docs/**"};
     /** The Swagger UI's pages and assets, with a policy of their own ({@link ContentSecurityPolicies}). */
     public static final String[] DOCS_UI_PATHS = {"/swagger-ui.html", "/swagger-ui/**"};
+    /**
+     * The browser upload page the command service serves (its static resources), open to anyone like the API's
+     * description: it holds no data, and every call it makes carries the user's token. Its own policy in
+     * {@link ContentSecurityPolicies}.
+     */
+    public static final String[] PAGE_PATHS = {"/", "/index.html", "/ui/**"};
 
     /**
      * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
@@ -105,7 +113,9 @@ public class SecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties) {
+    SecurityWebFilterChain depotSecurity(ServerHttpSecurity http, ProblemWriter problems, SecurityProperties properties,
+                                         ObjectProvider<ObjectStorage> storage) {
+        ObjectStorage objects = storage.getIfAvailable();
         JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
         roles.setAuthoritiesClaimName(properties.rolesClaim());
         roles.setAuthorityPrefix("ROLE_");
@@ -119,13 +129,14 @@ public class SecurityAutoConfiguration {
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .cors(cors -> cors.configurationSource(corsSource(properties)))
                 .headers(headers -> headers
-                        .writer(new ContentSecurityPolicies())
+                        .writer(new ContentSecurityPolicies(objects == null ? null : objects.presignedOrigin()))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
                         .hsts(hsts -> hsts.maxAge(java.time.Duration.ofDays(365)).includeSubdomains(true)))
                 .authorizeExchange(auth -> auth
                         .pathMatchers(OPEN_PATHS).permitAll()
                         .pathMatchers(HttpMethod.GET, API_DOCS_PATHS).permitAll()
                         .pathMatchers(HttpMethod.GET, DOCS_UI_PATHS).permitAll()
+                        .pathMatchers(HttpMethod.GET, PAGE_PATHS).permitAll()
                         .pathMatchers(HttpMethod.OPTIONS).permitAll()
                         .pathMatchers(ADMIN_PATHS).hasRole(ADMIN)
                         .pathMatchers(AUDIT_PATHS).hasRole(AUDITOR)

@@ -70,6 +70,11 @@ public class ObjectStorage {
         this.encryption = encryption;
     }
 
+    /** The origin presigned URLs point at (a browser sending parts there must be allowed to), or null. */
+    public String presignedOrigin() {
+        return signer == null ? null : signer.origin();
+    }
+
     /**
      * Server-side encryption of every object Depot writes: {@code AES256} (SSE-S3), {@code aws:kms} (SSE-KMS, with
      * {@code kmsKeyId} or the account's default key), or none (null) for stores that refuse the header.

@@ -70,6 +70,11 @@ public final class QuerySigner {
         this.clock = clock;
     }
 
+    /** Where the URLs point: scheme, host and port, as a browser names an origin. */
+    public String origin() {
+        return scheme + "://" + host;
+    }
+
     /**
      * A URL for {@code method} on the object {@code key}, valid for {@code expiry}, with {@code parameters} in its
      * query and {@code headers} (lower-case names) signed: the client must send exactly those.

@@ -54,6 +54,24 @@ class UploadAllowanceTest {
     }
 
     @Test
+    void aLengthDeclaredLaterClaimsTheRestOfItsBytesWithoutAnotherPlace() {
+        // An upload opened without a length (tus's defer-length) took its place and 1 KiB; both places are taken.
+        fixture.given(claimed("u-1", 1, DAILY_KIB - 1, T0, EXPIRES), claimed("u-2", 1, DAILY_KIB - 2, T0, EXPIRES))
+                .when(claim("u-1", 10 * 1024 * 1024, T0))
+                .expectResultMessagePayload(true)
+                .expectEvents(claimed("u-1", 10 * 1024, DAILY_KIB - 2 - (10 * 1024 - 1), T0, EXPIRES));
+    }
+
+    @Test
+    void aLengthDeclaredLaterIsRefusedBeyondTheQuotaLeft() {
+        fixture.given(claimed("u-1", 1, DAILY_KIB - 1, T0, EXPIRES), claimed("u-2", DAILY_KIB - 10, 9, T0, EXPIRES))
+                .when(claim("u-1", 20 * 1024, T0))
+                .expectNoEvents()
+                .expectException(Matchers.predicate(e -> e instanceof UploadAllowanceExceededException x
+                        && x.code() == ErrorCode.QUOTA_EXCEEDED));
+    }
+
+    @Test
     void cannotOpenMoreUploadsThanTheCap() {
         fixture.given(claimed("u-1", 1, DAILY_KIB - 1, T0, EXPIRES), claimed("u-2", 1, DAILY_KIB - 2, T0, EXPIRES))
                 .when(claim("u-3", 1, T0.plusSeconds(1)))

@@ -69,6 +69,49 @@ class UploadExpiryTest {
         }
     }
 
+    @Test
+    void anExpiredTusUploadIsRefusedToTusJsClientAndItsStorageReleased() throws Exception {
+        try (var app = start()) {
+            int port = port(app);
+            Api api = new Api(port);
+            String token = api.token("erin");
+            byte[] data = EndToEndTest.randomBytes(2 * EndToEndTest.MIB, 73);
+            Path file = java.nio.file.Files.write(dataDir.resolve("expiring.bin"), data);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var created = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/v1/tus/"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(data, 100_000)))
+                    .header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0")
+                    .header("Content-Type", "application/offset+octet-stream")
+                    .header("Upload-Length", Integer.toString(data.length))
+                    .header("Upload-Metadata", "filename " + java.util.Base64.getEncoder()
+                            .encodeToString("expiring.bin".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(created.headers().firstValue("Upload-Offset")).hasValue("100000");
+            String url = "http://127.0.0.1:" + port + created.headers().firstValue("Location").orElseThrow();
+            String uploadId = url.substring(url.lastIndexOf('/') + 1);
+            Instant expires = java.time.ZonedDateTime.parse(created.headers().firstValue("Upload-Expires").orElseThrow(),
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            assertThat(expires).isBetween(Instant.now().minusSeconds(1), Instant.now().plus(TTL));
+            ObjectStorage storage = app.getBean(ObjectStorage.class);
+            assertThat(storage.listKeys("objects/").filter(k -> k.contains(uploadId)).collectList()
+                    .block(Duration.ofSeconds(10))).as("the first chunk's tail").hasSize(1);
+
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 500));
+            JsonNode refused = TusJsClient.run(Map.of("scenario", "resume-only", "uploadUrl", url,
+                    "file", file.toString(), "token", token, "endpoint", "http://127.0.0.1:" + port + "/v1/tus/"));
+            assertThat(refused.get("ok").asBoolean()).as(refused.toString()).isFalse();
+            assertThat(refused.get("status").asInt()).isEqualTo(410);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    "aborted".equals(api.get("/v1/uploads/" + uploadId, token).json().get("status").asText()));
+            assertThat(api.get("/v1/uploads/" + uploadId, token).json().get("abort_reason").asText()).isEqualTo("expired");
+            await().atMost(Duration.ofSeconds(30)).until(() -> storage.listKeys("objects/")
+                    .filter(k -> k.contains(uploadId)).collectList().block(Duration.ofSeconds(10)).isEmpty()
+                    && multipartUploads(app).stream().noneMatch(k -> k.contains(uploadId)));
+        }
+    }
+
     private static List<String> multipartUploads(ConfigurableApplicationContext app) {
         return app.getBean(ObjectStorage.class).listMultipartUploads().collectList().block(Duration.ofSeconds(30));
     }

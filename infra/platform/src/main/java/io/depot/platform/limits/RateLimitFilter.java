@@ -42,6 +42,10 @@ public class RateLimitFilter implements WebFilter, Ordered {
             new Route(HttpMethod.PUT, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
             new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/parts/{part}"), Operation.PART),
             new Route(HttpMethod.POST, PARSER.parse("/v1/uploads/{id}/complete"), Operation.COMPLETE),
+            // tus: a creation opens an upload, a PATCH sends its bytes (and completes it with the last).
+            new Route(HttpMethod.POST, PARSER.parse("/v1/tus"), Operation.INITIATE),
+            new Route(HttpMethod.POST, PARSER.parse("/v1/tus/"), Operation.INITIATE),
+            new Route(HttpMethod.PATCH, PARSER.parse("/v1/tus/{id}"), Operation.PART),
             new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/download"), Operation.DOWNLOAD),
             new Route(HttpMethod.GET, PARSER.parse("/v1/files/{id}/versions/{version}/download"), Operation.DOWNLOAD),
             new Route(HttpMethod.GET, PARSER.parse("/v1/shares/{token}/download"), Operation.DOWNLOAD));

@@ -121,9 +121,9 @@
     get(file) {
       return this.all()[this.key(file)] || null;
     },
-    put(file, uploadId) {
+    put(file, uploadId, mode) {
       const all = this.all();
-      all[this.key(file)] = { upload_id: uploadId, name: file.name, size: file.size };
+      all[this.key(file)] = { upload_id: uploadId, name: file.name, size: file.size, mode };
       localStorage.setItem(UPLOADS_KEY, JSON.stringify(all));
     },
     remove(key) {
@@ -139,9 +139,10 @@
   // ---- transports -------------------------------------------------------------------------------------------
   //
   // A transport moves one file: start(), pause(), resume(). It reports through hooks:
-  //   opened(uploadId), progress(bytesStored, bytesInFlight, sent), state(name, text), resumed(partsHeld, partCount),
+  //   opened(uploadId), progress(bytesStored, bytesInFlight, sent), state(name, text),
+  //   resumed(partsHeld, partCount) or resumed(null, null, bytesHeld),
   //   done(result), failed(message).
-  // Another protocol (tus) is another factory in TRANSPORTS.
+  // Each protocol is a factory in TRANSPORTS: Depot's multipart API (parts through Depot or to storage) and tus.
 
   class Paused extends Error {
   }
@@ -210,7 +211,7 @@
 
       async function openOrFind() {
         const saved = resumable.get(file);
-        if (saved) {
+        if (saved && saved.mode !== 'tus') {
           try {
             const state = await call('GET', `/v1/uploads/${encodeURIComponent(saved.upload_id)}`);
             if ((state.status === 'in_progress' || state.status === 'completed') && state.size === file.size) {
@@ -230,7 +231,7 @@
           size: file.size,
           part_size: PART_SIZE,
         });
-        resumable.put(file, initiated.upload_id);
+        resumable.put(file, initiated.upload_id, 'multipart');
         return call('GET', `/v1/uploads/${encodeURIComponent(initiated.upload_id)}`);
       }
 
@@ -294,7 +295,150 @@
     };
   }
 
-  const TRANSPORTS = { depot: multipart(partThroughDepot), storage: multipart(partToStorage) };
+  /** A request with upload progress, resolving with the finished XMLHttpRequest whatever its status. */
+  function send(method, url, headers, body, onProgress, track) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      track(xhr);
+      xhr.open(method, url);
+      Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
+      xhr.upload.onprogress = (e) => onProgress(e.loaded);
+      xhr.onload = () => resolve(xhr);
+      xhr.onerror = () => reject(new Error('the connection to Depot broke off; resume to continue'));
+      xhr.onabort = () => reject(new Paused());
+      xhr.send(body);
+    });
+  }
+
+  const TUS_CHUNK = 8 * 1024 * 1024;
+
+  /**
+   * tus 1.0 at /v1/tus/: create the upload (its id kept like any other), then PATCH chunks from the offset Depot holds.
+   * Pausing aborts the PATCH in flight; Depot keeps the bytes that reached it, and resuming asks where it stands
+   * (HEAD) and goes on from that byte.
+   */
+  function tus(file, hooks) {
+    let paused = false;
+    let running = null;
+    let request = null;
+    const sent = { parts: 0, bytes: 0 };
+    const headers = () => ({ Authorization: `Bearer ${session.token}`, 'Tus-Resumable': '1.0.0' });
+    const track = (xhr) => {
+      request = xhr;
+    };
+    const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+
+    function refused(xhr) {
+      const problem = new Problem(xhr.status, parse(xhr.responseText));
+      if (xhr.status === 401) {
+        signOut(`Signed out: ${problem.message}`);
+      }
+      return problem;
+    }
+
+    /** Where the upload stands, or null when it is gone (expired, terminated) or unknown. */
+    async function offsetOf(url) {
+      const xhr = await send('HEAD', url, headers(), null, () => {}, track);
+      if (xhr.status === 404 || xhr.status === 410) {
+        return null;
+      }
+      if (xhr.status !== 200) {
+        throw refused(xhr);
+      }
+      return Number(xhr.getResponseHeader('Upload-Offset'));
+    }
+
+    async function openOrFind() {
+      const saved = resumable.get(file);
+      if (saved && saved.mode === 'tus') {
+        const url = `/v1/tus/${encodeURIComponent(saved.upload_id)}`;
+        const offset = await offsetOf(url);
+        if (offset !== null) {
+          hooks.resumed(null, null, offset);
+          return { id: saved.upload_id, url, offset };
+        }
+        resumable.remove(resumable.key(file));
+      }
+      const metadata = `filename ${base64(file.name)},filetype ${base64(file.type || 'application/octet-stream')}`;
+      const xhr = await send('POST', '/v1/tus/', { ...headers(), 'Upload-Length': String(file.size),
+        'Upload-Metadata': metadata }, null, () => {}, track);
+      if (xhr.status !== 201) {
+        throw refused(xhr);
+      }
+      const url = xhr.getResponseHeader('Location');
+      const id = url.substring(url.lastIndexOf('/') + 1);
+      resumable.put(file, id, 'tus');
+      return { id, url, offset: 0 };
+    }
+
+    async function run() {
+      hooks.state('running', 'Preparing…');
+      const upload = await openOrFind();
+      hooks.opened(upload.id);
+      let offset = upload.offset;
+      hooks.progress(offset, 0);
+      hooks.state('running', 'Uploading…');
+      while (offset < file.size || (file.size === 0 && offset === 0 && sent.parts === 0)) {
+        if (paused) {
+          throw new Paused();
+        }
+        const chunk = file.slice(offset, Math.min(file.size, offset + TUS_CHUNK));
+        const xhr = await send('PATCH', upload.url, { ...headers(), 'Upload-Offset': String(offset),
+          'Content-Type': 'application/offset+octet-stream' }, chunk, (loaded) => hooks.progress(offset, loaded), track);
+        request = null;
+        if (xhr.status === 409 || xhr.status === 423) {
+          // Another request holds the upload, or it stands elsewhere: ask again where.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          offset = await offsetOf(upload.url);
+          if (offset === null) {
+            throw new Error('the upload expired or was ended; choose the file again to start afresh');
+          }
+          continue;
+        }
+        if (xhr.status !== 204) {
+          throw refused(xhr);
+        }
+        const reached = Number(xhr.getResponseHeader('Upload-Offset'));
+        sent.parts += 1;
+        sent.bytes += reached - offset;
+        offset = reached;
+        hooks.progress(offset, 0, sent);
+        if (file.size === 0) {
+          break;
+        }
+      }
+      // The last chunk completed the upload.
+      const state = await call('GET', `/v1/uploads/${encodeURIComponent(upload.id)}`);
+      resumable.remove(resumable.key(file));
+      hooks.done({ file_id: state.file_id, version: state.version });
+    }
+
+    function go() {
+      if (running) {
+        return;
+      }
+      paused = false;
+      running = run()
+        .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
+        .finally(() => {
+          running = null;
+          request = null;
+        });
+    }
+
+    return {
+      start: go,
+      resume: go,
+      pause() {
+        paused = true;
+        if (request) {
+          request.abort();
+        }
+      },
+    };
+  }
+
+  const TRANSPORTS = { depot: multipart(partThroughDepot), storage: multipart(partToStorage), tus };
 
   // ---- the upload list --------------------------------------------------------------------------------------
 
@@ -365,7 +509,12 @@
           }
         },
         state: (name, text) => row.setState(name, text),
-        resumed(held, count) {
+        resumed(held, count, bytes) {
+          if (bytes !== undefined) {
+            li.dataset.bytesHeld = String(bytes);
+            announce(`Resuming ${file.name}: Depot holds ${formatBytes(bytes)} of ${formatBytes(file.size)}.`);
+            return;
+          }
           li.dataset.partsHeld = String(held);
           announce(`Resuming ${file.name}: Depot holds ${held} of ${count} parts.`);
         },
@@ -384,7 +533,10 @@
       };
       li.dataset.partsSent = '0';
       li.dataset.bytesSent = '0';
-      const mode = document.querySelector('input[name=mode]:checked').value;
+      // An upload left unfinished resumes the way it began.
+      const saved = resumable.get(file);
+      const chosen = document.querySelector('input[name=mode]:checked').value;
+      const mode = saved && saved.mode === 'tus' ? 'tus' : saved && chosen === 'tus' ? 'depot' : chosen;
       li.dataset.mode = mode;
       row.transport = TRANSPORTS[mode](file, hooks);
       row.transport.start();

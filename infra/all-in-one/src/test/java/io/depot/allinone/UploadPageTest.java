@@ -215,6 +215,55 @@ class UploadPageTest extends EndToEndTest {
         screenshot("upload-page-resumed.png");
     }
 
+    @Test
+    void aTusUploadPausedMidChunkResumesAtTheByteDepotHolds() throws Exception {
+        byte[] data = randomBytes(20 * MIB, 65);
+        Path file = Files.write(dir.resolve(uniqueName("page-tus")), data);
+        String token = api.token(userId);
+
+        signIn();
+        browser.findElement(By.cssSelector("input[name=mode][value=tus]")).click();
+        browser.setNetworkConditions(new ChromiumNetworkConditions().setUploadThroughput(4 * MIB)
+                .setDownloadThroughput(64 * MIB));
+        choose(file);
+        WebElement row = row(file);
+        String uploadId = wait.until(d -> row.getAttribute("data-upload-id"));
+        // Paused in the middle of the first 8 MiB chunk: the PATCH in flight is cut.
+        wait.until(d -> Long.parseLong(row.getAttribute("data-bytes")) >= 3L * MIB);
+        row.findElement(By.cssSelector("button.pause")).click();
+        wait.until(d -> "paused".equals(row.getAttribute("data-state")));
+        browser.deleteNetworkConditions();
+        long held = tusOffset(uploadId, token);
+        assertThat(held).as("bytes of the cut chunk Depot kept").isGreaterThan(MIB).isLessThan(8L * MIB);
+
+        browser.navigate().refresh();
+        WebElement unfinished = row(file);
+        wait.until(d -> unfinished.getText().contains("choose this file again"));
+        double streamedBefore = streamedBytes();
+        choose(file);
+        WebElement resumed = awaitUploaded(file);
+        assertThat(resumed.getAttribute("data-mode")).isEqualTo("tus");
+        assertThat(resumed.getAttribute("data-upload-id")).isEqualTo(uploadId);
+        assertThat(Long.parseLong(resumed.getAttribute("data-bytes-held"))).isEqualTo(held);
+        long bytesSent = Long.parseLong(resumed.getAttribute("data-bytes-sent"));
+        assertThat(bytesSent).as("only what Depot lacked, from the byte it held").isEqualTo(data.length - held);
+        assertThat(streamedBytes() - streamedBefore).isEqualTo(bytesSent);
+
+        String fileId = resumed.getAttribute("data-file-id");
+        awaitListed(fileId);
+        assertThat(sha256(download(token, fileId))).isEqualTo(sha256(data));
+    }
+
+    private long tusOffset(String uploadId, String token) throws Exception {
+        var head = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base() + "/v1/tus/" + uploadId))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0").build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        return Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+    }
+
     // ---- the page, as a person uses it ------------------------------------------------------------------------------
 
     private String base() {

@@ -2,16 +2,35 @@
 //   endpoint   the tus endpoint (http://host:port/v1/tus/), token (a bearer token), file (a path),
 //   scenario   "upload" | "restart" | "checksum" | "terminate" | "parallel" | "resume-only",
 //   chunkSize, parallel, uploadUrl (for "resume-only"), abortAt (bytes, for "restart" and "terminate"),
-//   newConnections (a connection per request, so that a proxy cutting connections cuts requests).
+//   newConnections (a connection per request, so that a proxy cutting connections cuts requests),
+//   rate (bytes per second each PATCH body is sent at; unlimited when absent).
 // Prints one JSON line: {ok, url, checksumRefusals, patches, offsets (each PATCH's Upload-Offset), retries, status,
 // error}.
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { Upload, DefaultHttpStack } from 'tus-js-client';
 
 const spec = JSON.parse(process.argv[2]);
 const data = readFileSync(spec.file);
 const result = { ok: false, checksumRefusals: 0, patches: 0, offsets: [], retries: 0 };
+
+/** The bytes as a stream sent at about {@code rate} bytes per second (sent chunked, as a stream has no length). */
+function throttled(bytes, rate) {
+  const piece = 64 * 1024;
+  let at = 0;
+  return new Readable({
+    read() {
+      if (at >= bytes.length) {
+        this.push(null);
+        return;
+      }
+      const chunk = bytes.subarray(at, Math.min(bytes.length, at + piece));
+      at += chunk.length;
+      setTimeout(() => this.push(chunk), Math.round((chunk.length / rate) * 1000));
+    },
+  });
+}
 
 /** Counts PATCHes; in the checksum scenario adds Upload-Checksum and corrupts the first attempt of the second chunk. */
 class CountingStack {
@@ -41,6 +60,9 @@ class CountingStack {
           sent = Buffer.from(bytes);
           sent[sent.length >> 1] ^= 0xff;
         }
+      }
+      if (spec.rate && sent) {
+        sent = throttled(Buffer.from(sent), spec.rate);
       }
       return send(sent).then((response) => {
         if (response.getStatus() === 460) {

@@ -310,8 +310,13 @@ class TusWriter {
             renewIfDue();
             UploadWrite at = session.write();
             long length = at.tailLength() + window.bytes();
-            String etag = storage.uploadPart(session.objectKey(), session.storageUploadId(), window.part(), length,
-                    withTail(at, window), bodies).block();
+            String etag;
+            try (InputStream body = withTail(at, window)) {
+                etag = storage.uploadPart(session.objectKey(), session.storageUploadId(), window.part(), length, body,
+                        bodies).block();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             streamed.increment(window.bytes());
             advance(List.of(new UploadedPart(window.part(), etag, length, clock.instant())),
                     at.offset() + window.bytes(), null, 0, lease());
@@ -323,7 +328,11 @@ class TusWriter {
             UploadWrite at = session.write();
             long length = at.tailLength() + window.bytes();
             String key = UploadWrite.tailKey(session.objectKey(), writeId + "-" + (++tails));
-            storage.put(key, withTail(at, window), length, bodies).block();
+            try (InputStream body = withTail(at, window)) {
+                storage.put(key, body, length, bodies).block();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             streamed.increment(window.bytes());
             advance(List.of(), at.offset() + window.bytes(), key, length, lease());
             deleteTail(at.tailKey());

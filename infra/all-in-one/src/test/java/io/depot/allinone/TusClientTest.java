@@ -46,8 +46,8 @@ class TusClientTest extends EndToEndTest {
         Path file = Files.write(dir.resolve("restart.bin"), data);
 
         // One PATCH for the whole file, cut by the client going away after 3 MiB.
-        JsonNode first = tus(Map.of("scenario", "restart", "file",
-                file.toString(), "abortAt", 3 * MIB, "filename", uniqueName("restart")));
+        JsonNode first = tus(Map.of("scenario", "restart", "file", file.toString(), "abortAt", 3 * MIB,
+                "rate", 8 * MIB, "filename", uniqueName("restart")));
         assertThat(first.get("ok").asBoolean()).as(first.toString()).isTrue();
         String uploadId = uploadIdOf(first.get("url").asText());
         List<Long> offsets = longs(first.get("offsets"));
@@ -100,7 +100,7 @@ class TusClientTest extends EndToEndTest {
         byte[] data = randomBytes(8 * MIB, 184);
         Path file = Files.write(dir.resolve("terminated.bin"), data);
         JsonNode result = tus(Map.of("scenario", "terminate", "file", file.toString(), "chunkSize", MIB,
-                "abortAt", 3 * MIB, "filename", uniqueName("terminated")));
+                "abortAt", 3 * MIB, "rate", 8 * MIB, "filename", uniqueName("terminated")));
         assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
         String uploadId = uploadIdOf(result.get("url").asText());
 

@@ -92,6 +92,7 @@ class ScaleOutTest {
             inParallel(topology::restart, "command-api-1", "query-api-1");
             report.add(String.format("restarted both, ready in %.1f s", seconds(restart)));
             LoadClient.Upload raced = keyOnBothInstancesAndRacingCompletes(topology, jdbcUrl);
+            LoadClient.Upload tus = tusWrittenThroughBothInstances(topology, jdbcUrl);
 
             awaitMore(done, CLIENTS / 2);
             assertThat(clients.stream().mapToInt(c -> c.inFlight.get()).sum()).as("clients mid-upload").isPositive();
@@ -124,6 +125,7 @@ class ScaleOutTest {
             List<LoadClient.Upload> uploads = new ArrayList<>(clients.stream().flatMap(c -> c.uploads.stream()).toList());
             uploads.add(finish(viaBalancer, "drain", "drained.bin", drainedUpload, drained, 2));
             uploads.add(raced);
+            uploads.add(tus);
             List<String> failures = clients.stream().flatMap(c -> c.failures.stream()).toList();
             int retries = clients.stream().mapToInt(c -> c.retries.get()).sum();
             long longestRetry = clients.stream().mapToLong(c -> c.longestRetryMillis).max().orElse(0);
@@ -212,6 +214,66 @@ class ScaleOutTest {
         String fileId = answers.get(0).json().get("file_id").asText();
         return new LoadClient.Upload("racer", uploadId, fileId, "raced.bin", content.length,
                 LoadClient.sha256(content), false);
+    }
+
+    /**
+     * A tus upload that one command service is writing (a slow PATCH holding its write lease) is refused to a PATCH
+     * sent to the other (423: the lease is in the upload session, not in either process); once the slow PATCH's
+     * connection is cut, the other instance answers the offset storage holds and takes the rest.
+     */
+    private static LoadClient.Upload tusWrittenThroughBothInstances(Topology topology, String jdbcUrl)
+            throws Exception {
+        String token = topology.token("tus-racer");
+        byte[] content = new byte[(int) (3 * LoadClient.PART_SIZE / 2)];
+        new java.util.Random(13).nextBytes(content);
+        HttpClient http = HttpClient.newHttpClient();
+        URI first = URI.create("http://127.0.0.1:" + topology.commandPort(1));
+        URI second = URI.create("http://127.0.0.1:" + topology.commandPort(2));
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(first.resolve("/v1/tus/"))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", Integer.toString(content.length))
+                .header("Upload-Metadata", "filename " + java.util.Base64.getEncoder().encodeToString(
+                        "tus-raced.bin".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String path = created.headers().firstValue("Location").orElseThrow();
+        String uploadId = path.substring(path.lastIndexOf('/') + 1);
+        int sentSlowly = 1_000_000;
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", topology.commandPort(1))) {
+            var out = slow.getOutputStream();
+            out.write(("PATCH " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+                    + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream"
+                    + "\r\nContent-Length: " + content.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(content, 0, sentSlowly);
+            out.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    eventCount(jdbcUrl, uploadId, "io.depot.upload.UploadWriteStartedEvent") >= 1);
+            HttpResponse<String> refused = tusPatch(http, second, path, token, 0, Arrays.copyOf(content, 10));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(423);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> tusOffset(http, second, path, token) == sentSlowly);
+        HttpResponse<String> rest = tusPatch(http, second, path, token, sentSlowly,
+                Arrays.copyOfRange(content, sentSlowly, content.length));
+        assertThat(rest.statusCode()).as(rest.body()).isEqualTo(204);
+        Instance api = Instance.at(topology.commandPort(2), token);
+        String fileId = api.get("/v1/uploads/" + uploadId).json().get("file_id").asText();
+        return new LoadClient.Upload("tus-racer", uploadId, fileId, "tus-raced.bin", content.length,
+                LoadClient.sha256(content), true);
+    }
+
+    private static HttpResponse<String> tusPatch(HttpClient http, URI instance, String path, String token, long offset,
+                                                 byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(instance.resolve(path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + token)
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", Long.toString(offset))
+                .header("Content-Type", "application/offset+octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long tusOffset(HttpClient http, URI instance, String path, String token) throws Exception {
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(instance.resolve(path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)
+                .header("Tus-Resumable", "1.0.0").build(), HttpResponse.BodyHandlers.discarding());
+        return head.statusCode() == 200 ? Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow()) : -1;
     }
 
     private static int eventCount(String jdbcUrl, String aggregateId, String type) throws Exception {

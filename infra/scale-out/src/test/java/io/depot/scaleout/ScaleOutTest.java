@@ -232,8 +232,8 @@ class ScaleOutTest {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(first.resolve("/v1/tus/"))
                 .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)
                 .header("Tus-Resumable", "1.0.0").header("Upload-Length", Integer.toString(content.length))
-                .header("Upload-Metadata", "filename " + java.util.Base64.getEncoder().encodeToString(
-                        "tus-raced.bin".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Upload-Metadata", "filename " + base64("tus-raced.bin") + ",sha256 "
+                        + base64(LoadClient.sha256(content)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String path = created.headers().firstValue("Location").orElseThrow();
@@ -259,6 +259,10 @@ class ScaleOutTest {
         String fileId = api.get("/v1/uploads/" + uploadId).json().get("file_id").asText();
         return new LoadClient.Upload("tus-racer", uploadId, fileId, "tus-raced.bin", content.length,
                 LoadClient.sha256(content), true);
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<String> tusPatch(HttpClient http, URI instance, String path, String token, long offset,

@@ -112,6 +112,22 @@ class TransportSecurityTest {
         assertThat(actual.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(v -> assertThat(v)
                 .contains("ETag", "Retry-After", "RateLimit-Remaining"));
 
+        // tus clients in such a page: their PATCH headers may be sent, and the offsets they read are exposed.
+        HttpResponse<String> tusPreflight = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/tus/u"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", ORIGIN)
+                .header("Access-Control-Request-Method", "PATCH")
+                .header("Access-Control-Request-Headers", "authorization,content-type,tus-resumable,upload-offset,"
+                        + "upload-checksum").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tusPreflight.statusCode()).isEqualTo(200);
+        assertThat(tusPreflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(v ->
+                assertThat(v.toLowerCase(java.util.Locale.ROOT)).contains("tus-resumable", "upload-offset", "upload-checksum"));
+        HttpResponse<String> tusAnswer = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/tus/"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", ORIGIN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tusAnswer.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(v ->
+                assertThat(v).contains("Upload-Offset", "Upload-Expires", "Location", "Tus-Resumable"));
+
         HttpResponse<String> foreign = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/uploads/u/parts/1"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", "https://evil.example")

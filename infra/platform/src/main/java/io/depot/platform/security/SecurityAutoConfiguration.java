@@ -77,17 +77,22 @@ public class SecurityAutoConfiguration {
 
     /**
      * CORS for browser clients on the origins in {@code depot.security.cors-origins} (none by default): the headers a
-     * browser upload needs to send and to read, {@code ETag} among them.
+     * browser upload needs to send and to read, {@code ETag} among them, and those of tus (tus-js-client and Uppy in
+     * a page of another origin).
      */
     static CorsConfigurationSource corsSource(SecurityProperties properties) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         if (!properties.corsOrigins().isEmpty()) {
             CorsConfiguration cors = new CorsConfiguration();
             cors.setAllowedOrigins(properties.corsOrigins());
-            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
-            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"));
+            cors.setAllowedMethods(List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID",
+                    "Tus-Resumable", "Upload-Offset", "Upload-Length", "Upload-Defer-Length", "Upload-Metadata",
+                    "Upload-Checksum", "Upload-Concat"));
             cors.setExposedHeaders(List.of("ETag", "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
-                    "RateLimit-Reset", "Idempotent-Replayed"));
+                    "RateLimit-Reset", "Idempotent-Replayed", "Tus-Resumable", "Tus-Version", "Tus-Extension",
+                    "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Offset", "Upload-Length", "Upload-Defer-Length",
+                    "Upload-Metadata", "Upload-Expires", "Upload-Concat"));
             cors.setMaxAge(3600L);
             source.registerCorsConfiguration("/v1/**", cors);
         }

@@ -179,9 +179,31 @@ class TusUploads {
                         + " it takes no PATCH");
             }
             view.requireInProgress();
+            refuseBeforeWriting(view, offset, contentLength, checksum);
             InputStream in = DataBufferUtils.subscriberInputStream(body.timeout(properties.idleTimeout()), 8);
             return writer.write(uploadId, ownerId, offset, in, contentLength, checksum);
         }).flatMap(this::finishIfWhole);
+    }
+
+    /**
+     * What can be refused from the headers is refused before the write lease is taken, so that such a request leaves
+     * no event behind: a body longer than the room left from its offset, a checksummed chunk over the limit. (The
+     * session refuses an offset that is not where it stands.)
+     */
+    private void refuseBeforeWriting(UploadSessionView view, long offset, Long contentLength,
+                                     TusProtocol.Checksum checksum) {
+        if (contentLength == null || offset != view.write().offset()) {
+            return;
+        }
+        long room = (view.plan().lengthDeferred() ? view.plan().largestDeclarable() : view.plan().size()) - offset;
+        if (contentLength > room) {
+            throw new DepotException(ErrorCode.UPLOAD_LENGTH_EXCEEDED, "the upload has room for " + room
+                    + " more bytes from offset " + offset + "; this request sends " + contentLength);
+        }
+        if (checksum != null && contentLength > properties.maxChunk().toBytes()) {
+            throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "a chunk with a checksum may be at most "
+                    + properties.maxChunk().toBytes() + " bytes");
+        }
     }
 
     private Mono<UploadSessionView> declare(UploadSessionView view, long length) {

@@ -106,9 +106,11 @@ class TusProtocolTest extends EndToEndTest {
         noOffset.remove("Upload-Offset");
         assertThat(send("PATCH", url, noOffset, new byte[10]).statusCode()).isEqualTo(400);
 
+        long events = eventTypes(uploadIdOf(url)).size();
         HttpResponse<String> pastTheEnd = patch(url, 400, randomBytes(601, 192));
         assertThat(pastTheEnd.statusCode()).isEqualTo(413);
         assertThat(pastTheEnd.body()).contains("upload-length-exceeded");
+        assertThat(eventTypes(uploadIdOf(url))).as("refused from its headers: no event").hasSize((int) events);
 
         Map<String, String> otherLength = new LinkedHashMap<>(patchHeaders(400));
         otherLength.put("Upload-Length", "2000");

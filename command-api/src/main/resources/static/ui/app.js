@@ -147,19 +147,58 @@
   class Paused extends Error {
   }
 
-  /** A PUT of a blob with upload progress; resolves with the finished request, whatever its status. */
-  function put(url, headers, blob, onProgress, track, unreachable) {
+  /** A request with upload progress, resolving with the finished XMLHttpRequest whatever its status. */
+  function send(method, url, headers, body, onProgress, track,
+    unreachable = 'the connection to Depot broke off; resume to continue') {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       track(xhr);
-      xhr.open('PUT', url);
+      xhr.open(method, url);
       Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
       xhr.upload.onprogress = (e) => onProgress(e.loaded);
       xhr.onload = () => resolve(xhr);
       xhr.onerror = () => reject(new Error(unreachable));
       xhr.onabort = () => reject(new Paused());
-      xhr.send(blob);
+      xhr.send(body);
     });
+  }
+
+  /** A PUT of a blob with upload progress. */
+  function put(url, headers, blob, onProgress, track, unreachable) {
+    return send('PUT', url, headers, blob, onProgress, track, unreachable);
+  }
+
+  /**
+   * start, resume and pause around a transport's run(control): pausing sets control.paused, which run() checks
+   * between steps, and aborts control.request, the request in flight.
+   */
+  function controlled(run, hooks) {
+    const control = { paused: false, request: null };
+    let running = null;
+
+    function go() {
+      if (running) {
+        return;
+      }
+      control.paused = false;
+      running = run(control)
+        .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
+        .finally(() => {
+          running = null;
+          control.request = null;
+        });
+    }
+
+    return {
+      start: go,
+      resume: go,
+      pause() {
+        control.paused = true;
+        if (control.request) {
+          control.request.abort();
+        }
+      },
+    };
   }
 
   /** Part n streamed through Depot: PUT /v1/uploads/{id}/parts/{n}, which records it. */
@@ -204,9 +243,6 @@
    */
   function multipart(sendPart) {
     return (file, hooks) => {
-      let paused = false;
-      let running = null;
-      let request = null;
       const sent = { parts: 0, bytes: 0 };
 
       async function openOrFind() {
@@ -235,7 +271,7 @@
         return call('GET', `/v1/uploads/${encodeURIComponent(initiated.upload_id)}`);
       }
 
-      async function run() {
+      async function run(control) {
         hooks.state('running', 'Preparing…');
         const state = await openOrFind();
         hooks.opened(state.upload_id);
@@ -244,22 +280,22 @@
         if (state.status === 'in_progress') {
           hooks.state('running', 'Uploading…');
           for (const number of state.missing_parts) {
-            if (paused) {
+            if (control.paused) {
               throw new Paused();
             }
             const from = (number - 1) * state.part_size;
             const blob = file.slice(from, Math.min(file.size, from + state.part_size));
             await sendPart(state, number, blob, (loaded) => hooks.progress(stored, loaded), (xhr) => {
-              request = xhr;
+              control.request = xhr;
             });
-            request = null;
+            control.request = null;
             stored += blob.size;
             sent.parts += 1;
             sent.bytes += blob.size;
             hooks.progress(stored, 0, sent);
           }
         }
-        if (paused) {
+        if (control.paused) {
           throw new Paused();
         }
         hooks.state('running', 'Completing…');
@@ -269,45 +305,8 @@
         hooks.done(result);
       }
 
-      function go() {
-        if (running) {
-          return;
-        }
-        paused = false;
-        running = run()
-          .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
-          .finally(() => {
-            running = null;
-            request = null;
-          });
-      }
-
-      return {
-        start: go,
-        resume: go,
-        pause() {
-          paused = true;
-          if (request) {
-            request.abort();
-          }
-        },
-      };
+      return controlled(run, hooks);
     };
-  }
-
-  /** A request with upload progress, resolving with the finished XMLHttpRequest whatever its status. */
-  function send(method, url, headers, body, onProgress, track) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      track(xhr);
-      xhr.open(method, url);
-      Object.entries(headers).forEach(([name, value]) => xhr.setRequestHeader(name, value));
-      xhr.upload.onprogress = (e) => onProgress(e.loaded);
-      xhr.onload = () => resolve(xhr);
-      xhr.onerror = () => reject(new Error('the connection to Depot broke off; resume to continue'));
-      xhr.onabort = () => reject(new Paused());
-      xhr.send(body);
-    });
   }
 
   const TUS_CHUNK = 8 * 1024 * 1024;
@@ -318,13 +317,11 @@
    * (HEAD) and goes on from that byte.
    */
   function tus(file, hooks) {
-    let paused = false;
-    let running = null;
-    let request = null;
     const sent = { parts: 0, bytes: 0 };
     const headers = () => ({ Authorization: `Bearer ${session.token}`, 'Tus-Resumable': '1.0.0' });
+    let control = null;
     const track = (xhr) => {
-      request = xhr;
+      control.request = xhr;
     };
     const base64 = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 
@@ -371,7 +368,8 @@
       return { id, url, offset: 0 };
     }
 
-    async function run() {
+    async function run(controls) {
+      control = controls;
       hooks.state('running', 'Preparing…');
       const upload = await openOrFind();
       hooks.opened(upload.id);
@@ -379,13 +377,13 @@
       hooks.progress(offset, 0);
       hooks.state('running', 'Uploading…');
       while (offset < file.size || (file.size === 0 && offset === 0 && sent.parts === 0)) {
-        if (paused) {
+        if (control.paused) {
           throw new Paused();
         }
         const chunk = file.slice(offset, Math.min(file.size, offset + TUS_CHUNK));
         const xhr = await send('PATCH', upload.url, { ...headers(), 'Upload-Offset': String(offset),
           'Content-Type': 'application/offset+octet-stream' }, chunk, (loaded) => hooks.progress(offset, loaded), track);
-        request = null;
+        control.request = null;
         if (xhr.status === 409 || xhr.status === 423) {
           // Another request holds the upload, or it stands elsewhere: ask again where.
           await new Promise((resolve) => setTimeout(resolve, 500));
@@ -413,29 +411,7 @@
       hooks.done({ file_id: state.file_id, version: state.version });
     }
 
-    function go() {
-      if (running) {
-        return;
-      }
-      paused = false;
-      running = run()
-        .catch((e) => (e instanceof Paused ? hooks.state('paused', 'Paused') : hooks.failed(e.message)))
-        .finally(() => {
-          running = null;
-          request = null;
-        });
-    }
-
-    return {
-      start: go,
-      resume: go,
-      pause() {
-        paused = true;
-        if (request) {
-          request.abort();
-        }
-      },
-    };
+    return controlled(run, hooks);
   }
 
   const TRANSPORTS = { depot: multipart(partThroughDepot), storage: multipart(partToStorage), tus };

@@ -74,9 +74,7 @@ class TusClientTest extends EndToEndTest {
             assertThat(result.get("ok").asBoolean()).as(result.toString()).isTrue();
             assertThat(proxy.cutCount()).as("connections cut").isPositive();
             assertThat(result.get("retries").asInt()).isPositive();
-            String uploadId = uploadIdOf(result.get("url").asText());
-            String fileId = api.get("/v1/uploads/" + uploadId, token).json().get("file_id").asText();
-            assertThat(sha256(download(token, fileId))).isEqualTo(sha256(data));
+            assertDownloadsAs(result, data);
         }
     }
 
@@ -90,9 +88,7 @@ class TusClientTest extends EndToEndTest {
         assertThat(result.get("checksumRefusals").asInt()).isEqualTo(1);
         // Four chunks, the second twice, both times at the same offset: the corrupted one was discarded whole.
         assertThat(longs(result.get("offsets"))).containsExactly(0L, 2L * MIB, 2L * MIB, 4L * MIB, 6L * MIB);
-        String uploadId = uploadIdOf(result.get("url").asText());
-        String fileId = api.get("/v1/uploads/" + uploadId, token).json().get("file_id").asText();
-        assertThat(sha256(download(token, fileId))).isEqualTo(sha256(data));
+        assertDownloadsAs(result, data);
     }
 
     @Test
@@ -143,6 +139,14 @@ class TusClientTest extends EndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> partials.stream().allMatch(partial ->
                 storage.listKeys("objects/").filter(key -> key.contains(partial)).collectList()
                         .block(Duration.ofSeconds(10)).isEmpty()));
+    }
+
+    /** The file the client's upload made downloads, through Depot's API, as exactly {@code data}. */
+    private void assertDownloadsAs(JsonNode result, byte[] data) {
+        String uploadId = uploadIdOf(result.get("url").asText());
+        JsonNode upload = api.get("/v1/uploads/" + uploadId, token).json();
+        assertThat(upload.get("status").asText()).isEqualTo("completed");
+        assertThat(sha256(download(token, upload.get("file_id").asText()))).isEqualTo(sha256(data));
     }
 
     private JsonNode tus(Map<String, Object> spec) throws Exception {

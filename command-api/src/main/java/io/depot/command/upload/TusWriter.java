@@ -68,6 +68,7 @@ class TusWriter {
     private final Clock clock;
     private final ThreadPoolExecutor writers;
     private final ExecutorService bodies;
+    private final ExecutorService stores;
     private final Counter streamed;
     private final Path spoolDirectory;
 
@@ -89,6 +90,11 @@ class TusWriter {
             thread.setDaemon(true);
             return thread;
         });
+        this.stores = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "tus-store-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         this.streamed = Counter.builder("depot.uploads.streamed").baseUnit("bytes")
                 .description("Bytes of upload parts streamed through the service to storage")
                 .register(meters);
@@ -101,6 +107,7 @@ class TusWriter {
     void stop() {
         writers.shutdown();
         bodies.shutdown();
+        stores.shutdown();
     }
 
     /**
@@ -148,9 +155,12 @@ class TusWriter {
         private final Long declaredLength;
         private final TusProtocol.Checksum checksum;
         private final List<Path> spools = new ArrayList<>();
-        private UploadSessionView session;
-        private Instant leaseUntil;
+        /** Written by the request's thread and by the part being stored in the background, one at a time. */
+        private volatile UploadSessionView session;
+        private volatile Instant leaseUntil;
         private int tails;
+        /** The whole part being stored while the next one is received: at most one. */
+        private CompletableFuture<Void> storing = CompletableFuture.completedFuture(null);
 
         Write(String uploadId, String requesterId, long startOffset, InputStream in, Long declaredLength,
               TusProtocol.Checksum checksum) {
@@ -166,9 +176,11 @@ class TusWriter {
             renew(startOffset);
             try {
                 write();
+                awaitStored();
                 end();
                 return session;
             } catch (RuntimeException e) {
+                storing.exceptionally(failure -> null).join();
                 endQuietly();
                 throw e;
             } finally {
@@ -218,9 +230,9 @@ class TusWriter {
                 if (got.bytes() < need) {
                     break;
                 }
-                // The part is whole.
+                // The part is whole: it is stored while the next one is received.
                 if (checksum == null) {
-                    storePart(last);
+                    storeInBackground(last);
                 } else {
                     whole.add(last);
                 }
@@ -234,6 +246,7 @@ class TusWriter {
                     break;
                 }
             }
+            awaitStored();
             if (received == room && !cut && declaredLength == null && hasMore()) {
                 throw new DepotException(ErrorCode.UPLOAD_LENGTH_EXCEEDED, "the body goes past the upload's length ("
                         + room + " bytes from offset " + startOffset + ")");
@@ -305,9 +318,23 @@ class TusWriter {
             return new Received(copied, false, false);
         }
 
-        /** Sends a whole part: the tail storage holds of it, then the spooled rest. */
+        private void storeInBackground(Window window) {
+            awaitStored();
+            storing = CompletableFuture.runAsync(() -> storePart(window), stores);
+        }
+
+        /** Waits for the part being stored in the background, and fails as it failed. */
+        private void awaitStored() {
+            try {
+                storing.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+
+        /** Sends a whole part: the tail storage holds of it, then the spooled rest; then its spool goes. */
         private void storePart(Window window) {
-            renewIfDue();
+            renewWhenDue();
             UploadWrite at = session.write();
             long length = at.tailLength() + window.bytes();
             String etag;
@@ -321,6 +348,7 @@ class TusWriter {
             advance(List.of(new UploadedPart(window.part(), etag, length, clock.instant())),
                     at.offset() + window.bytes(), null, 0, lease());
             deleteTail(at.tailKey());
+            deleteQuietly(window.spool());
         }
 
         /** Keeps the bytes of an unfinished part in storage, as a new tail holding the old one's bytes and these. */
@@ -365,7 +393,14 @@ class TusWriter {
             return leaseUntil;
         }
 
+        /** Renews the lease when a third of it is gone; while a part is being stored, storing it renews it. */
         private void renewIfDue() {
+            if (storing.isDone()) {
+                renewWhenDue();
+            }
+        }
+
+        private void renewWhenDue() {
             Duration left = Duration.between(clock.instant(), leaseUntil);
             if (left.compareTo(properties.lease().multipliedBy(2).dividedBy(3)) < 0) {
                 renew(session.write().offset());

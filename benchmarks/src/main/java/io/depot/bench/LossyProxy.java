@@ -50,7 +50,14 @@ final class LossyProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
-                upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+                try {
+                    upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+                } catch (IOException refused) {
+                    // Nothing listens behind the proxy: the client is told at once rather than left waiting.
+                    reset(client);
+                    close(upstream);
+                    continue;
+                }
                 long cutAfter;
                 synchronized (random) {
                     cutAfter = random.nextDouble() < cutProbability ? 1 + (long) (random.nextDouble() * cutWithin) : -1;

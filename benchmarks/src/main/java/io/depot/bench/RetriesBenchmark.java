@@ -99,6 +99,7 @@ final class RetriesBenchmark extends ServiceBenchmark {
             ResumingTusClient client = new ResumingTusClient(URI.create("http://127.0.0.1:" + proxy.port() + "/v1/tus/"),
                     user);
             for (int run = 0; run < options.runs(); run++) {
+                service.requireRunning();
                 long before = proxy.forwardedBytes();
                 ResumingTusClient.Result result = client.upload("lossy-tus-" + run + ".bin", data, partSize);
                 ratios.add((proxy.forwardedBytes() - before) / (double) data.length);

@@ -20,6 +20,7 @@ final class LossyProxy implements AutoCloseable {
     private final int targetPort;
     private final Random random = new Random(7);
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong forwardedInCut = new AtomicLong();
     private volatile double cutProbability;
     private volatile long cutWithin = 1;
 
@@ -43,6 +44,11 @@ final class LossyProxy implements AutoCloseable {
 
     long forwardedBytes() {
         return forwarded.get();
+    }
+
+    /** Of {@link #forwardedBytes()}, those of the connections it cut. */
+    long forwardedInCutBytes() {
+        return forwardedInCut.get();
     }
 
     private void acceptLoop() {
@@ -84,6 +90,7 @@ final class LossyProxy implements AutoCloseable {
                         out.write(buffer, 0, part);
                         if (count) {
                             forwarded.addAndGet(part);
+                            forwardedInCut.addAndGet(sent + part);
                         }
                         reset(from);
                         reset(to);

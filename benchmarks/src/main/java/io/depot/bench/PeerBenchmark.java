@@ -107,6 +107,33 @@ final class PeerBenchmark extends ServiceBenchmark {
                         + (partSize / MIB) + " MiB parts", String.format("%.2f (%.0f / %.0f MB/s); CPU %.2f / %.2f s/GiB",
                         ownChunks / depotSpeed, ownChunks, depotSpeed, ownCpu, Stats.of(cpu.get("depot")).median()),
                 "report", true);
+        // Where the service's CPU goes on each of its two paths: one more upload of each, recorded.
+        List<String> profiled = List.of("depot", "depot-tus-chunks");
+        for (String mode : profiled) {
+            String name = mode.equals("depot") ? "h-depot-service" : "h-depot-tus";
+            JsonNode upload = mode.equals("depot") ? depot.initiate(user, "peer-profiled.bin", data.length, partSize)
+                    : null;
+            profiler.start(name);
+            String uploaded = null;
+            if (upload != null) {
+                session.putParts(upload, data, partSize, 1);
+            } else {
+                uploaded = TusClient.upload(http, depotTus, user, data, 0, data.length, partSize);
+            }
+            List<String> profile = profiler.stop(name, mode.equals("depot")
+                    ? "during an upload through the service, " + (partSize / MIB) + " MiB parts one at a time, after "
+                    + "the measured runs"
+                    : "during a tus upload to the service, " + (partSize / MIB) + " MiB PATCHes, from the creation "
+                    + "request to the last PATCH's answer, after the measured runs");
+            lines.add("");
+            lines.add((mode.equals("depot") ? "Depot through the service. " : "Depot tus. ") + profile.get(0));
+            lines.addAll(profile.subList(1, profile.size()));
+            if (upload != null) {
+                depot.delete("/v1/uploads/" + upload.get("upload_id").asText(), user).expect(204);
+            } else {
+                session.fileOf(uploaded.substring(uploaded.lastIndexOf('/') + 1));
+            }
+        }
         tus.process().destroy();
     }
 }

@@ -23,8 +23,11 @@ final class ResumingTusClient {
     private final URI endpoint;
     private final String token;
 
-    /** What one upload took: its URL, the PATCHes sent, how many of them the network cut and how many were refused. */
-    record Result(URI upload, int patches, int cut, int refused) {
+    /**
+     * What one upload took: its URL, the PATCHes sent, how many of them the network cut, how many were refused, and
+     * the bytes of the cut PATCHes that the server kept (its offset after each cut, less the offset the PATCH began at).
+     */
+    record Result(URI upload, int patches, int cut, int refused, long keptOfCut) {
     }
 
     ResumingTusClient(URI endpoint, String token) {
@@ -50,6 +53,7 @@ final class ResumingTusClient {
         int patches = 0;
         int cut = 0;
         int refused = 0;
+        long keptOfCut = 0;
         while (offset < data.length) {
             if (patches >= MAX_ATTEMPTS) {
                 throw new IllegalStateException("gave up after " + patches + " PATCHes at offset " + offset);
@@ -65,7 +69,9 @@ final class ResumingTusClient {
                         HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 cut++;
-                offset = offset(upload);
+                long resumeAt = offset(upload);
+                keptOfCut += resumeAt - offset;
+                offset = resumeAt;
                 continue;
             }
             if (patched.statusCode() == 409 || patched.statusCode() == 423) {
@@ -83,7 +89,7 @@ final class ResumingTusClient {
             }
             offset = acknowledged;
         }
-        return new Result(upload, patches, cut, refused);
+        return new Result(upload, patches, cut, refused, keptOfCut);
     }
 
     /** The server's offset, from a HEAD (sent again if the network cuts it too). */

@@ -24,6 +24,7 @@ final class RetriesBenchmark extends ServiceBenchmark {
         List<String> lines = section.lines();
         List<Double> ratios = new ArrayList<>();
         List<Integer> retries = new ArrayList<>();
+        long inCut;
         try (LossyProxy proxy = new LossyProxy(s3.port())) {
             proxy.cut(0.2, partSize);
             for (int run = 0; run < options.runs(); run++) {
@@ -53,6 +54,7 @@ final class RetriesBenchmark extends ServiceBenchmark {
                 retries.add(attempts - upload.get("part_count").asInt());
                 depot.delete("/v1/uploads/" + uploadId, user).expect(204);
             }
+            inCut = proxy.forwardedInCutBytes();
         }
         Stats ratio = Stats.of(ratios);
         Tus tus = overTus();
@@ -68,12 +70,18 @@ final class RetriesBenchmark extends ServiceBenchmark {
                 Report.size(data.length), partSize / MIB, partSize / MIB, partSize / MIB, partSize / MIB,
                 partSize / MIB));
         lines.add("");
-        lines.add("| path | bytes passed on / file size | requests cut per run | refused, then resumed | SHA-256 of the file |");
-        lines.add("|---|---|---|---|---|");
-        lines.add(String.format("| presigned %d MiB parts, a cut part sent again | %s | %s | | not checked (aborted) |",
-                partSize / MIB, ratio.format("", 3), retries));
-        lines.add(String.format("| tus %d MiB PATCHes, resumed at the server's offset | %s | %s | %s | %s |",
-                partSize / MIB, tusRatio.format("", 3), tus.cut(), tus.refused(),
+        lines.add("| path | bytes passed on / file size | requests cut per run | passed on per cut request, MiB | "
+                + "of which the server kept | refused, then resumed | SHA-256 of the file |");
+        lines.add("|---|---|---|---|---|---|---|");
+        int presignedCuts = retries.stream().mapToInt(Integer::intValue).sum();
+        int tusCuts = tus.cut().stream().mapToInt(Integer::intValue).sum();
+        lines.add(String.format("| presigned %d MiB parts, a cut part sent again | %s | %s | %.1f | none (S3 keeps no "
+                        + "part of a cut PUT) | | not checked (aborted) |", partSize / MIB, ratio.format("", 3), retries,
+                presignedCuts == 0 ? 0 : inCut / (double) MIB / presignedCuts));
+        lines.add(String.format("| tus %d MiB PATCHes, resumed at the server's offset | %s | %s | %.1f | %.0f%% | %s | "
+                        + "%s |", partSize / MIB, tusRatio.format("", 3), tus.cut(),
+                tusCuts == 0 ? 0 : tus.inCut() / (double) MIB / tusCuts,
+                tus.inCut() == 0 ? 100 : 100.0 * tus.kept() / tus.inCut(), tus.refused(),
                 tus.matched() == options.runs() ? "matches, " + tus.matched() + " of " + options.runs()
                         : "**differs**, " + (options.runs() - tus.matched()) + " of " + options.runs()));
         section.row("g", "bytes sent / file size with 20% of parts cut", String.format("%.3f", ratio.median()),
@@ -84,7 +92,8 @@ final class RetriesBenchmark extends ServiceBenchmark {
                         && tus.matched() == options.runs());
     }
 
-    private record Tus(List<Double> ratios, List<Integer> cut, List<Integer> refused, int matched) {
+    private record Tus(List<Double> ratios, List<Integer> cut, List<Integer> refused, int matched, long inCut,
+                       long kept) {
     }
 
     /** The same file over Depot's tus endpoint behind the same kind of proxy. */
@@ -93,6 +102,8 @@ final class RetriesBenchmark extends ServiceBenchmark {
         List<Integer> cut = new ArrayList<>();
         List<Integer> refused = new ArrayList<>();
         int matched = 0;
+        long kept = 0;
+        long inCut;
         String expected = DepotSession.sha256(data);
         try (LossyProxy proxy = new LossyProxy(service.port())) {
             proxy.cut(0.2, partSize);
@@ -105,13 +116,15 @@ final class RetriesBenchmark extends ServiceBenchmark {
                 ratios.add((proxy.forwardedBytes() - before) / (double) data.length);
                 cut.add(result.cut());
                 refused.add(result.refused());
+                kept += result.keptOfCut();
                 String path = result.upload().getPath();
                 String fileId = session.fileOf(path.substring(path.lastIndexOf('/') + 1));
                 if (session.downloadSha256(fileId).equals(expected)) {
                     matched++;
                 }
             }
+            inCut = proxy.forwardedInCutBytes();
         }
-        return new Tus(ratios, cut, refused, matched);
+        return new Tus(ratios, cut, refused, matched, inCut, kept);
     }
 }

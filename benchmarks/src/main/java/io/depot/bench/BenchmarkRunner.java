@@ -47,7 +47,9 @@ public final class BenchmarkRunner {
         Processes.Server s3 = S3Proxy.start(processes, work);
         List<Benchmark> benchmarks = new ArrayList<>();
         if (options.wantsService()) {
-            DepotService service = DepotService.start(processes, work, options.root(), s3, eventStore);
+            long dataSize = options.smoke() ? 32 * MIB : 1024 * MIB;
+            long partSize = options.smoke() ? 8 * MIB : 16 * MIB;
+            DepotService service = DepotService.start(processes, work, options.root(), s3, eventStore, partSize);
             Processes.Server bare = processes.startMain(BareServer.class, "256m", work.resolve("bare.log"));
             Processes.awaitHealth("http://127.0.0.1:" + bare.port() + "/bare", Duration.ofSeconds(60), bare.process(),
                     work);
@@ -55,8 +57,6 @@ public final class BenchmarkRunner {
             Thread.sleep(options.smoke() ? 1000 : 5000);
             double idleRssMiB = Processes.rssMiB(service.pid());
 
-            long dataSize = options.smoke() ? 32 * MIB : 1024 * MIB;
-            long partSize = options.smoke() ? 8 * MIB : 16 * MIB;
             byte[] data = session.randomBytes((int) dataSize);
             ServiceBenchmark.Setup setup = new ServiceBenchmark.Setup(options, s3, service, session, data, partSize);
             // f appends many events to the store, so it comes after the others that use the service.

@@ -26,8 +26,12 @@ final class DepotService {
         this.logs = logs;
     }
 
-    static DepotService start(Processes processes, Path work, Path root, Processes.Server s3, EventStore eventStore)
-            throws IOException, InterruptedException {
+    /**
+     * Starts the service; an upload that names no part size (a tus upload, a one-part file) gets parts of
+     * {@code partSize}, the size the benchmarks send.
+     */
+    static DepotService start(Processes processes, Path work, Path root, Processes.Server s3, EventStore eventStore,
+                              long partSize) throws IOException, InterruptedException {
         Processes.Server readModels = processes.startMain(ReadModelStore.class, "2g", work.resolve("mongo.log"));
         Processes.awaitPort(readModels.port(), Duration.ofSeconds(60));
         int port = Processes.freePort();
@@ -48,6 +52,7 @@ final class DepotService {
             env.put("DEPOT_LIMITS_" + op + "_PER_USER", "100000000/1m");
             env.put("DEPOT_LIMITS_" + op + "_PER_ADDRESS", "100000000/1m");
         }
+        env.put("DEPOT_UPLOAD_DEFAULTPARTSIZE", Long.toString(partSize));
         env.put("DEPOT_LIMITS_MAX_OPEN_UPLOADS_PER_USER", "1000000");
         env.put("DEPOT_LIMITS_DAILY_BYTES_PER_USER", "1000TB");
         Path jar = root.resolve("infra/all-in-one/target/depot.jar");

@@ -2,7 +2,14 @@ package io.depot.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,6 +143,36 @@ final class DepotSession {
             Thread.sleep(pollMillis);
         }
         throw new IllegalStateException("file " + fileId + " did not become available");
+    }
+
+    /** The file a completed upload became, once it is available. */
+    String fileOf(String uploadId) throws InterruptedException {
+        String fileId = client.get("/v1/uploads/" + uploadId, user).expect(200).json().get("file_id").asText();
+        awaitAvailable(fileId);
+        return fileId;
+    }
+
+    /** The SHA-256 (hexadecimal) of the file's newest version, as its download URL gives it. */
+    String downloadSha256(String fileId) throws Exception {
+        String url = client.get("/v1/files/" + fileId + "/download", user).expect(200).json().get("url").asText();
+        HttpResponse<InputStream> r = client.http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = r.body()) {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("download answered " + r.statusCode());
+            }
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha256.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 
     byte[] randomBytes(int length) {

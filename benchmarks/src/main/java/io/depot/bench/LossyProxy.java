@@ -20,6 +20,7 @@ final class LossyProxy implements AutoCloseable {
     private final int targetPort;
     private final Random random = new Random(7);
     private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong forwardedInCut = new AtomicLong();
     private volatile double cutProbability;
     private volatile long cutWithin = 1;
 
@@ -45,12 +46,24 @@ final class LossyProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /** Of {@link #forwardedBytes()}, those of the connections it cut. */
+    long forwardedInCutBytes() {
+        return forwardedInCut.get();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket();
-                upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+                try {
+                    upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
+                } catch (IOException refused) {
+                    // Nothing listens behind the proxy: the client is told at once rather than left waiting.
+                    reset(client);
+                    close(upstream);
+                    continue;
+                }
                 long cutAfter;
                 synchronized (random) {
                     cutAfter = random.nextDouble() < cutProbability ? 1 + (long) (random.nextDouble() * cutWithin) : -1;
@@ -77,6 +90,7 @@ final class LossyProxy implements AutoCloseable {
                         out.write(buffer, 0, part);
                         if (count) {
                             forwarded.addAndGet(part);
+                            forwardedInCut.addAndGet(sent + part);
                         }
                         reset(from);
                         reset(to);

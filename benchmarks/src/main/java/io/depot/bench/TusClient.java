@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * The tus 1.0 protocol as the benchmark's client of the tus peer (benchmarks/tus) speaks it: the creation
- * extension, then core PATCHes. Nothing else (no HEAD, no resume): a failed request ends the upload.
+ * The tus 1.0 protocol as the benchmark's client of a tus server (the peer in benchmarks/tus, or Depot's own) speaks
+ * it: the creation extension, then core PATCHes. Nothing else (no HEAD, no resume): a failed request ends the upload;
+ * {@link ResumingTusClient} resumes.
  */
 final class TusClient {
 
@@ -28,13 +29,18 @@ final class TusClient {
      * whole file for one PATCH) and returns the upload's URL.
      */
     static String upload(HttpClient http, URI endpoint, byte[] data, int offset, int length, long chunkSize) {
+        return upload(http, endpoint, null, data, offset, length, chunkSize);
+    }
+
+    /** The same, with a bearer {@code token} on every request when not null (Depot's tus endpoint asks for one). */
+    static String upload(HttpClient http, URI endpoint, String token, byte[] data, int offset, int length,
+                         long chunkSize) {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunkSize must be positive: " + chunkSize);
         }
         String filename = Base64.getEncoder()
                 .encodeToString(("bench-" + length + ".bin").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> created = send(http, HttpRequest.newBuilder(endpoint)
-                .header("Tus-Resumable", TUS_VERSION)
+        HttpResponse<String> created = send(http, request(endpoint, token)
                 .header("Upload-Length", Integer.toString(length))
                 .header("Upload-Metadata", "filename " + filename)
                 .POST(HttpRequest.BodyPublishers.noBody()), 201);
@@ -44,8 +50,7 @@ final class TusClient {
         // At least one PATCH: @tus/s3-store completes its multipart upload only in a PATCH, even for 0 bytes.
         do {
             int n = (int) Math.min(chunkSize, length - sent);
-            HttpResponse<String> patched = send(http, HttpRequest.newBuilder(upload)
-                    .header("Tus-Resumable", TUS_VERSION)
+            HttpResponse<String> patched = send(http, request(upload, token)
                     .header("Content-Type", "application/offset+octet-stream")
                     .header("Upload-Offset", Long.toString(sent))
                     .method("PATCH", slice(data, offset + (int) sent, n)), 204);
@@ -57,6 +62,11 @@ final class TusClient {
             sent = acknowledged;
         } while (sent < length);
         return upload.toString();
+    }
+
+    private static HttpRequest.Builder request(URI uri, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Tus-Resumable", TUS_VERSION);
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /**

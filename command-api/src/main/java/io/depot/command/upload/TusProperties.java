@@ -14,8 +14,9 @@ import java.time.Duration;
  *                        holding one keeps others out this long at most
  * @param idleTimeout     how long a PATCH may send nothing before it counts as cut; what it sent is kept
  * @param maxWrites       how many PATCHes one instance writes at once; more are answered 503 with Retry-After
- * @param spoolDirectory  where a PATCH keeps the bytes of the part it is receiving until the part is whole (a part at
- *                        most per PATCH, deleted as soon as it is stored); the system's temporary directory when unset
+ * @param spoolDirectory  where a PATCH keeps the bytes of the part it is receiving until the part is whole, and
+ *                        the part being stored meanwhile (two parts per PATCH at most, each deleted once stored); the
+ *                        system's temporary directory when unset
  * @param maxChunk        the largest PATCH body with an {@code Upload-Checksum}: it is kept whole until its checksum
  *                        is verified
  */

@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Writes a tus PATCH body (or a concatenation's partial uploads) into an upload, in order, at the offset where the
  * upload stands, holding the upload's write lease. The bytes go to storage as S3 parts of the upload's plan: the
- * bytes of the part being received are spooled to a local file, at most one part per request, and sent as soon as
- * the part is whole. What ends before a part is whole (the body's end, a cut connection) is kept in storage as the
+ * bytes of the part being received are spooled to a local file, and the part is sent as soon as it is whole, while
+ * the next one is received (at most two parts per request on disk, each deleted once stored). What ends before a part is whole (the body's end, a cut connection) is kept in storage as the
  * upload's tail, and the next write sends it again with the part's remaining bytes; so a write of any size works,
  * and a cut one loses nothing that reached the service. Each stored part and tail is recorded in the session
  * before the next begins: the session's offset is always what storage holds.

@@ -29,16 +29,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What Depot acknowledged survives a SIGKILL on the embedded default (H2 event store, mongo-java-server on an H2
- * file, S3Proxy, all under one data directory, nothing else configured). Depot runs as a process of its own; fifty
- * times it completes one upload and records a reported part of another, answers 2xx to both, and is killed at once.
- * The next start must find the upload completed with its version, the file at that version on the query side, the
+ * file, S3Proxy, all under one data directory, nothing else configured). Depot runs as a process of its own;
+ * twenty-five times it completes one upload and records a reported part of another, answers 2xx to both, and is
+ * killed at once. The next start must find the upload completed with its version, the file at that version on the query side, the
  * part among the session's parts, and both requests' {@code Idempotency-Key}s still held. Each life checks the
  * previous one, prepares the next one's uploads (initiate, presigned PUTs, earlier parts reported) and then
  * acknowledges and dies, so what it prepared has to survive the kill too.
  */
 class KillAfterAcknowledgeTest {
 
-    private static final int ITERATIONS = 50;
+    /** Each life costs a start of the all-in-one (about 4 s on the CI machine): 25 keep the suite's time in check. */
+    private static final int ITERATIONS = 25;
     private static final int PART = 5 * EndToEndTest.MIB;
     private static final byte[] SMALL = EndToEndTest.randomBytes(1024, 71);
     private static final byte[] FIRST_PART = EndToEndTest.randomBytes(PART, 72);

@@ -26,7 +26,12 @@ class AcceptPart {
         this.storage = storage;
         this.sessions = sessions;
         this.parts = parts;
-        this.streamed = Counter.builder("depot.uploads.streamed").baseUnit("bytes")
+        this.streamed = streamedBytes(meters);
+    }
+
+    /** The count of upload bytes streamed through the service to storage, by any protocol. */
+    static Counter streamedBytes(MeterRegistry meters) {
+        return Counter.builder("depot.uploads.streamed").baseUnit("bytes")
                 .description("Bytes of upload parts streamed through the service to storage")
                 .register(meters);
     }

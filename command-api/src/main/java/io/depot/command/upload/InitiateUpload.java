@@ -83,13 +83,8 @@ class InitiateUpload {
      * Opens an upload for a tus client: the same session, limits and storage as any other, with what the client said
      * of it at creation; {@code deferred}: its length comes later, and request's size is ignored.
      */
-    Mono<InitiateUploadCommand> initiateTus(String ownerId, InitiateUploadRequest request, String idempotencyKey,
-                                            TusOptions tus, boolean deferred) {
-        return initiate(ownerId, request, idempotencyKey, tus, deferred);
-    }
-
-    private Mono<InitiateUploadCommand> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey,
-                                                 TusOptions tus, boolean deferred) {
+    Mono<InitiateUploadCommand> initiate(String ownerId, InitiateUploadRequest request, String idempotencyKey,
+                                         TusOptions tus, boolean deferred) {
         InitiateUploadCommand planned = command(ownerId, request, idempotencyKey, tus, deferred);
         return fileFor(planned).flatMap(command -> initiate(command, idempotencyKey));
     }

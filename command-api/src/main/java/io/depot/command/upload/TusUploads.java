@@ -82,7 +82,7 @@ class TusUploads {
                                          Map<String, String> metadata, TusOptions tus, String idempotencyKey) {
         InitiateUploadRequest request = new InitiateUploadRequest(filename, type, length == null ? 0 : length, null,
                 "true".equalsIgnoreCase(metadata.get("public")) ? Boolean.TRUE : null, sha256(metadata), null);
-        return initiate.initiateTus(ownerId, request, idempotencyKey, tus, length == null)
+        return initiate.initiate(ownerId, request, idempotencyKey, tus, length == null)
                 .flatMap(opened -> sessions.describe(opened.uploadId(), ownerId));
     }
 
@@ -192,17 +192,8 @@ class TusUploads {
      */
     private void refuseBeforeWriting(UploadSessionView view, long offset, Long contentLength,
                                      TusProtocol.Checksum checksum) {
-        if (contentLength == null || offset != view.write().offset()) {
-            return;
-        }
-        long room = (view.plan().lengthDeferred() ? view.plan().largestDeclarable() : view.plan().size()) - offset;
-        if (contentLength > room) {
-            throw new DepotException(ErrorCode.UPLOAD_LENGTH_EXCEEDED, "the upload has room for " + room
-                    + " more bytes from offset " + offset + "; this request sends " + contentLength);
-        }
-        if (checksum != null && contentLength > properties.maxChunk().toBytes()) {
-            throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "a chunk with a checksum may be at most "
-                    + properties.maxChunk().toBytes() + " bytes");
+        if (offset == view.write().offset()) {
+            writer.refuseOversized(view.plan(), offset, contentLength, checksum);
         }
     }
 

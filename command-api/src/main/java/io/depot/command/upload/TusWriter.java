@@ -95,9 +95,7 @@ class TusWriter {
             thread.setDaemon(true);
             return thread;
         });
-        this.streamed = Counter.builder("depot.uploads.streamed").baseUnit("bytes")
-                .description("Bytes of upload parts streamed through the service to storage")
-                .register(meters);
+        this.streamed = AcceptPart.streamedBytes(meters);
         this.spoolDirectory = properties.spoolDirectory() != null ? properties.spoolDirectory()
                 : Path.of(System.getProperty("java.io.tmpdir"), "depot-tus");
         Files.createDirectories(spoolDirectory);
@@ -134,6 +132,24 @@ class TusWriter {
         }
         return Mono.fromFuture(written, true).onErrorMap(CompletionException.class,
                 e -> e.getCause() != null ? e.getCause() : e);
+    }
+
+    /**
+     * The bytes the upload has room for from {@code offset}; refuses a body declared longer than that, and a
+     * checksummed one longer than {@code depot.tus.max-chunk}. Checked from the headers before a write takes the
+     * lease, and again by the write (the upload may have advanced in between).
+     */
+    long refuseOversized(UploadPlan plan, long offset, Long declaredLength, TusProtocol.Checksum checksum) {
+        long room = (plan.lengthDeferred() ? plan.largestDeclarable() : plan.size()) - offset;
+        if (declaredLength != null && declaredLength > room) {
+            throw new DepotException(ErrorCode.UPLOAD_LENGTH_EXCEEDED, "the upload has room for " + room
+                    + " more bytes from offset " + offset + "; this request sends " + declaredLength);
+        }
+        if (checksum != null && declaredLength != null && declaredLength > properties.maxChunk().toBytes()) {
+            throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "a chunk with a checksum may be at most "
+                    + properties.maxChunk().toBytes() + " bytes");
+        }
+        return room;
     }
 
     private static void closeQuietly(InputStream in) {
@@ -190,15 +206,7 @@ class TusWriter {
 
         private void write() {
             UploadPlan plan = session.plan();
-            long room = (plan.lengthDeferred() ? plan.largestDeclarable() : plan.size()) - startOffset;
-            if (declaredLength != null && declaredLength > room) {
-                throw new DepotException(ErrorCode.UPLOAD_LENGTH_EXCEEDED, "the upload has room for " + room
-                        + " more bytes from offset " + startOffset + "; this request sends " + declaredLength);
-            }
-            if (checksum != null && declaredLength != null && declaredLength > properties.maxChunk().toBytes()) {
-                throw new DepotException(ErrorCode.PAYLOAD_TOO_LARGE, "a chunk with a checksum may be at most "
-                        + properties.maxChunk().toBytes() + " bytes");
-            }
+            long room = refuseOversized(plan, startOffset, declaredLength, checksum);
             if (!plan.lengthDeferred() && plan.size() == 0 && session.parts().isEmpty()) {
                 // An empty upload is one empty part.
                 storePart(new Window(1, spool(), 0));

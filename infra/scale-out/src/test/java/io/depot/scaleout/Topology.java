@@ -53,18 +53,37 @@ final class Topology implements AutoCloseable {
         environment.put("DEPOT_CLAIM_TIMEOUT", "5s");
         environment.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Topology topology = new Topology(dir, base, environment);
-        topology.run(Duration.ofMinutes(6), "start");
+        try {
+            topology.run(Duration.ofMinutes(6), "start");
+        } catch (RuntimeException | AssertionError e) {
+            // What did start is stopped, and every log kept, before the failure is reported.
+            try {
+                topology.close();
+            } catch (RuntimeException | AssertionError suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return topology;
     }
 
-    /** A block of 41 loopback ports, none of them taken right now. */
+    /**
+     * A block of 41 loopback ports, none of them taken right now, below the kernel's ephemeral range: the processes'
+     * own outgoing connections (a few hundred while five services start) take their local ports from that range, and
+     * one of them landing on a port of the block before its service binds it would fail that service's start.
+     */
     private static int freeBlock() {
+        int ephemeralLow = ephemeralLow();
+        int blocks = (ephemeralLow - 41 - 20000) / 100;
+        assertThat(blocks).as("room for port blocks between 20000 and the ephemeral range at %d", ephemeralLow)
+                .isPositive();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + 100 * ThreadLocalRandom.current().nextInt(300);
+            int base = 20000 + 100 * ThreadLocalRandom.current().nextInt(blocks);
             boolean free = true;
             for (int port = base; port <= base + 40 && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                try (ServerSocket socket = new ServerSocket()) {
                     socket.setReuseAddress(true);
+                    socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
                 } catch (IOException e) {
                     free = false;
                 }
@@ -74,6 +93,17 @@ final class Topology implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no block of 41 free loopback ports");
+    }
+
+    /** The lowest local port the kernel gives outgoing connections (Linux's default is 32768). */
+    private static int ephemeralLow() {
+        // Read as a stream: /proc reports a size of 0, and Files.readString trusts the size.
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .trim().split("\\s+")[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     int balancerPort() {

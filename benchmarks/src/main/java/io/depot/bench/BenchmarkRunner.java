@@ -61,10 +61,10 @@ public final class BenchmarkRunner {
             ServiceBenchmark.Setup setup = new ServiceBenchmark.Setup(options, s3, service, session, data, partSize);
             // f appends many events to the store, so it comes after the others that use the service.
             benchmarks.addAll(List.of(
-                    new DataPathBenchmark(setup),
+                    new DataPathBenchmark(setup, processes, work),
                     new PresignedUrlsBenchmark(setup),
                     new DownloadUrlsBenchmark(setup, bare, eventStore),
-                    new LifecyclesBenchmark(setup),
+                    new LifecyclesBenchmark(setup, bare),
                     new RetriesBenchmark(setup),
                     new PeerBenchmark(setup, processes, work),
                     new MemoryBenchmark(setup, idleRssMiB),

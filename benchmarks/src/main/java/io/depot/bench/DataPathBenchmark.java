@@ -2,6 +2,7 @@ package io.depot.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,20 +11,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Benchmarks a and b: the bytes of an upload through the service against presigned PUTs to the same S3Proxy, with
- * the CPU each side spends per GiB; and the service's CPU for a presigned upload from initiate to complete.
+ * the CPU each side spends per GiB, and beside them the same presigned PUTs through nginx as a streaming reverse proxy,
+ * the reference for the service's CPU per GiB; and the service's CPU for a presigned upload from initiate to complete.
  */
 final class DataPathBenchmark extends ServiceBenchmark {
 
     private final AtomicInteger reportRetries = new AtomicInteger();
+    private final Processes processes;
+    private final Path work;
+    private Processes.Server nginx;
 
-    DataPathBenchmark(Setup setup) {
+    DataPathBenchmark(Setup setup, Processes processes, Path work) {
         super("ab", "a, b. Data path: through the service against presigned PUTs to the same S3Proxy", setup);
+        this.processes = processes;
+        this.work = work;
     }
 
     @Override
     public void run(Report.Section section) throws Exception {
         List<String> lines = section.lines();
         double gib = data.length / (double) (1024 * MIB);
+        nginx = Nginx.start(processes, work, s3);
         // One untimed upload each way first: the service's first requests load classes and feed the JIT.
         for (String mode : List.of("service", "presigned")) {
             dataPathRun(mode, 4, "warm-up-" + mode, null);
@@ -34,14 +42,17 @@ final class DataPathBenchmark extends ServiceBenchmark {
         Map<String, Stats> storeCpu = new LinkedHashMap<>();
         Map<String, Stats> storeJit = new LinkedHashMap<>();
         Map<String, Stats> clientCpu = new LinkedHashMap<>();
+        Map<String, Stats> proxyCpu = new LinkedHashMap<>();
         Map<String, Stats> controlCpu = new LinkedHashMap<>();
         Map<String, Stats> controlJit = new LinkedHashMap<>();
         List<Double> verifyCpu = new ArrayList<>();
         List<String> profiles = new ArrayList<>();
         for (int parallel : new int[]{1, 4}) {
             // "presigned": PUTs to the presigned URLs, then complete with the part list, as S3 clients do;
-            // "reported": the same, reporting each part after its PUT (Depot's progress checkpoints, for resuming).
-            List<String> modes = parallel == 1 ? List.of("service", "presigned") : List.of("service", "presigned", "reported");
+            // "reported": the same, reporting each part after its PUT (Depot's progress checkpoints, for resuming);
+            // "nginx": the presigned PUTs through nginx, streaming each to S3Proxy as the service does.
+            List<String> modes = parallel == 1 ? List.of("service", "presigned", "nginx")
+                    : List.of("service", "presigned", "reported", "nginx");
             Map<String, List<DataPathRun>> results = new LinkedHashMap<>();
             for (int run = 0; run < options.runs(); run++) {
                 for (String mode : modes) {
@@ -60,7 +71,8 @@ final class DataPathBenchmark extends ServiceBenchmark {
                 storeCpu.put(key, Stats.of(runs.stream().map(r -> r.storeWork() / gib).toList()));
                 storeJit.put(key, Stats.of(runs.stream().map(r -> r.storeJit() / gib).toList()));
                 clientCpu.put(key, Stats.of(runs.stream().map(r -> r.client() / gib).toList()));
-                if (parallel == 4 && !mode.equals("service")) {
+                proxyCpu.put(key, Stats.of(runs.stream().map(r -> r.proxy() / gib).toList()));
+                if (parallel == 4 && (mode.equals("presigned") || mode.equals("reported"))) {
                     controlCpu.put(mode, Stats.of(runs.stream().map(DataPathRun::controlWork).toList()));
                     controlJit.put(mode, Stats.of(runs.stream().map(DataPathRun::controlJit).toList()));
                 }
@@ -80,20 +92,22 @@ final class DataPathBenchmark extends ServiceBenchmark {
                 + "initiates, sends every part, then aborts; with 4 parts at a time the presigned runs complete instead "
                 + "(for b). Presigned: PUTs to the presigned URLs, then complete with the part list, as S3 clients do; "
                 + "reported: the same, reporting each part to Depot after its PUT (the progress checkpoints a "
-                + "resuming client uses). MB/s over the parts phase. CPU seconds per GiB from /proc over the same "
+                + "resuming client uses); nginx: the presigned PUTs sent through Debian's nginx as a streaming reverse "
+                + "proxy (`proxy_request_buffering off`, one process) to the same S3Proxy. MB/s over the parts phase. CPU seconds per GiB from /proc over the same "
                 + "phase, without the JIT compiler threads, whose own CPU is in the JIT columns: a fresh JVM compiles "
                 + "for minutes, which is a cost of starting, not of the bytes moved. The client is this runner's own "
                 + "process, all of its CPU. Client, service and S3Proxy share the machine's cores.",
                 Report.size(data.length), partSize / MIB));
         lines.add("");
         lines.add("| path | parts at a time | MB/s | service CPU s/GiB | service JIT s/GiB | S3Proxy CPU s/GiB | "
-                + "S3Proxy JIT s/GiB | client CPU s/GiB |");
-        lines.add("|---|---|---|---|---|---|---|---|");
+                + "S3Proxy JIT s/GiB | client CPU s/GiB | nginx CPU s/GiB |");
+        lines.add("|---|---|---|---|---|---|---|---|---|");
         for (String key : speed.keySet()) {
             String[] k = key.split("-");
-            lines.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |", k[0], k[1],
+            lines.add(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s |", k[0], k[1],
                     speed.get(key).format("", 1), serviceCpu.get(key).format("", 2), serviceJit.get(key).format("", 2),
-                    storeCpu.get(key).format("", 2), storeJit.get(key).format("", 2), clientCpu.get(key).format("", 2)));
+                    storeCpu.get(key).format("", 2), storeJit.get(key).format("", 2), clientCpu.get(key).format("", 2),
+                    k[0].equals("nginx") ? proxyCpu.get(key).format("", 2) : "-"));
         }
         for (int parallel : new int[]{1, 4}) {
             double ratio = speed.get("service-" + parallel).median() / speed.get("presigned-" + parallel).median();
@@ -103,6 +117,15 @@ final class DataPathBenchmark extends ServiceBenchmark {
                             speed.get("service-" + parallel).median(), speed.get("presigned-" + parallel).median(),
                             serviceCpu.get("service-" + parallel).median(), storeCpu.get("service-" + parallel).median()),
                     ">= 0.9; service CPU below the store's", ratio >= 0.9 && cpuBelow);
+        }
+        for (int parallel : new int[]{1, 4}) {
+            double depotCpu = serviceCpu.get("service-" + parallel).median();
+            double nginxCpu = proxyCpu.get("nginx-" + parallel).median();
+            double multiple = depotCpu / nginxCpu;
+            section.row("a", "service CPU per GiB through the service / nginx streaming the same parts, " + parallel
+                            + " at a time",
+                    String.format("%.2fx (%.2f / %.2f CPU s/GiB)", multiple, depotCpu, nginxCpu), "<= 2x",
+                    multiple <= 2.0);
         }
         Stats verify = Stats.of(verifyCpu);
         lines.add("");
@@ -121,7 +144,8 @@ final class DataPathBenchmark extends ServiceBenchmark {
 
     /** CPU seconds are without the JIT compiler threads', which are given apart; verifyCpu is -1 when not completed. */
     record DataPathRun(double seconds, double serviceWork, double serviceJit, double storeWork, double storeJit,
-                       double client, double controlWork, double controlJit, double verifyCpu, List<String> profile) {
+                       double client, double proxy, double controlWork, double controlJit, double verifyCpu,
+                       List<String> profile) {
     }
 
     /**
@@ -129,7 +153,7 @@ final class DataPathBenchmark extends ServiceBenchmark {
      * {@code profile} name, the service is recorded from initiate to the last part, or to the completed response.
      */
     private DataPathRun dataPathRun(String mode, int parallel, String name, String profile) throws Exception {
-        boolean complete = !mode.equals("service") && parallel == 4;
+        boolean complete = (mode.equals("presigned") || mode.equals("reported")) && parallel == 4;
         List<String> profileLines = List.of();
         if (profile != null) {
             profiler.start(profile);
@@ -143,6 +167,7 @@ final class DataPathBenchmark extends ServiceBenchmark {
         double store0 = Processes.workSeconds(s3.pid());
         double storeJit0 = Processes.jitSeconds(s3.pid());
         double client0 = Processes.cpuSeconds(ProcessHandle.current().pid());
+        double proxy0 = Processes.cpuSeconds(nginx.pid());
         long t0 = System.nanoTime();
         Map<Integer, String> etags = uploadParts(upload, parallel, mode);
         long t1 = System.nanoTime();
@@ -151,6 +176,7 @@ final class DataPathBenchmark extends ServiceBenchmark {
         double store1 = Processes.workSeconds(s3.pid());
         double storeJit1 = Processes.jitSeconds(s3.pid());
         double client1 = Processes.cpuSeconds(ProcessHandle.current().pid());
+        double proxy1 = Processes.cpuSeconds(nginx.pid());
         if (profile != null && !complete) {
             profileLines = profiler.stop(profile, "from initiate to the last part of an upload through the service, "
                     + parallel + " part(s) at a time, after the measured runs");
@@ -177,10 +203,13 @@ final class DataPathBenchmark extends ServiceBenchmark {
             depot.delete("/v1/uploads/" + uploadId, user).expect(204);
         }
         return new DataPathRun((t1 - t0) / 1e9, service1 - service0, serviceJit1 - serviceJit0, store1 - store0,
-                storeJit1 - storeJit0, client1 - client0, controlWork, controlJit, verify, profileLines);
+                storeJit1 - storeJit0, client1 - client0, proxy1 - proxy0, controlWork, controlJit, verify, profileLines);
     }
 
-    /** Sends every part: through the service, or to its presigned URL (and reported, in mode "reported"). */
+    /**
+     * Sends every part: through the service, or to its presigned URL (and reported, in mode "reported"; through nginx,
+     * in mode "nginx").
+     */
     private Map<Integer, String> uploadParts(JsonNode upload, int parallel, String mode) throws Exception {
         if (mode.equals("service")) {
             session.putParts(upload, data, partSize, parallel);
@@ -190,7 +219,8 @@ final class DataPathBenchmark extends ServiceBenchmark {
         return DepotSession.sendParts(upload.get("part_count").asInt(), parallel, number -> {
             int offset = (int) ((number - 1) * partSize);
             int length = (int) Math.min(partSize, data.length - offset);
-            String url = upload.get("presigned_urls").get(number - 1).asText();
+            String presigned = upload.get("presigned_urls").get(number - 1).asText();
+            String url = mode.equals("nginx") ? Nginx.through(nginx, s3, presigned) : presigned;
             String etag = depot.putUrl(depot.http, url, data, offset, length, Map.of());
             if (mode.equals("reported")) {
                 reportPart(uploadId, number, etag);

@@ -61,6 +61,11 @@ final class DownloadUrlsBenchmark extends ServiceBenchmark {
             section.row("d", "download URLs, " + clients + " clients",
                     String.format("%.0f req/s, p99 %.1f ms (bare: %.0f req/s, p99 %.1f ms)", d.perSecond(), d.p99(),
                             b.perSecond(), b.p99()), ">= 5,000 req/s, p99 <= 10 ms", d.perSecond() >= 5000 && d.p99() <= 10);
+            double depotCpu = Stats.of(depotRuns.stream().map(Load::cpuMillisPerRequest).toList()).median();
+            double bareCpu = Stats.of(bareRuns.stream().map(Load::cpuMillisPerRequest).toList()).median();
+            section.row("d", "service CPU per download URL / per bare request, " + clients + " clients",
+                    String.format("%.1fx (%.3f / %.3f ms)", depotCpu / bareCpu, depotCpu, bareCpu), "<= 6x",
+                    depotCpu / bareCpu <= 6);
         }
         long target = options.smoke() ? 2_000 : 100_000;
         long recorded = downloadsRecorded();

@@ -44,6 +44,7 @@ final class MemoryBenchmark extends ServiceBenchmark {
         section.row("i", "heap above idle during a " + Report.size(size) + " upload through the service",
                 String.format("%.0f MiB", rise), "<= 64 MiB", rise <= 64);
         section.row("i", "idle RSS; start-up time",
-                String.format("%.0f MiB; %.1f s", idleRssMiB, service.startupSeconds()), "report", true);
+                String.format("%.0f MiB; %.1f s", idleRssMiB, service.startupSeconds()), "<= 300 MiB; <= 4 s",
+                idleRssMiB <= 300 && service.startupSeconds() <= 4);
     }
 }

@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * How a run was asked for: {@code --smoke} (small sizes, one run each), {@code --only=<letters>} (those benchmarks
- * alone), and the checkout it runs in.
+ * alone), {@code --runs=<n>} (with {@code --only}: n measured runs instead of 5, to compare changes quickly), and the
+ * checkout it runs in.
  */
-record Options(boolean smoke, String only, Path root) {
+record Options(boolean smoke, String only, Path root, int measuredRuns) {
 
     static Options of(String[] args) {
         boolean smoke = Arrays.asList(args).contains("--smoke");
@@ -16,12 +17,17 @@ record Options(boolean smoke, String only, Path root) {
         String only = Arrays.stream(args).filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst()
                 .orElse(null);
         Path root = Path.of(System.getProperty("depot.root", ".")).toAbsolutePath().normalize();
-        return new Options(smoke, only, root);
+        int runs = Arrays.stream(args).filter(a -> a.startsWith("--runs=")).map(a -> Integer.parseInt(a.substring(7)))
+                .findFirst().orElse(5);
+        if (runs != 5 && only == null) {
+            throw new IllegalArgumentException("--runs goes with --only: the record is always the median of 5");
+        }
+        return new Options(smoke, only, root, Math.max(1, runs));
     }
 
     /** How many measured runs each figure is the median of. */
     int runs() {
-        return smoke ? 1 : 5;
+        return smoke ? 1 : measuredRuns;
     }
 
     /** Whether any of these benchmarks is to run. */

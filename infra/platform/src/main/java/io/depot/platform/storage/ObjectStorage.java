@@ -61,13 +61,20 @@ public class ObjectStorage {
     private final AtomicBoolean partNumberMarkerUnsupported = new AtomicBoolean();
 
     private final Encryption encryption;
+    private final PartStreamer streamer;
 
     /** {@code signer} signs every presigned URL; it may be null where nothing is presigned. */
     public ObjectStorage(S3AsyncClient s3, QuerySigner signer, String bucket, Encryption encryption) {
+        this(s3, signer, bucket, encryption, null);
+    }
+
+    /** With {@code streamer}, parts received as network buffers go on to storage through it rather than the S3 client. */
+    ObjectStorage(S3AsyncClient s3, QuerySigner signer, String bucket, Encryption encryption, PartStreamer streamer) {
         this.s3 = s3;
         this.signer = signer;
         this.bucket = bucket;
         this.encryption = encryption;
+        this.streamer = streamer;
     }
 
     /** The origin presigned URLs point at (a browser sending parts there must be allowed to), or null. */
@@ -138,9 +145,16 @@ public class ObjectStorage {
         return "attachment; filename*=UTF-8''" + URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Streams one part to storage without holding it in memory; returns its ETag, unquoted. */
+    /**
+     * Streams one part to storage without holding it in memory; returns its ETag, unquoted. With
+     * {@code depot.storage.direct-part-streaming} (the default) the network buffers go on as they arrived
+     * ({@link PartStreamer}); without it, through the S3 client, one copy per buffer.
+     */
     public Mono<String> uploadPart(String key, String storageUploadId, int partNumber, long length,
                                    Flux<DataBuffer> content) {
+        if (streamer != null) {
+            return streamer.uploadPart(key, storageUploadId, partNumber, length, content);
+        }
         return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(storageUploadId)
                         .partNumber(partNumber).contentLength(length), body(content)))
                 .map(r -> unquote(r.eTag()));

@@ -69,12 +69,17 @@ public class StorageAutoConfiguration {
 
     @Bean
     ObjectStorage objectStorage(S3AsyncClient s3, StorageProperties properties, StorageEndpoint endpoint,
-                                java.time.Clock clock) {
+                                java.time.Clock clock, ObjectProvider<MeterRegistry> meters) {
         // One signer for every endpoint style: path-style or virtual-hosted, AWS's own or a store at an endpoint.
         QuerySigner signer = new QuerySigner(endpoint.presignEndpoint(), properties.pathStyle(), properties.bucket(),
                 properties.region(), credentials(endpoint), clock);
+        // Parts the service streams itself are signed for the endpoint the service calls, not the public one.
+        PartStreamer streamer = properties.directPartStreaming()
+                ? new PartStreamer(new QuerySigner(endpoint.endpoint(), properties.pathStyle(), properties.bucket(),
+                properties.region(), credentials(endpoint), clock), meters.getIfAvailable())
+                : null;
         return new ObjectStorage(s3, signer, properties.bucket(), new ObjectStorage.Encryption(
-                properties.serverSideEncryption(), properties.kmsKeyId()));
+                properties.serverSideEncryption(), properties.kmsKeyId()), streamer);
     }
 
     /** Restores of archived objects; an application that cannot reach a real S3's archive declares its own. */

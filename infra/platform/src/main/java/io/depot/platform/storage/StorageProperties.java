@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param serverSideEncryption how storage encrypts every object Depot writes: {@code AES256} (SSE-S3),
  *                             {@code aws:kms} (SSE-KMS), or empty for none (the embedded S3Proxy stores plain files)
  * @param kmsKeyId             the KMS key for {@code aws:kms}; empty for the account's default key
+ * @param directPartStreaming  parts uploaded through the service go on to storage as the network buffers they
+ *                             arrived in, through the service's own HTTP client, rather than through the S3 client
  */
 @ConfigurationProperties("depot.storage")
 public record StorageProperties(
@@ -34,5 +36,6 @@ public record StorageProperties(
         @DefaultValue("1h") Duration uploadUrlExpiry,
         @DefaultValue("7d") Duration maxDownloadUrlExpiry,
         @DefaultValue("AES256") String serverSideEncryption,
-        String kmsKeyId) {
+        String kmsKeyId,
+        @DefaultValue("true") boolean directPartStreaming) {
 }

@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
  */
 public final class ServiceStores {
 
-    private static final String ACCESS_KEY = "depot";
-    private static final String SECRET_KEY = "depot-test-secret";
+    public static final String ACCESS_KEY = "depot";
+    public static final String SECRET_KEY = "depot-test-secret";
 
     private static String mongoUri;
     private static URI s3Endpoint;
@@ -63,7 +63,8 @@ public final class ServiceStores {
         return mongoUri;
     }
 
-    private static synchronized URI s3Endpoint() {
+    /** S3Proxy on a temporary directory, started on first use, with {@link #ACCESS_KEY} and {@link #SECRET_KEY}. */
+    public static synchronized URI s3Endpoint() {
         if (s3Endpoint == null) {
             try {
                 Path dir = Files.createTempDirectory("depot-objects-");

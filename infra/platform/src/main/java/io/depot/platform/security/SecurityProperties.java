@@ -56,7 +56,7 @@ public record SecurityProperties(
      * Tokens that fail any check are never kept.
      *
      * @param enabled    off: every request verifies its token's signature
-     * @param maxEntries how many tokens are kept; the least recently used go first
+     * @param maxEntries how many tokens are kept; beyond it the least used are dropped
      * @param maxTtl     how long a token is kept at most, even when its {@code exp} is later
      */
     public record TokenCache(

@@ -5,6 +5,7 @@ import io.depot.platform.idempotency.IdempotencyProperties;
 import io.depot.platform.processing.ProcessingProperties;
 import io.depot.platform.processing.ScanProperties;
 import io.depot.platform.redis.RedisConnectionProperties;
+import io.depot.platform.security.SecurityProperties;
 import io.depot.platform.web.DepotWebProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -45,6 +46,23 @@ class SettingsDefaultsTest {
                 .isEqualTo(Duration.ofHours(24));
         assertThat(bind("depot.web", DepotWebProperties.class, Map.of()).trustedProxies()).isEmpty();
         assertThat(bind("depot.redis", RedisConnectionProperties.class, Map.of()).configured()).isFalse();
+        SecurityProperties security = bind("depot.security", SecurityProperties.class, Map.of());
+        assertThat(security).isEqualTo(new SecurityProperties(null, "depot", Duration.ofSeconds(30),
+                List.of("RS256", "ES256"), "roles", List.of()));
+        assertThat(security.jwkSetRefresh()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(security.tokenCache()).isEqualTo(new SecurityProperties.TokenCache(true, 10_000,
+                Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void theTokenCacheAndTheJwkSetRefreshBindUnderDepotSecurity() {
+        SecurityProperties security = bind("depot.security", SecurityProperties.class, Map.of(
+                "depot.security.jwk-set-refresh", "1m", "depot.security.token-cache.enabled", "false",
+                "depot.security.token-cache.max-entries", "50", "depot.security.token-cache.max-ttl", "30s"));
+        assertThat(security.jwkSetRefresh()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(security.tokenCache()).isEqualTo(new SecurityProperties.TokenCache(false, 50,
+                Duration.ofSeconds(30)));
+        assertThat(security.audience()).isEqualTo("depot");
     }
 
     @Test

@@ -17,6 +17,14 @@ import java.time.Duration;
  * @param keyPrefix             prefix of every bucket's Redis key
  * @param dailyBytesPerUser     bytes a user may declare in initiated uploads per day
  * @param maxOpenUploadsPerUser upload sessions a user may have open at once
+ * @param redisLease            with Redis, the most tokens an instance takes from a shared bucket in one call, to
+ *                              grant from memory until they are spent; never more than a fiftieth of the bucket's
+ *                              capacity (a bucket of less than 100 is always asked token by token). Tokens are taken
+ *                              from the shared bucket before they are granted, so a limit is exceeded only by tokens
+ *                              leased before a refill and granted after it: at most one lease per instance and bucket.
+ *                              1 asks Redis for every request
+ * @param redisLeaseTtl         how long an instance keeps the tokens of a lease it has not spent; then they are dropped
+ *                              (the bucket is not refunded: an idle instance holds nothing back for longer)
  */
 @ConfigurationProperties("depot.limits")
 public record LimitsProperties(
@@ -32,7 +40,9 @@ public record LimitsProperties(
         @DefaultValue("600/1m") String downloadPerUser,
         @DefaultValue("1200/1m") String downloadPerAddress,
         @DefaultValue("1TB") DataSize dailyBytesPerUser,
-        @DefaultValue("100") int maxOpenUploadsPerUser) {
+        @DefaultValue("100") int maxOpenUploadsPerUser,
+        @DefaultValue("20") int redisLease,
+        @DefaultValue("1s") Duration redisLeaseTtl) {
 
     /** Every limit is parsed at start-up, so a mistyped one stops the service instead of failing requests. */
     public LimitsProperties {
@@ -40,6 +50,14 @@ public record LimitsProperties(
                 completePerUser, completePerAddress, downloadPerUser, downloadPerAddress}) {
             Limit.parse(limit);
         }
+        if (redisLease < 1) {
+            throw new IllegalArgumentException("depot.limits.redis-lease must be at least 1");
+        }
+    }
+
+    /** The tokens an instance leases at once from a shared bucket of {@code limit}; 1 for no leases. */
+    long leaseOf(Limit limit) {
+        return Math.max(1, Math.min(redisLease, limit.capacity() / 50));
     }
 
     /** The per-user and per-address limits of an operation. */

@@ -30,11 +30,19 @@ import java.util.concurrent.CompletableFuture;
  * process: limits then hold per instance, never not at all, and the service stays up; once the shared connection is
  * back, decisions use Redis again. The fallback is counted ({@code depot.limits.redis.fallbacks}) and logged at most
  * once a minute. Both kinds of bucket are kept in bounded caches of {@value #LOCAL_BUCKETS} keys each.
+ * <p>
+ * A shared bucket large enough is drawn from in leases ({@code depot.limits.redis-lease}): one call to Redis takes
+ * several tokens, and the requests that follow on this instance are granted them from memory, so that a busy user
+ * costs Redis one call per lease instead of one per request. Tokens are taken from Redis before they are granted; a
+ * lease not spent within {@code depot.limits.redis-lease-ttl} is dropped. When the bucket no longer holds a whole
+ * lease, the request asks for its own tokens alone, as without leases.
  */
 public class RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
     private static final int LOCAL_BUCKETS = 100_000;
+    /** How many leases a request waits for before it asks Redis for its own tokens. */
+    private static final int MAX_LEASE_ROUNDS = 8;
 
     private final LimitsProperties properties;
     private final Clock clock;
@@ -46,6 +54,8 @@ public class RateLimiter {
      * requests for a hot bucket into one compare-and-swap instead of letting each retry against the others.
      */
     private final Cache<String, AsyncBucketProxy> sharedBuckets = Caffeine.newBuilder().maximumSize(LOCAL_BUCKETS).build();
+    /** Tokens leased from shared buckets and not granted yet, by bucket. */
+    private final Cache<String, Lease> leases = Caffeine.newBuilder().maximumSize(LOCAL_BUCKETS).build();
     private volatile StatefulRedisConnection<String, byte[]> managedConnection;
     private volatile AsyncProxyManager<String> redis;
     private volatile Instant lastWarning = Instant.MIN;
@@ -73,6 +83,54 @@ public class RateLimiter {
         if (shared == null) {
             return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
         }
+        long lease = properties.leaseOf(limit);
+        if (lease <= tokens) {
+            return shared(shared, key, limit, tokens);
+        }
+        return leased(shared, key, limit, tokens, lease, leases.get(key + "|" + limit, k -> new Lease()), 0);
+    }
+
+    /**
+     * From the lease this instance holds; when it is spent, one request takes a new lease from Redis while the others
+     * wait for it (a few rounds at most, then each asks Redis alone), so that at most one lease per bucket is held.
+     */
+    private Mono<Decision> leased(AsyncProxyManager<String> shared, String key, Limit limit, long tokens, long lease,
+                                  Lease held, int round) {
+        return Mono.defer(() -> {
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            Object taken = held.takeOrWait(tokens, System.nanoTime(), mine);
+            if (taken instanceof Decision granted) {
+                return Mono.just(granted);
+            }
+            if (taken != mine) {
+                CompletableFuture<?> pending = (CompletableFuture<?>) taken;
+                return round < MAX_LEASE_ROUNDS
+                        ? Mono.fromFuture(pending, true).then(leased(shared, key, limit, tokens, lease, held, round + 1))
+                        : shared(shared, key, limit, tokens);
+            }
+            // A whole lease, of which this request keeps its own tokens; when the bucket holds less, its own only.
+            return Mono.fromFuture(sharedBucket(shared, key, limit).tryConsumeAndReturnRemaining(lease))
+                    .timeout(properties.redisTimeout())
+                    .doOnNext(probe -> {
+                        if (probe.isConsumed()) {
+                            held.add(lease - tokens, System.nanoTime() + properties.redisLeaseTtl().toNanos(),
+                                    decision(limit, probe));
+                        }
+                    })
+                    .doFinally(signal -> held.settle(mine))
+                    .flatMap(probe -> probe.isConsumed()
+                            ? Mono.just(new Decision(true, limit.capacity(), probe.getRemainingTokens() + lease - tokens,
+                            Duration.ZERO, Duration.ofNanos(probe.getNanosToWaitForReset())))
+                            : shared(shared, key, limit, tokens))
+                    .onErrorResume(e -> {
+                        fellBack(e);
+                        return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
+                    });
+        });
+    }
+
+    /** {@code tokens} from the shared bucket itself. */
+    private Mono<Decision> shared(AsyncProxyManager<String> shared, String key, Limit limit, long tokens) {
         CompletableFuture<ConsumptionProbe> probe = sharedBucket(shared, key, limit).tryConsumeAndReturnRemaining(tokens);
         return Mono.fromFuture(probe)
                 .timeout(properties.redisTimeout())
@@ -81,6 +139,53 @@ public class RateLimiter {
                     fellBack(e);
                     return Mono.just(decision(limit, localBucket(key, limit).tryConsumeAndReturnRemaining(tokens)));
                 });
+    }
+
+    /** Tokens this instance took from a shared bucket and has not granted yet, until they expire. */
+    static final class Lease {
+
+        private long tokens;
+        private long expiresAt = System.nanoTime();
+        private CompletableFuture<Void> pending;
+        /** What the shared bucket said when the lease was taken. */
+        private Decision leasedFrom;
+
+        /**
+         * Takes {@code wanted} tokens if the lease holds them, answering the decision (what remains: the bucket's
+         * tokens when the lease was taken and the lease's own); else answers the lease being taken from Redis to
+         * wait for, or {@code mine} when none is and the caller is to take it.
+         */
+        synchronized Object takeOrWait(long wanted, long now, CompletableFuture<Void> mine) {
+            if (tokens >= wanted && now - expiresAt < 0) {
+                tokens -= wanted;
+                return new Decision(true, leasedFrom.limit(), leasedFrom.remaining() + tokens, Duration.ZERO,
+                        leasedFrom.reset());
+            }
+            if (pending == null) {
+                pending = mine;
+            }
+            return pending;
+        }
+
+        /** Adds tokens just leased; what an expired lease still held is dropped. */
+        synchronized void add(long leased, long expiresAt, Decision leasedFrom) {
+            if (System.nanoTime() - this.expiresAt >= 0) {
+                tokens = 0;
+            }
+            tokens += leased;
+            this.expiresAt = expiresAt;
+            this.leasedFrom = leasedFrom;
+        }
+
+        /** The lease {@code mine} was taking is settled, taken or not: its waiters try again. */
+        void settle(CompletableFuture<Void> mine) {
+            synchronized (this) {
+                if (pending == mine) {
+                    pending = null;
+                }
+            }
+            mine.complete(null);
+        }
     }
 
     /** Gives tokens back, for a request that was refused after it took them. */

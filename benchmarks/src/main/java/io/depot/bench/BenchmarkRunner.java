@@ -73,6 +73,10 @@ public final class BenchmarkRunner {
                     new ReplayBenchmark(setup, eventStore)));
         }
         benchmarks.add(new ScanBenchmark(options, processes, work, s3));
+        if (!options.smoke()) {
+            // A second topology of six JVMs: run in full runs and with --only=m, not in the smoke run of CI.
+            benchmarks.add(new ScaleOutBenchmark(options, work));
+        }
         Report report = new Report(options);
         boolean failed = false;
         for (Benchmark benchmark : benchmarks) {

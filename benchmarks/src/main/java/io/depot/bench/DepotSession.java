@@ -35,6 +35,11 @@ final class DepotSession {
         this.random = random;
     }
 
+    /** A session of {@code user} (and {@code admin}, or null) on the Depot {@code client} reaches. */
+    static DepotSession of(DepotClient client, String user, String admin, Random random) {
+        return new DepotSession(client, user, admin, random);
+    }
+
     static DepotSession signIn(DepotService service, Random random) {
         DepotClient client = new DepotClient(service.port());
         String user = client.token("bench");

@@ -34,6 +34,11 @@ final class LoadDriver {
 
     /** Loads {@code url}, with a bearer {@code token} unless null, served by the process {@code serverPid}. */
     static Load run(String url, String token, int clients, Duration duration, long serverPid) throws Exception {
+        return run(url, token, clients, duration, List.of(serverPid));
+    }
+
+    /** The same, served by the processes {@code serverPids} together: their CPU is summed. */
+    static Load run(String url, String token, int clients, Duration duration, List<Long> serverPids) throws Exception {
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "load-client");
             t.setDaemon(true);
@@ -76,14 +81,14 @@ final class LoadDriver {
             }));
         }
         Thread.sleep(2000);
-        double cpu0 = Processes.workSeconds(serverPid);
+        double cpu0 = Processes.workSeconds(serverPids);
         double machine0 = Processes.machineBusySeconds();
         measuring.set(true);
         long t0 = System.nanoTime();
         Thread.sleep(duration.toMillis());
         measuring.set(false);
         long elapsed = System.nanoTime() - t0;
-        double cpu = Processes.workSeconds(serverPid) - cpu0;
+        double cpu = Processes.workSeconds(serverPids) - cpu0;
         double machine = Processes.machineBusySeconds() - machine0;
         stop.set(true);
         for (Future<?> w : workers) {

@@ -150,6 +150,11 @@ final class Processes {
         return cpuSeconds(pid) - jitSeconds(pid);
     }
 
+    /** The same, of several processes together. */
+    static double workSeconds(List<Long> pids) {
+        return pids.stream().mapToDouble(Processes::workSeconds).sum();
+    }
+
     /** The machine's 1-minute load average (/proc/loadavg): other work on its cores shows here. */
     static double loadAverage() {
         try {

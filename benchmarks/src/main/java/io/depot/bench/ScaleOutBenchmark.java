@@ -1,0 +1,238 @@
+package io.depot.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmark m: the costs of d and e in the distributed topology ({@code infra/local/depot-topology}: two command
+ * services, two query services and one workers service behind HAProxy rendered from envoy.yaml, on PostgreSQL,
+ * Redis and the stand-in MongoDB and S3), with two instances of each service, then with one of each after the
+ * second ones are drained. CPU per operation is the services' CPU together, without their JIT compilers, so that
+ * the ratio of the two shows what running more instances costs. Needs the services' jars (a full build) and
+ * HAProxy; not part of the smoke run, whose budget a second topology would exceed.
+ */
+final class ScaleOutBenchmark implements Benchmark {
+
+    private static final List<String> SERVICES = List.of("command-api-1", "command-api-2", "query-api-1",
+            "query-api-2", "workers-1");
+
+    private final Options options;
+    private final Path work;
+
+    ScaleOutBenchmark(Options options, Path work) {
+        this.options = options;
+        this.work = work;
+    }
+
+    @Override
+    public String letters() {
+        return "m";
+    }
+
+    @Override
+    public String title() {
+        return "m. Scale-out: two instances of each service behind HAProxy against one";
+    }
+
+    private record Costs(LoadDriver.Load downloads, double downloadCpu, double lifecyclesPerSecond,
+                         double lifecycleCpu) {
+    }
+
+    @Override
+    public void run(Report.Section section) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("topology"));
+        EventStore eventStore = EventStore.create();
+        int base = freeBlock();
+        Map<String, String> env = new HashMap<>();
+        env.put("DEPOT_TOPOLOGY_DIR", dir.toString());
+        env.put("DEPOT_PORT_BASE", Integer.toString(base));
+        env.put("DEPOT_PORT", Integer.toString(base + 40));
+        env.put("DEPOT_JDBC_URL", eventStore.url());
+        env.put("DEPOT_JDBC_USER", EventStore.USER);
+        env.put("DEPOT_REDIS_URI", "redis://127.0.0.1:6379");
+        env.put("DEPOT_LIMITS_KEY_PREFIX", "depot-bench-m:" + System.nanoTime() + ":");
+        for (String op : List.of("INITIATE", "PART", "COMPLETE", "DOWNLOAD")) {
+            env.put("DEPOT_LIMITS_" + op + "_PER_USER", "100000000/1m");
+            env.put("DEPOT_LIMITS_" + op + "_PER_ADDRESS", "100000000/1m");
+        }
+        env.put("DEPOT_LIMITS_MAX_OPEN_UPLOADS_PER_USER", "1000000");
+        env.put("DEPOT_LIMITS_DAILY_BYTES_PER_USER", "1000TB");
+        env.put("JAVA", Processes.javaTool("java"));
+        // The JIT compiling fully, as in production (the script's default stops at C1 to start fast on a laptop).
+        env.put("DEPOT_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC");
+        List<String> lines = section.lines();
+        try {
+            topology(env, Duration.ofMinutes(8), "start");
+            String token = topology(env, Duration.ofSeconds(30), "token", "bench").trim();
+            DepotSession session = DepotSession.of(new DepotClient(base + 40), token, null, new Random(43));
+            String fileId = session.smallFile("scale-out.bin");
+            // Warm-up: every instance's first requests load classes and feed its JIT.
+            measure(session, fileId, pids(dir, SERVICES), Duration.ofSeconds(10), 1);
+
+            Costs two = measure(session, fileId, pids(dir, SERVICES), duration(), options.runs());
+            topology(env, Duration.ofMinutes(2), "drain", "command-api-2");
+            topology(env, Duration.ofMinutes(2), "drain", "query-api-2");
+            List<String> remaining = List.of("command-api-1", "query-api-1", "workers-1");
+            Costs one = measure(session, fileId, pids(dir, remaining), duration(), options.runs());
+
+            lines.add(String.format("The topology of `infra/local/depot-topology` on this machine: HAProxy (rendered "
+                    + "from envoy.yaml) in front of two command and two query services and one workers service, each "
+                    + "a JVM of its own (`-Xmx384m -XX:+UseSerialGC`), "
+                    + "then the same after `depot-topology drain` of command-api-2 and query-api-2. Download URLs: "
+                    + "64 clients for %d s through the balancer; lifecycles: 8 clients, each initiate, presigned PUT, "
+                    + "complete and `GET /v1/files/{id}` every 20 ms until it answers. CPU: the services' together "
+                    + "(JIT compiler threads apart), median of %d runs after a warm-up run.", duration().toSeconds(),
+                    options.runs()));
+            lines.add("");
+            lines.add("| instances of each service | download URLs req/s | p99 ms | CPU ms per download URL | "
+                    + "lifecycles per s | CPU ms per lifecycle |");
+            lines.add("|---|---|---|---|---|---|");
+            for (var row : List.of(Map.entry("2 (+1 workers)", two), Map.entry("1 (+1 workers)", one))) {
+                Costs c = row.getValue();
+                lines.add(String.format("| %s | %.0f | %.1f | %.3f | %.1f | %.2f |", row.getKey(),
+                        c.downloads().perSecond(), c.downloads().p99(), c.downloadCpu(), c.lifecyclesPerSecond(),
+                        c.lifecycleCpu()));
+            }
+            double downloadRatio = two.downloadCpu() / one.downloadCpu();
+            double lifecycleRatio = two.lifecycleCpu() / one.lifecycleCpu();
+            section.row("m", "CPU per download URL, two instances of each service / one",
+                    String.format("%.2f (%.3f / %.3f ms)", downloadRatio, two.downloadCpu(), one.downloadCpu()),
+                    "<= 1.10", downloadRatio <= 1.10);
+            section.row("m", "CPU per upload lifecycle, two instances of each service / one",
+                    String.format("%.2f (%.2f / %.2f ms)", lifecycleRatio, two.lifecycleCpu(), one.lifecycleCpu()),
+                    "<= 1.10", lifecycleRatio <= 1.10);
+        } finally {
+            topology(env, Duration.ofMinutes(3), "stop");
+            eventStore.drop();
+        }
+    }
+
+    private Duration duration() {
+        return Duration.ofSeconds(options.smoke() ? 2 : 10);
+    }
+
+    /** The median over {@code runs} of download-URL load and lifecycle load, CPU summed over {@code pids}. */
+    private static Costs measure(DepotSession session, String fileId, List<Long> pids, Duration duration, int runs)
+            throws Exception {
+        String url = session.client.base + "/v1/files/" + fileId + "/download";
+        List<LoadDriver.Load> loads = new ArrayList<>();
+        List<Double> lifecycleRates = new ArrayList<>();
+        List<Double> lifecycleCpu = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            loads.add(LoadDriver.run(url, session.user, 64, duration, pids));
+            double[] lifecycles = lifecycles(session, pids, duration, "m-" + System.nanoTime() + "-");
+            lifecycleRates.add(lifecycles[0]);
+            lifecycleCpu.add(lifecycles[1]);
+        }
+        LoadDriver.Load downloads = LoadDriver.Load.median(loads);
+        return new Costs(downloads, Stats.of(loads.stream().map(LoadDriver.Load::cpuMillisPerRequest).toList()).median(),
+                Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median());
+    }
+
+    /** Lifecycles per second and CPU ms per lifecycle of 8 clients in a closed loop for {@code duration}. */
+    private static double[] lifecycles(DepotSession session, List<Long> pids, Duration duration, String prefix)
+            throws Exception {
+        int clients = 8;
+        byte[] body = session.randomBytes(1024);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int worker = i;
+            workers.add(pool.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    String fileId = session.lifecycle(prefix + worker + "-" + n++ + ".bin", body);
+                    while (session.client.get("/v1/files/" + fileId, session.user).status() != 200) {
+                        Thread.sleep(20);
+                    }
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        long t0 = System.nanoTime();
+        double cpu0 = Processes.workSeconds(pids);
+        Thread.sleep(duration.toMillis());
+        stop.set(true);
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double cpu = Processes.workSeconds(pids) - cpu0;
+        pool.shutdown();
+        return new double[]{done.get() / elapsed, cpu * 1000 / Math.max(1, done.get())};
+    }
+
+    private static List<Long> pids(Path dir, List<String> names) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (String name : names) {
+            pids.add(Long.parseLong(Files.readString(dir.resolve("pids/" + name + ".pid")).trim()));
+        }
+        return pids;
+    }
+
+    /** Runs {@code infra/local/depot-topology} with {@code arguments}; answers what it printed. */
+    private String topology(Map<String, String> env, Duration limit, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(options.root().resolve("infra/local/depot-topology").toString()));
+        command.addAll(List.of(arguments));
+        Path output = Files.createTempFile(work, "topology-", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(options.root().toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("depot-topology " + String.join(" ", arguments) + " took over " + limit);
+        }
+        String text = Files.readString(output);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("depot-topology " + String.join(" ", arguments) + " failed:\n" + text);
+        }
+        return text;
+    }
+
+    /** 41 free loopback ports below the kernel's ephemeral range, where no outgoing connection takes one. */
+    private static int freeBlock() throws IOException {
+        int ephemeralLow;
+        try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            ephemeralLow = Integer.parseInt(new String(in.readAllBytes()).trim().split("\\s+")[0]);
+        }
+        int blocks = (ephemeralLow - 41 - 20000) / 100;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + 100 * ThreadLocalRandom.current().nextInt(blocks);
+            boolean free = true;
+            for (int port = base; port <= base + 40 && free; port++) {
+                try (ServerSocket socket = new ServerSocket()) {
+                    socket.setReuseAddress(true);
+                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no block of 41 free loopback ports");
+    }
+}

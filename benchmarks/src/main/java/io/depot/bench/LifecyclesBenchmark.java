@@ -39,49 +39,18 @@ final class LifecyclesBenchmark extends ServiceBenchmark {
         for (int run = 0; run <= options.runs(); run++) {
             // One run more than measured, profiled: starting a recording sets the JIT compiling again for a while.
             boolean profiled = run == options.runs();
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicInteger done = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            List<Future<?>> workers = new ArrayList<>();
-            String prefix = "life-" + run + "-";
-            for (int i = 0; i < clients; i++) {
-                int worker = i;
-                workers.add(pool.submit(() -> {
-                    int n = 0;
-                    while (!stop.get()) {
-                        String fileId = session.lifecycle(prefix + worker + "-" + n++ + ".bin", body);
-                        long t0 = System.nanoTime();
-                        // Every client waits until its file is visible; client 0 asks every 2 ms and times the
-                        // lag, the others every 20 ms, so that the polling stays a small part of the load.
-                        while (depot.get("/v1/files/" + fileId, user).status() != 200) {
-                            Thread.sleep(worker == 0 ? 2 : 20);
+            Loop loop = closedLoop(session, body, clients, duration, "life-" + run + "-", List.of(service.pid()),
+                    profiled ? null : lags, () -> {
+                        if (profiled) {
+                            profiler.start("e");
                         }
-                        if (worker == 0 && !profiled) {
-                            lags.add(System.nanoTime() - t0);
-                        }
-                        done.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            if (profiled) {
-                profiler.start("e");
-            }
-            long t0 = System.nanoTime();
-            double cpu0 = Processes.workSeconds(service.pid());
-            Thread.sleep(duration.toMillis());
-            stop.set(true);
-            for (Future<?> w : workers) {
-                w.get();
-            }
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            pool.shutdown();
+                    });
             if (profiled) {
                 profile = profiler.stop("e", "during one more run, after the measured ones");
                 break;
             }
-            cpuPerLifecycle.add((Processes.workSeconds(service.pid()) - cpu0) * 1000 / Math.max(1, done.get()));
-            rates.add(done.get() / elapsed);
+            cpuPerLifecycle.add(loop.cpuSeconds() * 1000 / Math.max(1, loop.lifecycles()));
+            rates.add(loop.lifecycles() / loop.seconds());
             cpuPerBareRequest.add(LoadDriver.run(bareUrl, null, clients, duration, bare.pid()).cpuMillisPerRequest());
         }
         long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -104,5 +73,53 @@ final class LifecyclesBenchmark extends ServiceBenchmark {
         double bareCpu = Stats.of(cpuPerBareRequest).median();
         section.row("e", "service CPU per lifecycle / per bare request", String.format("%.0f bare requests (%.2f / "
                 + "%.4f ms)", lifecycleCpu / bareCpu, lifecycleCpu, bareCpu), "<= 250", lifecycleCpu / bareCpu <= 250);
+    }
+
+    /** What a closed loop of lifecycles did: how many, over how many seconds, and its servers' CPU seconds. */
+    record Loop(int lifecycles, double seconds, double cpuSeconds) {
+    }
+
+    /**
+     * {@code clients} clients in a closed loop for {@code duration}: initiate a file of {@code body}, PUT it to its
+     * presigned URL, complete it, then read {@code GET /v1/files/{id}} until it answers 200: client 0 every 2 ms,
+     * timing the lag into {@code lags} unless it is null, the others every 20 ms, so that the polling stays a small
+     * part of the load. {@code started} runs once the clients are going; CPU is that of {@code pids} together.
+     */
+    static Loop closedLoop(DepotSession session, byte[] body, int clients, Duration duration, String prefix,
+                           List<Long> pids, List<Long> lags, Runnable started) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int worker = i;
+            workers.add(pool.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    String fileId = session.lifecycle(prefix + worker + "-" + n++ + ".bin", body);
+                    long t0 = System.nanoTime();
+                    while (session.client.get("/v1/files/" + fileId, session.user).status() != 200) {
+                        Thread.sleep(worker == 0 ? 2 : 20);
+                    }
+                    if (worker == 0 && lags != null) {
+                        lags.add(System.nanoTime() - t0);
+                    }
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        started.run();
+        long t0 = System.nanoTime();
+        double cpu0 = Processes.workSeconds(pids);
+        Thread.sleep(duration.toMillis());
+        stop.set(true);
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double cpu = Processes.workSeconds(pids) - cpu0;
+        pool.shutdown();
+        return new Loop(done.get(), elapsed, cpu);
     }
 }

@@ -12,13 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Benchmark m: the costs of d and e in the distributed topology ({@code infra/local/depot-topology}: two command
@@ -96,8 +91,8 @@ final class ScaleOutBenchmark implements Benchmark {
                     + "from envoy.yaml) in front of two command and two query services and one workers service, each "
                     + "a JVM of its own (`-Xmx384m -XX:+UseSerialGC`), "
                     + "then the same after `depot-topology drain` of command-api-2 and query-api-2. Download URLs: "
-                    + "64 clients for %d s through the balancer; lifecycles: 8 clients, each initiate, presigned PUT, "
-                    + "complete and `GET /v1/files/{id}` every 20 ms until it answers. CPU: the services' together "
+                    + "64 clients for %d s through the balancer; lifecycles: 8 clients as in e (initiate, presigned PUT, "
+                    + "complete, then `GET /v1/files/{id}` until it answers). CPU: the services' together "
                     + "(JIT compiler threads apart), median of %d runs after a warm-up run.", duration().toSeconds(),
                     options.runs()));
             lines.add("");
@@ -137,49 +132,14 @@ final class ScaleOutBenchmark implements Benchmark {
         List<Double> lifecycleCpu = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
             loads.add(LoadDriver.run(url, session.user, 64, duration, pids));
-            double[] lifecycles = lifecycles(session, pids, duration, "m-" + System.nanoTime() + "-");
-            lifecycleRates.add(lifecycles[0]);
-            lifecycleCpu.add(lifecycles[1]);
+            LifecyclesBenchmark.Loop loop = LifecyclesBenchmark.closedLoop(session, session.randomBytes(1024), 8,
+                    duration, "m-" + System.nanoTime() + "-", pids, null, () -> { });
+            lifecycleRates.add(loop.lifecycles() / loop.seconds());
+            lifecycleCpu.add(loop.cpuSeconds() * 1000 / Math.max(1, loop.lifecycles()));
         }
         LoadDriver.Load downloads = LoadDriver.Load.median(loads);
         return new Costs(downloads, Stats.of(loads.stream().map(LoadDriver.Load::cpuMillisPerRequest).toList()).median(),
                 Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median());
-    }
-
-    /** Lifecycles per second and CPU ms per lifecycle of 8 clients in a closed loop for {@code duration}. */
-    private static double[] lifecycles(DepotSession session, List<Long> pids, Duration duration, String prefix)
-            throws Exception {
-        int clients = 8;
-        byte[] body = session.randomBytes(1024);
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<?>> workers = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            int worker = i;
-            workers.add(pool.submit(() -> {
-                int n = 0;
-                while (!stop.get()) {
-                    String fileId = session.lifecycle(prefix + worker + "-" + n++ + ".bin", body);
-                    while (session.client.get("/v1/files/" + fileId, session.user).status() != 200) {
-                        Thread.sleep(20);
-                    }
-                    done.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        long t0 = System.nanoTime();
-        double cpu0 = Processes.workSeconds(pids);
-        Thread.sleep(duration.toMillis());
-        stop.set(true);
-        for (Future<?> w : workers) {
-            w.get();
-        }
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        double cpu = Processes.workSeconds(pids) - cpu0;
-        pool.shutdown();
-        return new double[]{done.get() / elapsed, cpu * 1000 / Math.max(1, done.get())};
     }
 
     private static List<Long> pids(Path dir, List<String> names) throws IOException {

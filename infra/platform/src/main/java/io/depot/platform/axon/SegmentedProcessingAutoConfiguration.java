@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -49,6 +50,19 @@ public class SegmentedProcessingAutoConfiguration {
                 TrackingEventProcessorConfiguration.forParallelProcessing(properties.threads())
                         .andInitialSegmentsCount(properties.workerSegments())
                         .andTokenClaimInterval(properties.claimInterval().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Event processors run without a database transaction. Their tokens, sagas, dead letters and read models are in
+     * MongoDB, and what their handlers add to the event store goes through commands, each committed in a transaction
+     * of its own. A transaction around each batch (and each claim extension) held one of the event store's pooled
+     * connections for as long as the batch ran without using it: with MongoDB unreachable, every processor waited on it
+     * holding a connection, the pool ran dry, and uploads, which need only the event store, failed with 503.
+     */
+    @Bean
+    ConfigurerModule processorsWithoutDatabaseTransactions() {
+        return configurer -> configurer.eventProcessing()
+                .registerDefaultTransactionManager(c -> NoTransactionManager.INSTANCE);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -29,6 +30,7 @@ import java.util.Properties;
  * The stores the all-in-one launcher runs itself when none are configured: an S3-compatible object store
  * (S3Proxy on the filesystem) and a MongoDB-compatible server (mongo-java-server on an H2 file), both on
  * loopback under the data directory. The event store is an H2 file there too (see application.yml).
+ * {@link EmbeddedStoresStartup} starts both while the context is still being built; the beans here take them over.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EmbeddedProperties.class)
@@ -38,7 +40,15 @@ class EmbeddedStores {
 
     @Bean(destroyMethod = "stop")
     @ConditionalOnExpression("'${depot.storage.endpoint:}'.isEmpty()")
-    EmbeddedObjectStore embeddedObjectStore(EmbeddedProperties properties) throws Exception {
+    EmbeddedObjectStore embeddedObjectStore(EmbeddedProperties properties,
+                                            ObjectProvider<EmbeddedStoresStartup.Started> started) throws Exception {
+        EmbeddedStoresStartup.Started early = started.getIfAvailable();
+        EmbeddedObjectStore store = early == null ? null : early.takeObjectStore();
+        return store != null ? store : startObjectStore(properties);
+    }
+
+    /** S3Proxy on a filesystem blob store under the data directory, on loopback. */
+    static EmbeddedObjectStore startObjectStore(EmbeddedProperties properties) throws Exception {
         Path dir = Files.createDirectories(properties.dataDir().resolve("objects"));
         EmbeddedBlobStore.removeUnfinishedWrites(dir);
         Properties jclouds = new Properties();
@@ -72,8 +82,11 @@ class EmbeddedStores {
 
     @Bean(destroyMethod = "shutdownNow")
     @ConditionalOnExpression("'${spring.data.mongodb.uri:}'.isEmpty()")
-    MongoServer embeddedMongo(EmbeddedProperties properties) throws IOException {
-        return startMongo(properties, false);
+    MongoServer embeddedMongo(EmbeddedProperties properties, ObjectProvider<EmbeddedStoresStartup.Started> started)
+            throws Exception {
+        EmbeddedStoresStartup.Started early = started.getIfAvailable();
+        MongoServer server = early == null ? null : early.takeMongo();
+        return server != null ? server : startMongo(properties, false);
     }
 
     /**

@@ -80,7 +80,7 @@ public final class StandInStores {
                 .findFirst().ifPresent(name -> {
                     throw new IllegalArgumentException("unknown option --" + name);
                 });
-        EmbeddedStores.EmbeddedObjectStore s3 = new EmbeddedStores().embeddedObjectStore(properties);
+        EmbeddedStores.EmbeddedObjectStore s3 = EmbeddedStores.startObjectStore(properties);
         MongoServer mongo = EmbeddedStores.startMongo(properties, true);
         HttpServer idp = options.containsKey("idp-port")
                 ? identityProvider(properties.dataDir(), Integer.parseInt(options.get("idp-port"))) : null;

@@ -7,12 +7,16 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -124,6 +128,34 @@ class AllInOneDefaultsTest {
             Api.Response health = new Api(port(app)).get("/health", null);
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void aStartThatFailsLeavesNoEmbeddedStoreRunning() throws Exception {
+        // The embedded stores start while the rest is configured; a start that fails afterwards stops them too.
+        int s3Port = freePort();
+        int mongoPort = freePort();
+        assertThatThrownBy(() -> start("--depot.embedded.s3-port=" + s3Port, "--depot.embedded.mongo-port=" + mongoPort,
+                "--spring.datasource.url=jdbc:no-such-driver:depot"))
+                .isInstanceOf(Exception.class);
+        for (int port : new int[] {s3Port, mongoPort}) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    return false;
+                } catch (IOException refused) {
+                    return true;
+                }
+            });
+        }
+        try (var app = start("--depot.embedded.s3-port=" + s3Port, "--depot.embedded.mongo-port=" + mongoPort)) {
+            assertThat(new Api(port(app)).get("/health", null).status()).isEqualTo(200);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 

@@ -39,7 +39,7 @@ class ScanFromStorageTest {
     @BeforeAll
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("depot-scan-");
-        store = new EmbeddedStores().embeddedObjectStore(
+        store = EmbeddedStores.startObjectStore(
                 new EmbeddedProperties(dataDir, 0, "depot", "depot-embedded-secret", 0, true));
         s3 = S3AsyncClient.builder()
                 .endpointOverride(store.endpoint())

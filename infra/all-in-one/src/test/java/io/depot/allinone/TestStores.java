@@ -28,10 +28,9 @@ record TestStores(Path dataDir, String jdbcUrl, EmbeddedStores.EmbeddedObjectSto
     static TestStores start(String name) throws Exception {
         String jdbcUrl = TestPostgres.schemaUrl();
         Path dataDir = Files.createTempDirectory("depot-" + name + "-");
-        var embedded = new EmbeddedStores();
         var properties = new EmbeddedProperties(dataDir, 0, ACCESS_KEY, SECRET_KEY, 0, true);
-        var s3 = embedded.embeddedObjectStore(properties);
-        return new TestStores(dataDir, jdbcUrl, s3, embedded.embeddedMongo(properties));
+        var s3 = EmbeddedStores.startObjectStore(properties);
+        return new TestStores(dataDir, jdbcUrl, s3, EmbeddedStores.startMongo(properties, false));
     }
 
     /**
@@ -44,7 +43,7 @@ record TestStores(Path dataDir, String jdbcUrl, EmbeddedStores.EmbeddedObjectSto
         String jdbcUrl = TestPostgres.schemaUrl();
         Path dataDir = Files.createTempDirectory("depot-" + name + "-");
         var properties = new EmbeddedProperties(dataDir, 0, ACCESS_KEY, SECRET_KEY, 0, true);
-        var s3 = new EmbeddedStores().embeddedObjectStore(properties);
+        var s3 = EmbeddedStores.startObjectStore(properties);
         H2Backend backend = H2Backend.inMemory();
         backend.version(MongoStandInVersion.MONGO_4_2);
         MongoServer mongo = new MongoServer(backend);

@@ -45,6 +45,7 @@ final class ReplayBenchmark extends ServiceBenchmark {
         double catchUpSeconds = (System.nanoTime() - caughtUp0) / 1e9;
         long head = depot.get("/v1/admin/projections/download-history", admin).expect(200).json().get("head").asLong();
         List<Double> rates = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int run = 0; run <= options.runs(); run++) {
             // One replay more than measured, profiled: starting a recording sets the JIT compiling again for a while.
             boolean profiled = run == options.runs();
@@ -54,10 +55,14 @@ final class ReplayBenchmark extends ServiceBenchmark {
             // A rebuild switches reads to its new copy, then retires the old one for a few seconds: not timed.
             awaitRetired("download-history", Duration.ofMinutes(2));
             long t0 = System.nanoTime();
+            double work0 = Processes.workSeconds(service.pid());
             depot.post("/v1/admin/projections/download-history/replay", admin, null).expect(202);
             awaitCaughtUp("download-history", Duration.ofMinutes(30));
             if (!profiled) {
                 rates.add((head + 1) / ((System.nanoTime() - t0) / 1e9));
+                cpu.add((Processes.workSeconds(service.pid()) - work0) / (head + 1) * 1e6);
+                System.out.printf("f: replay %d: %.0f events/s, service CPU %.1f s per million events%n", run + 1,
+                        rates.get(rates.size() - 1), cpu.get(cpu.size() - 1));
             }
         }
         List<String> profile = profiler.stop("f", "during one more replay, after the measured ones");
@@ -67,8 +72,10 @@ final class ReplayBenchmark extends ServiceBenchmark {
                 + "download, in the read-model store) was rebuilt beside its live copy through "
                 + "`POST /v1/admin/projections/download-history/replay` and timed until the new copy reached the head "
                 + "and reads switched to it: %s. "
-                + "Before the replays, all %d event processors read the new events once, which took %.0f s.",
-                events, head + 1, rate.format("events/s", 0), processorCount(), catchUpSeconds));
+                + "Before the replays, all %d event processors read the new events once, which took %.0f s. "
+                + "The service's CPU during each replay, JIT compilers apart: %s per million events.",
+                events, head + 1, rate.format("events/s", 0), processorCount(), catchUpSeconds,
+                Stats.of(cpu).format("s", 1)));
         lines.add("");
         lines.addAll(profile);
         section.row("f", "replay of a projection from " + String.format("%,d", head + 1) + " events",

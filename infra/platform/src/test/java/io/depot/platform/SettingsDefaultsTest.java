@@ -27,7 +27,7 @@ class SettingsDefaultsTest {
     @Test
     void unsetSettingsKeepTheirFormerDefaults() {
         assertThat(bind("depot.event-store", EventStoreProperties.class, Map.of()))
-                .isEqualTo(new EventStoreProperties(500, 10_000, 10_000, 100, false));
+                .isEqualTo(new EventStoreProperties(500, 10_000, 10_000, 1000, 100, false));
         assertThat(bind("depot.processing", ProcessingProperties.class, Map.of())).isEqualTo(new ProcessingProperties(
                 List.of("version-verification", "malware-scan", "object-deletion", "upload-storage-release",
                         "upload-allowance-release", "reconcile-repairs", "reconcile-launcher",
@@ -70,7 +70,7 @@ class SettingsDefaultsTest {
         assertThat(bind("depot.event-store", EventStoreProperties.class, Map.of("depot.event-store.batch-size", "50",
                 "depot.event-store.cached-events", "60", "depot.event-store.max-events-per-read", "70",
                 "depot.event-store.snapshot-every", "7")))
-                .isEqualTo(new EventStoreProperties(50, 60, 70, 7, false));
+                .isEqualTo(new EventStoreProperties(50, 60, 70, 1000, 7, false));
         ProcessingProperties processing = bind("depot.processing", ProcessingProperties.class, Map.of(
                 "depot.processing.attempts", "5", "depot.processing.replayable", "files",
                 "depot.processing.worker-segments", "8", "depot.processing.claim-timeout", "30s"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.mongodb.client.MongoClient;
 import org.bson.Document;
@@ -46,6 +47,7 @@ import org.springframework.context.annotation.Primary;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -71,11 +73,13 @@ public class AxonStoresAutoConfiguration {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
                 .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-                .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY);
+                .setVisibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY)
+                .registerModule(new SimpleModule("depot-instants").addDeserializer(Instant.class,
+                        new AxonInstantDeserializer()));
     }
 
     private static Serializer jackson() {
-        return JacksonSerializer.builder().objectMapper(axonObjectMapper()).build();
+        return new KnownTypesJacksonSerializer(JacksonSerializer.builder().objectMapper(axonObjectMapper()));
     }
 
     @Bean
@@ -118,15 +122,14 @@ public class AxonStoresAutoConfiguration {
                                           EventStoreProperties eventStore) throws SQLException {
         DatabaseSchema.createEventStore(dataSource);
         PersistenceExceptionResolver exceptions = new DuplicateKeyResolver();
-        return JdbcEventStorageEngine.builder()
+        return ParsedTimestampsJdbcEngine.create(JdbcEventStorageEngine.builder()
                 .snapshotSerializer(serializer)
                 .eventSerializer(eventSerializer)
                 .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(exceptions)
                 .connectionProvider(new SpringDataSourceConnectionProvider(dataSource))
                 .transactionManager(transactionManager)
-                .batchSize(eventStore.batchSize())
-                .build();
+                .batchSize(eventStore.batchSize()));
     }
 
     /**
@@ -141,7 +144,8 @@ public class AxonStoresAutoConfiguration {
                                   org.axonframework.config.Configuration configuration,
                                   EventStoreProperties eventStore) {
         return EmbeddedEventStore.builder()
-                .storageEngine(new BoundedReadsStorageEngine(storageEngine, eventStore.maxEventsPerRead()))
+                .storageEngine(new BoundedReadsStorageEngine(storageEngine, eventStore.maxEventsPerRead(),
+                        eventStore.readAhead()))
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                 .cachedEvents(eventStore.cachedEvents())

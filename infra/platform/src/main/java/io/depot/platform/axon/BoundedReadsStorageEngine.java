@@ -10,6 +10,9 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -20,24 +23,44 @@ import java.util.stream.Stream;
  * 1,000,000-event import took a 1 GiB service down). Bounded streams make each pass at most {@code maxEvents}
  * long; the store then starts the next one where it stopped, and a processor reading on its own opens its next
  * stream where the last one ended.
+ * <p>
+ * With {@code readAhead} above zero, each stream of tracked events is read on a thread of its own, up to that many
+ * events ahead of its processor ({@link ReadAhead}): the processor handles one batch while the next is fetched.
  */
 public final class BoundedReadsStorageEngine implements EventStorageEngine {
 
+    private static final AtomicInteger READER_COUNT = new AtomicInteger();
+    private static final Executor READERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "depot-event-read-ahead-" + READER_COUNT.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final EventStorageEngine delegate;
     private final int maxEvents;
+    private final int readAhead;
 
     public BoundedReadsStorageEngine(EventStorageEngine delegate, int maxEvents) {
+        this(delegate, maxEvents, 0);
+    }
+
+    public BoundedReadsStorageEngine(EventStorageEngine delegate, int maxEvents, int readAhead) {
         if (maxEvents < 1) {
             throw new IllegalArgumentException("maxEvents must be positive, was " + maxEvents);
         }
+        if (readAhead < 0) {
+            throw new IllegalArgumentException("readAhead must not be negative, was " + readAhead);
+        }
         this.delegate = delegate;
         this.maxEvents = maxEvents;
+        this.readAhead = readAhead;
     }
 
     @Override
     public Stream<? extends TrackedEventMessage<?>> readEvents(TrackingToken trackingToken, boolean mayBlock) {
         // Closing the limited stream closes the delegate's: close handlers belong to the whole pipeline.
-        return delegate.readEvents(trackingToken, mayBlock).limit(maxEvents);
+        Stream<? extends TrackedEventMessage<?>> events = delegate.readEvents(trackingToken, mayBlock).limit(maxEvents);
+        return readAhead == 0 ? events : ReadAhead.of(events, readAhead, READERS);
     }
 
     @Override

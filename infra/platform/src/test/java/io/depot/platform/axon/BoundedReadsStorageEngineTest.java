@@ -50,8 +50,16 @@ class BoundedReadsStorageEngineTest {
 
     @Test
     void aTrackingStreamOfTheEventStoreReadsEveryEventAcrossBoundedReads() throws InterruptedException {
-        store = EmbeddedEventStore.builder().storageEngine(new BoundedReadsStorageEngine(storage, 7))
-                .cachedEvents(5).build();
+        readsEveryEventInOrder(new BoundedReadsStorageEngine(storage, 7));
+    }
+
+    @Test
+    void readAheadReadsEveryEventInOrder() throws InterruptedException {
+        readsEveryEventInOrder(new BoundedReadsStorageEngine(storage, 7, 3));
+    }
+
+    private void readsEveryEventInOrder(BoundedReadsStorageEngine engine) throws InterruptedException {
+        store = EmbeddedEventStore.builder().storageEngine(engine).cachedEvents(5).build();
         append(0, 40); // already stored: read on the stream's own, in passes of 7
         List<Object> read = new ArrayList<>();
         try (TrackingEventStream stream = store.openStream(null)) {
@@ -92,6 +100,44 @@ class BoundedReadsStorageEngineTest {
         };
         new BoundedReadsStorageEngine(closing, 10).readEvents(null, false).close();
         assertThat(closed).isTrue();
+    }
+
+    @Test
+    void readAheadPassesAFailureOnAfterTheEventsBeforeIt() {
+        append(0, 5);
+        org.axonframework.eventsourcing.eventstore.EventStorageEngine failing = new InMemoryEventStorageEngine() {
+            @Override
+            public java.util.stream.Stream<? extends TrackedEventMessage<?>> readEvents(
+                    org.axonframework.eventhandling.TrackingToken token, boolean mayBlock) {
+                return java.util.stream.Stream.concat(storage.readEvents(token, mayBlock).limit(3),
+                        java.util.stream.Stream.<TrackedEventMessage<?>>generate(() -> {
+                            throw new IllegalStateException("store down");
+                        }));
+            }
+        };
+        java.util.Iterator<? extends TrackedEventMessage<?>> events =
+                new BoundedReadsStorageEngine(failing, 10, 2).readEvents(null, false).iterator();
+        List<Object> read = new ArrayList<>();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.forEachRemaining(e -> read.add(e.getPayload())))
+                .isInstanceOf(IllegalStateException.class).hasMessage("store down");
+        assertThat(read).containsExactly("event-0", "event-1", "event-2");
+    }
+
+    @Test
+    void closingAReadAheadClosesTheDelegatesStream() throws InterruptedException {
+        append(0, 50);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        org.axonframework.eventsourcing.eventstore.EventStorageEngine closing = new InMemoryEventStorageEngine() {
+            @Override
+            public java.util.stream.Stream<? extends TrackedEventMessage<?>> readEvents(
+                    org.axonframework.eventhandling.TrackingToken token, boolean mayBlock) {
+                return storage.readEvents(token, mayBlock).onClose(closed::countDown);
+            }
+        };
+        try (var events = new BoundedReadsStorageEngine(closing, 100, 2).readEvents(null, false)) {
+            assertThat(events.iterator().next().getPayload()).isEqualTo("event-0");
+        }
+        assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -33,6 +33,14 @@ class AllInOneDefaultsTest {
         byte[] data = EndToEndTest.randomBytes(4096, 31);
         String fileId;
         try (var app = start()) {
+            // Workers read objects of many gigabytes in their handlers: Axon's own limits (30 s a handler, 60 s a
+            // batch) would interrupt them. Commands keep theirs.
+            var timeouts = app.getBean(org.axonframework.springboot.TimeoutProperties.class);
+            assertThat(timeouts.isEnabled()).isTrue();
+            assertThat(timeouts.getHandler().getEvents().getTimeoutMs()).isEqualTo(-1);
+            assertThat(timeouts.getHandler().getEvents().getWarningThresholdMs()).isEqualTo(-1);
+            assertThat(timeouts.getTransaction().getEventProcessors().getTimeoutMs()).isEqualTo(Integer.MAX_VALUE);
+            assertThat(timeouts.getHandler().getCommands().getTimeoutMs()).isEqualTo(30_000);
             Api api = new Api(port(app));
             String token = api.token("carol");
             JsonNode upload = api.post("/v1/uploads/initiate", token, Map.of("filename", "notes.txt",

@@ -1,7 +1,6 @@
 package io.depot.projection.reconcile;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
@@ -182,14 +181,35 @@ public class ObjectRecordProjection {
         return new ObjectRecordPage(items);
     }
 
+    /**
+     * A uniform sample of the available objects with a recorded SHA-256: one pass over the ids of those records keeps
+     * a reservoir of {@code count} of them, then those records are read. {@code $sample} after a {@code $match} reads
+     * every matching record too, and the MongoDB stand-in of the tests and the all-in-one (mongo-java-server)
+     * implements it as a sort with a random comparator, which fails once more than 31 records match.
+     */
     @QueryHandler
     public ObjectRecordPage handle(SampleAvailableObjectsQuery query) {
-        List<ObjectRecord> items = new ArrayList<>(query.count());
-        records.aggregate(List.of(
-                        Aggregates.match(Filters.and(Filters.eq("state", ObjectState.AVAILABLE.name()),
-                                Filters.ne("sha256", null), Filters.nin("storage_class", ARCHIVED))),
-                        Aggregates.sample(query.count())))
-                .forEach(d -> items.add(record(d)));
+        int count = query.count();
+        List<String> chosen = new ArrayList<>(count);
+        long seen = 0;
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (Document d : records.find(Filters.and(Filters.eq("state", ObjectState.AVAILABLE.name()),
+                        Filters.ne("sha256", null), Filters.nin("storage_class", ARCHIVED)))
+                .projection(com.mongodb.client.model.Projections.include("_id"))) {
+            seen++;
+            if (chosen.size() < count) {
+                chosen.add(d.getString("_id"));
+            } else {
+                long slot = random.nextLong(seen);
+                if (slot < count) {
+                    chosen.set((int) slot, d.getString("_id"));
+                }
+            }
+        }
+        List<ObjectRecord> items = new ArrayList<>(chosen.size());
+        if (!chosen.isEmpty()) {
+            records.find(Filters.in("_id", chosen)).forEach(d -> items.add(record(d)));
+        }
         return new ObjectRecordPage(items);
     }
 

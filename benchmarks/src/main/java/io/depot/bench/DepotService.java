@@ -32,7 +32,9 @@ final class DepotService {
      */
     static DepotService start(Processes processes, Path work, Path root, Processes.Server s3, EventStore eventStore,
                               long partSize) throws IOException, InterruptedException {
-        Processes.Server readModels = processes.startMain(ReadModelStore.class, "2g", work.resolve("mongo.log"));
+        // mongo-java-server keeps every document as Java objects: the 1,000,000 download records of f and their
+        // rebuilt copy outgrew 2 GiB (OutOfMemoryError in the store, f stalled).
+        Processes.Server readModels = processes.startMain(ReadModelStore.class, "6g", work.resolve("mongo.log"));
         Processes.awaitPort(readModels.port(), Duration.ofSeconds(60));
         int port = Processes.freePort();
         Map<String, String> env = new HashMap<>();

@@ -6,6 +6,7 @@ import io.depot.platform.testing.TestPostgres;
 import io.depot.worker.scan.ClamdServer;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
+import org.awaitility.core.ConditionTimeoutException;
 import org.axonframework.eventhandling.Segment;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -141,12 +142,17 @@ class WorkerProcessesTest {
             assertThat(worker.api().get("/v1/admin/projections", null).status()).isEqualTo(404);
         }
         for (Group group : GROUPS) {
-            await("both processes hold half of " + group.name() + "'s segments").atMost(Duration.ofSeconds(30))
-                    .untilAsserted(() -> assertThat(owners(group.name()).values())
-                            .as("owners of %s's segments", group.name())
-                            .hasSize(SEGMENTS)
-                            .satisfies(owners -> workers.forEach(worker -> assertThat(owners)
-                                    .filteredOn(worker::owns).hasSize(SEGMENTS / 2))));
+            try {
+                // Splitting the one segment takes three rounds of the balancer, then half is given up and claimed.
+                await("both processes hold half of " + group.name() + "'s segments").atMost(Duration.ofSeconds(60))
+                        .untilAsserted(() -> assertThat(owners(group.name()).values())
+                                .as("owners of %s's segments", group.name())
+                                .hasSize(SEGMENTS)
+                                .satisfies(owners -> workers.forEach(worker -> assertThat(owners)
+                                        .filteredOn(worker::owns).hasSize(SEGMENTS / 2))));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "\n" + balancing(group.name()), e);
+            }
         }
         assertThat(workers).anySatisfy(worker -> assertThat(worker.logLines())
                 .anyMatch(line -> line.contains(SPLIT + " has 1 segments of " + SEGMENTS + ": splitting segment 0")));
@@ -202,6 +208,26 @@ class WorkerProcessesTest {
         assertThat(finished).as("the dead process's work waits for its claims to time out")
                 .isGreaterThan(CLAIM_TIMEOUT.minusSeconds(2));
         System.out.println("the dead process's work was done " + finished.toMillis() + " ms after the kill");
+    }
+
+    /**
+     * What the processes and the stores say of a group's balancing: the owners of its segments, each instance's last
+     * record of what it holds, and the lines each process logged about the group's segments.
+     */
+    private static String balancing(String group) {
+        StringBuilder report = new StringBuilder("owners: ").append(owners(group)).append('\n');
+        for (Document node : mongo.getDatabase("depot").getCollection("processingNodes").find()) {
+            report.append("processing record: ").append(node.toJson()).append('\n');
+        }
+        for (WorkerProcess worker : workers) {
+            report.append(worker).append(", its log ").append(worker.log()).append(":\n");
+            worker.logLines().stream()
+                    .filter(line -> line.contains(group) || line.contains("SegmentBalancer")
+                            || line.contains(" WARN ") || line.contains(" ERROR "))
+                    .filter(line -> !line.contains(" handles "))
+                    .forEach(line -> report.append("  ").append(line).append('\n'));
+        }
+        return report.toString();
     }
 
     /** The segments of every group a process holds. */

@@ -60,11 +60,13 @@ final class SegmentBalancer implements SmartLifecycle {
     private final MongoCollection<Document> nodes;
     private final ProcessingProperties properties;
     private final String node;
-    private final Map<String, CompletableFuture<Boolean>> splits = new ConcurrentHashMap<>();
+    private final Map<String, Split> splits = new ConcurrentHashMap<>();
     /** Segments given up, by processor and segment, until when this instance will not claim them again. */
     private final Map<String, Long> released = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private volatile boolean failing;
+    /** Processors whose balancing failed in the last round, so that a lasting failure is logged once. */
+    private final Set<String> failingProcessors = ConcurrentHashMap.newKeySet();
 
     SegmentBalancer(EventProcessingConfiguration processing, TokenStore tokens, MongoCollection<Document> nodes,
                     ProcessingProperties properties, String node) {
@@ -73,6 +75,10 @@ final class SegmentBalancer implements SmartLifecycle {
         this.nodes = nodes;
         this.properties = properties;
         this.node = node;
+    }
+
+    /** A split this instance asked of a processor, in the round that starts from {@code segments}. */
+    private record Split(int segments, CompletableFuture<Boolean> done) {
     }
 
     /** What one instance holds of a processor's segments, and how many more it has threads for. */
@@ -150,7 +156,21 @@ final class SegmentBalancer implements SmartLifecycle {
                     .append("processors", held), new ReplaceOptions().upsert(true));
             List<Document> live = nodes.find(Filters.and(Filters.ne("_id", node),
                     Filters.gt("seenAt", now - properties.claimTimeout().toMillis()))).into(new ArrayList<>());
-            mine.forEach((name, processor) -> balance(name, processor, others(live, name)));
+            mine.forEach((name, processor) -> {
+                try {
+                    balance(name, processor, others(live, name));
+                    if (failingProcessors.remove(name)) {
+                        log.info("balancing {} works again", name);
+                    }
+                } catch (RuntimeException e) {
+                    // One processor's failure leaves the others balanced.
+                    if (failingProcessors.add(name)) {
+                        log.warn("balancing {} failed, it keeps the segments it holds: {}", name, e.toString());
+                    } else {
+                        log.debug("balancing {} still failing", name, e);
+                    }
+                }
+            });
             if (failing) {
                 log.info("segment balancing works again");
                 failing = false;
@@ -196,14 +216,25 @@ final class SegmentBalancer implements SmartLifecycle {
             return;
         }
         if (segments < properties.workerSegments()) {
-            CompletableFuture<Boolean> pending = splits.get(name);
-            if (pending != null && !pending.isDone()) {
-                return; // a segment's thread carries a split out between two batches: one at a time
+            Split pending = splits.get(name);
+            if (pending != null) {
+                if (!pending.done().isDone()) {
+                    return; // a segment's thread carries a split out between two batches: one at a time
+                }
+                splits.remove(name);
+                boolean carriedOut = pending.done().handle((split, e) -> split != null && split).join();
+                if (!carriedOut && pending.segments() == segments) {
+                    // Not carried out: the segment's thread had let it go (a split or a release ends the thread, and
+                    // the segment is claimed again by a new one). The round is given back, to be taken again now
+                    // rather than after the claim timeout.
+                    log.info("{}: the split of {} segments was not carried out; asking again", name, segments);
+                    releaseSplit(name, segments);
+                }
             }
             toSplit(ids, status.keySet()).filter(segment -> claimSplit(name, segments)).ifPresent(segment -> {
                 log.info("{} has {} segments of {}: splitting segment {}", name, segments,
                         properties.workerSegments(), segment);
-                splits.put(name, processor.splitSegment(segment));
+                splits.put(name, new Split(segments, processor.splitSegment(segment)));
             });
             return;
         }
@@ -247,6 +278,12 @@ final class SegmentBalancer implements SmartLifecycle {
             // The round's record exists and did not match: another instance took this round.
             return false;
         }
+    }
+
+    /** Gives back this instance's round of splitting from {@code segments}, so that it can be taken again at once. */
+    private void releaseSplit(String name, int segments) {
+        nodes.updateOne(Filters.and(Filters.eq("_id", SPLIT_ROUND + name), Filters.eq("round", segments),
+                Filters.eq("by", node)), Updates.set("at", 0L));
     }
 
     /**

@@ -46,10 +46,18 @@ public class SegmentedProcessingAutoConfiguration {
      */
     @Bean
     ConfigurerModule segmentedProcessors(ProcessingProperties properties) {
-        return configurer -> configurer.eventProcessing().registerTrackingEventProcessorConfiguration(c ->
-                TrackingEventProcessorConfiguration.forParallelProcessing(properties.threads())
-                        .andInitialSegmentsCount(properties.workerSegments())
-                        .andTokenClaimInterval(properties.claimInterval().toMillis(), TimeUnit.MILLISECONDS));
+        return configurer -> configurer.eventProcessing()
+                .registerTrackingEventProcessorConfiguration(c -> segmented(properties));
+    }
+
+    /**
+     * A segmented processor's configuration: {@link ProcessingProperties#threads()} threads, the first tokens in
+     * {@code worker-segments} segments, and a look for segments nobody holds every {@code claim-interval}.
+     */
+    static TrackingEventProcessorConfiguration segmented(ProcessingProperties properties) {
+        return TrackingEventProcessorConfiguration.forParallelProcessing(properties.threads())
+                .andInitialSegmentsCount(properties.workerSegments())
+                .andTokenClaimInterval(properties.claimInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

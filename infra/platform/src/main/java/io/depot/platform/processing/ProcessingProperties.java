@@ -36,9 +36,12 @@ import java.util.List;
  * @param workerSegments       segments of every other processor, made with its first tokens; a token store that holds
  *                             fewer (made by an earlier version, or by an all-in-one with one segment) is split up to
  *                             this many while an instance runs the processor
- * @param workerThreads        threads per processor and instance; 0 for as many as there are segments, so that one
- *                             instance can take every segment over when the others are gone. Fewer threads than
- *                             segments leave segments unprocessed once too few instances are left
+ * @param workerThreads        threads per processor and instance; 0 for one more than there are segments, so that one
+ *                             instance can take every segment over when the others are gone, and its processor keeps
+ *                             the thread that looks for segments to claim (Axon's tracking processor turns that thread
+ *                             into the last segment's, and loses it for good when another segment is let go at the
+ *                             same moment). Fewer threads than segments leave segments unprocessed once too few
+ *                             instances are left
  * @param claimInterval        how often a processor with an idle thread looks for segments that nobody holds
  * @param claimTimeout         how long a claim holds without being renewed: a killed instance's segments are taken
  *                             over after this. A processor renews its claims as each event starts and every second
@@ -75,7 +78,7 @@ public record ProcessingProperties(
             throw new IllegalArgumentException("depot.processing.worker-segments must be at least 1");
         }
         if (workerThreads < 0) {
-            throw new IllegalArgumentException("depot.processing.worker-threads must be 0 (one per segment) or more");
+            throw new IllegalArgumentException("depot.processing.worker-threads must be 0 (one more than segments) or more");
         }
     }
 
@@ -90,7 +93,7 @@ public record ProcessingProperties(
 
     /** Threads per segmented processor in this instance. */
     public int threads() {
-        return workerThreads > 0 ? workerThreads : workerSegments;
+        return workerThreads > 0 ? workerThreads : workerSegments + 1;
     }
 
     /** Whether a processor runs batched, in one segment, rather than segmented. */

@@ -31,8 +31,13 @@ import java.util.Optional;
 class VersionVerifier {
 
     static final String GROUP = "version-verification";
-    /** Reading a large object takes a while; this bounds it generously (5 GiB at ~20 MB/s). */
-    private static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+    /** A call that reads no object: a HEAD or a DELETE. */
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * The slowest read of a whole object that is waited for: the limit grows with the object, so that no size is too
+     * large to verify (a read that stalls ends sooner, at the HTTP client's read timeout).
+     */
+    private static final long SLOWEST_BYTES_PER_SECOND = 1 << 20;
 
     private final ObjectStorage storage;
     private final BackgroundCommands commands;
@@ -50,21 +55,27 @@ class VersionVerifier {
 
     @EventHandler
     void on(FileVersionedEvent event, @Timestamp Instant at) {
-        Optional<StoredObject> stored = storage.head(event.objectKey()).block(READ_TIMEOUT);
+        Optional<StoredObject> stored = storage.head(event.objectKey()).block(CALL_TIMEOUT);
         if (stored == null || stored.isEmpty()) {
             fail(event, "the stored object is missing", at);
             return;
         }
         if (stored.get().size() != event.size()) {
-            storage.delete(event.objectKey()).block(READ_TIMEOUT);
+            storage.delete(event.objectKey()).block(CALL_TIMEOUT);
             fail(event, "the stored object is " + stored.get().size() + " bytes, " + event.size() + " were declared", at);
             return;
         }
         String sha256 = event.sha256();
         if (sha256 == null && computeSha256) {
-            sha256 = claims.during(GROUP, () -> storage.sha256(event.objectKey()).block(READ_TIMEOUT));
+            Duration limit = readLimit(event.size());
+            sha256 = claims.during(GROUP, () -> storage.sha256(event.objectKey()).block(limit));
         }
         commands.send(new RecordVersionVerifiedCommand(event.fileId(), event.version(), sha256));
+    }
+
+    /** How long a read of a whole object of {@code size} bytes is waited for: a call, then 1 MiB/s. */
+    static Duration readLimit(long size) {
+        return CALL_TIMEOUT.plusSeconds(size / SLOWEST_BYTES_PER_SECOND);
     }
 
     private void fail(FileVersionedEvent event, String reason, Instant at) {

@@ -47,7 +47,7 @@ final class ScaleOutBenchmark implements Benchmark {
     }
 
     private record Costs(LoadDriver.Load downloads, double downloadCpu, double lifecyclesPerSecond,
-                         double lifecycleCpu) {
+                         double lifecycleCpu, double idleCores) {
     }
 
     @Override
@@ -78,8 +78,10 @@ final class ScaleOutBenchmark implements Benchmark {
             String token = topology(env, Duration.ofSeconds(30), "token", "bench").trim();
             DepotSession session = DepotSession.of(new DepotClient(base + 40), token, null, new Random(43));
             String fileId = session.smallFile("scale-out.bin");
-            // Warm-up: every instance's first requests load classes and feed its JIT.
-            measure(session, fileId, pids(dir, SERVICES), Duration.ofSeconds(10), 1);
+            // Warm-up: every instance's first requests load classes and feed its JIT. Long enough for each of two
+            // instances, which see half the requests, to compile its hot paths: the single instance measured after
+            // them has served the two instances' runs too, and a short warm-up measured the two half-compiled.
+            measure(session, fileId, pids(dir, SERVICES), warmUp(), 2);
 
             Costs two = measure(session, fileId, pids(dir, SERVICES), duration(), options.runs());
             topology(env, Duration.ofMinutes(2), "drain", "command-api-2");
@@ -93,17 +95,18 @@ final class ScaleOutBenchmark implements Benchmark {
                     + "then the same after `depot-topology drain` of command-api-2 and query-api-2. Download URLs: "
                     + "64 clients for %d s through the balancer; lifecycles: 8 clients as in e (initiate, presigned PUT, "
                     + "complete, then `GET /v1/files/{id}` until it answers). CPU: the services' together "
-                    + "(JIT compiler threads apart), median of %d runs after a warm-up run.", duration().toSeconds(),
-                    options.runs()));
+                    + "(JIT compiler threads apart), median of %d runs after two warm-up runs of %d s each; idle: the "
+                    + "services' CPU over 10 s without requests, before the runs, in cores.", duration().toSeconds(),
+                    options.runs(), warmUp().toSeconds()));
             lines.add("");
             lines.add("| instances of each service | download URLs req/s | p99 ms | CPU ms per download URL | "
-                    + "lifecycles per s | CPU ms per lifecycle |");
-            lines.add("|---|---|---|---|---|---|");
+                    + "lifecycles per s | CPU ms per lifecycle | idle CPU, cores |");
+            lines.add("|---|---|---|---|---|---|---|");
             for (var row : List.of(Map.entry("2 (+1 workers)", two), Map.entry("1 (+1 workers)", one))) {
                 Costs c = row.getValue();
-                lines.add(String.format("| %s | %.0f | %.1f | %.3f | %.1f | %.2f |", row.getKey(),
+                lines.add(String.format("| %s | %.0f | %.1f | %.3f | %.1f | %.2f | %.3f |", row.getKey(),
                         c.downloads().perSecond(), c.downloads().p99(), c.downloadCpu(), c.lifecyclesPerSecond(),
-                        c.lifecycleCpu()));
+                        c.lifecycleCpu(), c.idleCores()));
             }
             double downloadRatio = two.downloadCpu() / one.downloadCpu();
             double lifecycleRatio = two.lifecycleCpu() / one.lifecycleCpu();
@@ -123,10 +126,18 @@ final class ScaleOutBenchmark implements Benchmark {
         return Duration.ofSeconds(options.smoke() ? 2 : 10);
     }
 
+    private Duration warmUp() {
+        return Duration.ofSeconds(options.smoke() ? 2 : 30);
+    }
+
     /** The median over {@code runs} of download-URL load and lifecycle load, CPU summed over {@code pids}. */
     private static Costs measure(DepotSession session, String fileId, List<Long> pids, Duration duration, int runs)
             throws Exception {
         String url = session.client.base + "/v1/files/" + fileId + "/download";
+        double idle0 = Processes.workSeconds(pids);
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        double idleCores = (Processes.workSeconds(pids) - idle0) / ((System.nanoTime() - t0) / 1e9);
         List<LoadDriver.Load> loads = new ArrayList<>();
         List<Double> lifecycleRates = new ArrayList<>();
         List<Double> lifecycleCpu = new ArrayList<>();
@@ -139,7 +150,7 @@ final class ScaleOutBenchmark implements Benchmark {
         }
         LoadDriver.Load downloads = LoadDriver.Load.median(loads);
         return new Costs(downloads, Stats.of(loads.stream().map(LoadDriver.Load::cpuMillisPerRequest).toList()).median(),
-                Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median());
+                Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median(), idleCores);
     }
 
     private static List<Long> pids(Path dir, List<String> names) throws IOException {

@@ -29,16 +29,14 @@ final class DownloadUrlsBenchmark extends ServiceBenchmark {
         String depotUrl = depot.base + "/v1/files/" + fileId + "/download?expiry=60";
         String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         Duration duration = Duration.ofSeconds(options.smoke() ? 2 : 10);
+        Duration warmUp = options.warmUp();
         lines.add("Closed loop: N client threads each send the next request when the last is answered, for "
-                + duration.toSeconds() + " s after 2 s of warm-up, all runs after 30 s of Depot's download URLs and "
-                + "10 s of bare requests at 64 clients, not measured; the client runs on the same 2 cores as the "
-                + "servers.");
+                + duration.toSeconds() + " s after 2 s of warm-up, all runs after " + warmUp.toSeconds() + " s of "
+                + "Depot's download URLs and a third of that of bare requests at 64 clients, not measured; the client "
+                + "runs on the same 2 cores as the servers.");
         lines.add("");
         lines.add("| endpoint | clients | req/s | p50 ms | p99 ms | server CPU ms per request | machine CPU busy |");
         lines.add("|---|---|---|---|---|---|---|");
-        // Not measured: a service just started compiles the endpoint's code for its first tens of seconds of load
-        // (measured on one, the first run at 16 clients cost 2-3 times what the later ones did).
-        Duration warmUp = Duration.ofSeconds(options.smoke() ? 1 : 30);
         LoadDriver.run(depotUrl, user, 64, warmUp, service.pid());
         LoadDriver.run(bareUrl, null, 64, warmUp.dividedBy(3), bare.pid());
         List<String> profile = List.of();

@@ -36,9 +36,7 @@ final class LifecyclesBenchmark extends ServiceBenchmark {
         String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         List<String> profile = List.of();
         byte[] body = session.randomBytes(1024);
-        // Not measured: the service compiles a lifecycle's code during its first tens of seconds of them. Measured on
-        // a service just started, a lifecycle cost twice what it cost after the benchmarks before it in a full run.
-        Duration warmUp = Duration.ofSeconds(options.smoke() ? 1 : 30);
+        Duration warmUp = options.warmUp();
         closedLoop(session, body, clients, warmUp, "life-warm-up-", List.of(service.pid()), null, () -> {
         });
         for (int run = 0; run <= options.runs(); run++) {
@@ -64,11 +62,12 @@ final class LifecyclesBenchmark extends ServiceBenchmark {
         double p99 = Stats.percentile(sorted, 99);
         lines.add(String.format("%d clients in a closed loop: initiate a 1 KiB upload, PUT it to its presigned URL, "
                 + "complete it, then read `GET /v1/files/{id}` until it answers 200 (client 0 every 2 ms, timing the "
-                + "lag from the complete's answer; the others every 20 ms), after 30 s of them not measured. "
+                + "lag from the complete's answer; the others every 20 ms), after %d s of them not measured. "
                 + "Lifecycles: %s. Lag over the %d lifecycles "
                 + "of client 0 in all runs: p50 %.1f ms, p99 %.1f ms. The service's CPU per lifecycle (its CPU over "
                 + "the run without the JIT compiler threads, the background processing included, divided by the "
                 + "lifecycles): %s; a bare WebFlux request's, %d clients after each run: %s.", clients,
+                warmUp.toSeconds(),
                 rate.format("per s", 1), sorted.length, p50, p99, Stats.of(cpuPerLifecycle).format("ms", 1),
                 clients, Stats.of(cpuPerBareRequest).format("ms", 4)));
         lines.add("");

@@ -1,6 +1,7 @@
 package io.depot.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -28,6 +29,14 @@ record Options(boolean smoke, String only, Path root, int measuredRuns) {
     /** How many measured runs each figure is the median of. */
     int runs() {
         return smoke ? 1 : measuredRuns;
+    }
+
+    /**
+     * The unmeasured load before a benchmark of a service's requests measures them: a JVM just started compiles for
+     * minutes, and measured without it the first runs cost two to three times what the later ones did.
+     */
+    Duration warmUp() {
+        return Duration.ofSeconds(smoke ? 1 : 30);
     }
 
     /** Whether any of these benchmarks is to run. */

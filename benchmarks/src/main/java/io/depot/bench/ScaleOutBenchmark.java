@@ -47,7 +47,11 @@ final class ScaleOutBenchmark implements Benchmark {
     }
 
     private record Costs(LoadDriver.Load downloads, double downloadCpu, double lifecyclesPerSecond,
-                         double lifecycleCpu, double idleCores) {
+                         double lifecycleCpu) {
+    }
+
+    /** A row of the report: the instances of each service, what they cost under load and idle. */
+    private record Configuration(String name, Costs costs, double idleCores) {
     }
 
     @Override
@@ -81,12 +85,14 @@ final class ScaleOutBenchmark implements Benchmark {
             // Warm-up: every instance's first requests load classes and feed its JIT. Long enough for each of two
             // instances, which see half the requests, to compile its hot paths: the single instance measured after
             // them has served the two instances' runs too, and a short warm-up measured the two half-compiled.
-            measure(session, fileId, pids(dir, SERVICES), warmUp(), 2);
+            measure(session, fileId, pids(dir, SERVICES), options.warmUp(), 2);
 
+            double twoIdle = idleCores(pids(dir, SERVICES));
             Costs two = measure(session, fileId, pids(dir, SERVICES), duration(), options.runs());
             topology(env, Duration.ofMinutes(2), "drain", "command-api-2");
             topology(env, Duration.ofMinutes(2), "drain", "query-api-2");
             List<String> remaining = List.of("command-api-1", "query-api-1", "workers-1");
+            double oneIdle = idleCores(pids(dir, remaining));
             Costs one = measure(session, fileId, pids(dir, remaining), duration(), options.runs());
 
             lines.add(String.format("The topology of `infra/local/depot-topology` on this machine: HAProxy (rendered "
@@ -97,16 +103,17 @@ final class ScaleOutBenchmark implements Benchmark {
                     + "complete, then `GET /v1/files/{id}` until it answers). CPU: the services' together "
                     + "(JIT compiler threads apart), median of %d runs after two warm-up runs of %d s each; idle: the "
                     + "services' CPU over 10 s without requests, before the runs, in cores.", duration().toSeconds(),
-                    options.runs(), warmUp().toSeconds()));
+                    options.runs(), options.warmUp().toSeconds()));
             lines.add("");
             lines.add("| instances of each service | download URLs req/s | p99 ms | CPU ms per download URL | "
                     + "lifecycles per s | CPU ms per lifecycle | idle CPU, cores |");
             lines.add("|---|---|---|---|---|---|---|");
-            for (var row : List.of(Map.entry("2 (+1 workers)", two), Map.entry("1 (+1 workers)", one))) {
-                Costs c = row.getValue();
-                lines.add(String.format("| %s | %.0f | %.1f | %.3f | %.1f | %.2f | %.3f |", row.getKey(),
+            for (Configuration row : List.of(new Configuration("2 (+1 workers)", two, twoIdle),
+                    new Configuration("1 (+1 workers)", one, oneIdle))) {
+                Costs c = row.costs();
+                lines.add(String.format("| %s | %.0f | %.1f | %.3f | %.1f | %.2f | %.3f |", row.name(),
                         c.downloads().perSecond(), c.downloads().p99(), c.downloadCpu(), c.lifecyclesPerSecond(),
-                        c.lifecycleCpu(), c.idleCores()));
+                        c.lifecycleCpu(), row.idleCores()));
             }
             double downloadRatio = two.downloadCpu() / one.downloadCpu();
             double lifecycleRatio = two.lifecycleCpu() / one.lifecycleCpu();
@@ -126,18 +133,10 @@ final class ScaleOutBenchmark implements Benchmark {
         return Duration.ofSeconds(options.smoke() ? 2 : 10);
     }
 
-    private Duration warmUp() {
-        return Duration.ofSeconds(options.smoke() ? 2 : 30);
-    }
-
     /** The median over {@code runs} of download-URL load and lifecycle load, CPU summed over {@code pids}. */
     private static Costs measure(DepotSession session, String fileId, List<Long> pids, Duration duration, int runs)
             throws Exception {
         String url = session.client.base + "/v1/files/" + fileId + "/download";
-        double idle0 = Processes.workSeconds(pids);
-        long t0 = System.nanoTime();
-        Thread.sleep(10_000);
-        double idleCores = (Processes.workSeconds(pids) - idle0) / ((System.nanoTime() - t0) / 1e9);
         List<LoadDriver.Load> loads = new ArrayList<>();
         List<Double> lifecycleRates = new ArrayList<>();
         List<Double> lifecycleCpu = new ArrayList<>();
@@ -150,7 +149,15 @@ final class ScaleOutBenchmark implements Benchmark {
         }
         LoadDriver.Load downloads = LoadDriver.Load.median(loads);
         return new Costs(downloads, Stats.of(loads.stream().map(LoadDriver.Load::cpuMillisPerRequest).toList()).median(),
-                Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median(), idleCores);
+                Stats.of(lifecycleRates).median(), Stats.of(lifecycleCpu).median());
+    }
+
+    /** The CPU of {@code pids} together over 10 s without requests, in cores. */
+    private static double idleCores(List<Long> pids) throws InterruptedException {
+        double cpu0 = Processes.workSeconds(pids);
+        long t0 = System.nanoTime();
+        Thread.sleep(10_000);
+        return (Processes.workSeconds(pids) - cpu0) / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static List<Long> pids(Path dir, List<String> names) throws IOException {

@@ -1,6 +1,7 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.axonframework.springboot.TimeoutProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -35,7 +36,7 @@ class AllInOneDefaultsTest {
         try (var app = start()) {
             // Workers read objects of many gigabytes in their handlers: Axon's own limits (30 s a handler, 60 s a
             // batch) would interrupt them. Commands keep theirs.
-            var timeouts = app.getBean(org.axonframework.springboot.TimeoutProperties.class);
+            var timeouts = app.getBean(TimeoutProperties.class);
             assertThat(timeouts.isEnabled()).isTrue();
             assertThat(timeouts.getHandler().getEvents().getTimeoutMs()).isEqualTo(-1);
             assertThat(timeouts.getHandler().getEvents().getWarningThresholdMs()).isEqualTo(-1);

@@ -2,6 +2,7 @@ package io.depot.projection.reconcile;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -36,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code object_records} read model: one document per object key with what storage should hold there. The
@@ -192,10 +194,10 @@ public class ObjectRecordProjection {
         int count = query.count();
         List<String> chosen = new ArrayList<>(count);
         long seen = 0;
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (Document d : records.find(Filters.and(Filters.eq("state", ObjectState.AVAILABLE.name()),
                         Filters.ne("sha256", null), Filters.nin("storage_class", ARCHIVED)))
-                .projection(com.mongodb.client.model.Projections.include("_id"))) {
+                .projection(Projections.include("_id"))) {
             seen++;
             if (chosen.size() < count) {
                 chosen.add(d.getString("_id"));

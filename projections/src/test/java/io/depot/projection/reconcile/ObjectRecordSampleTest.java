@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.depot.platform.MongoStandInVersion;
 import io.depot.platform.readmodel.ReadModelCollections;
 import io.depot.reconcile.ObjectRecord;
 import io.depot.reconcile.ObjectState;
@@ -37,7 +38,7 @@ class ObjectRecordSampleTest {
     @BeforeEach
     void records() {
         MemoryBackend backend = new MemoryBackend();
-        backend.version(io.depot.platform.MongoStandInVersion.MONGO_4_2);
+        backend.version(MongoStandInVersion.MONGO_4_2);
         server = new MongoServer(backend);
         server.bind("127.0.0.1", 0);
         client = MongoClients.create("mongodb://127.0.0.1:" + server.getLocalAddress().getPort());

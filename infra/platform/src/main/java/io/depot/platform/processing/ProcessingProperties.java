@@ -78,7 +78,8 @@ public record ProcessingProperties(
             throw new IllegalArgumentException("depot.processing.worker-segments must be at least 1");
         }
         if (workerThreads < 0) {
-            throw new IllegalArgumentException("depot.processing.worker-threads must be 0 (one more than segments) or more");
+            throw new IllegalArgumentException(
+                    "depot.processing.worker-threads must be 0 (one more than segments) or more");
         }
     }
 

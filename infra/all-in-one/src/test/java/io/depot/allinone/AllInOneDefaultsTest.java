@@ -1,6 +1,11 @@
 package io.depot.allinone;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.depot.platform.axon.FixedResetInvoker;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.MultiEventHandlerInvoker;
+import org.axonframework.eventhandling.SimpleEventHandlerInvoker;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.springboot.TimeoutProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +47,16 @@ class AllInOneDefaultsTest {
             assertThat(timeouts.getHandler().getEvents().getWarningThresholdMs()).isEqualTo(-1);
             assertThat(timeouts.getTransaction().getEventProcessors().getTimeoutMs()).isEqualTo(Integer.MAX_VALUE);
             assertThat(timeouts.getHandler().getCommands().getTimeoutMs()).isEqualTo(30_000);
+            // Every processor's plain handler components answer whether they support a reset once, not per event.
+            var processors = app.getBean(EventProcessingConfiguration.class).eventProcessors().values();
+            assertThat(processors).hasSizeGreaterThan(10).allSatisfy(processor -> {
+                var invoker = (MultiEventHandlerInvoker) ((TrackingEventProcessor) processor).eventHandlerInvoker();
+                assertThat(invoker.delegates()).noneMatch(d -> d.getClass() == SimpleEventHandlerInvoker.class);
+            });
+            assertThat(((TrackingEventProcessor) app.getBean(EventProcessingConfiguration.class)
+                    .eventProcessor("files").orElseThrow()).eventHandlerInvoker())
+                    .extracting(i -> ((MultiEventHandlerInvoker) i).delegates().get(0))
+                    .isInstanceOf(FixedResetInvoker.class);
             Api api = new Api(port(app));
             String token = api.token("carol");
             JsonNode upload = api.post("/v1/uploads/initiate", token, Map.of("filename", "notes.txt",

@@ -54,7 +54,10 @@ class DownloadHistoryProjectionRedeliveryTest {
         FileDownloadedEvent plain = new FileDownloadedEvent("f1", 3, "alice", "10.0.0.1", minute(7), null);
         FileDownloadedEvent linked = new FileDownloadedEvent("f2", 1, null, "10.0.0.2", minute(8), "s1")
                 .linked(new DownloadLink("chain-1", 42, "prev", "hash", null));
-        for (FileDownloadedEvent event : List.of(plain, linked)) {
+        // Characters of two, three and four bytes in UTF-8, and a document longer than the writer's first buffer.
+        FileDownloadedEvent wide = new FileDownloadedEvent("f3", 2, "zoë-ユーザー-\uD83D\uDCC1", "::1", minute(9), null)
+                .linked(new DownloadLink("chain-2", 7, "p".repeat(300), "h".repeat(300), null));
+        for (FileDownloadedEvent event : List.of(plain, linked, wide)) {
             DownloadLink link = event.link();
             Document expected = new Document("_id", "event-1")
                     .append("file_id", event.fileId())

@@ -4,9 +4,14 @@ import com.mongodb.client.MongoClient;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.config.EventProcessingModule;
 import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.mongo.MongoProperties;
@@ -22,9 +27,26 @@ import java.util.concurrent.TimeUnit;
  * segments spread over the instances.
  */
 @AutoConfiguration(after = AxonStoresAutoConfiguration.class,
-        beforeName = "org.axonframework.springboot.autoconfig.AxonAutoConfiguration")
+        beforeName = {"org.axonframework.springboot.autoconfig.AxonAutoConfiguration",
+                "org.axonframework.springboot.autoconfig.EventProcessingAutoConfiguration"})
 @EnableConfigurationProperties({ProcessingProperties.class, MongoProperties.class})
 public class SegmentedProcessingAutoConfiguration {
+
+    /**
+     * Axon's event processing, with each tracking processor's plain handler components answering whether they support
+     * a reset from their first answer ({@link FixedResetInvoker}): every processor asks it of them for every event.
+     */
+    @Bean
+    EventProcessingModule eventProcessingModule() {
+        return new EventProcessingModule() {
+            @Override
+            protected EventProcessor trackingEventProcessor(String name, EventHandlerInvoker invoker,
+                                                            TrackingEventProcessorConfiguration config,
+                                                            StreamableMessageSource<TrackedEventMessage<?>> source) {
+                return super.trackingEventProcessor(name, FixedResetInvoker.of(invoker), config, source);
+            }
+        };
+    }
 
     /**
      * The projections take up to {@code depot.processing.batch-size} events at a time, in one unit of work with one

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
+import io.depot.platform.axon.FixedResetInvoker;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -274,7 +275,7 @@ public final class Rebuilds implements SmartLifecycle {
                 : TrackingEventProcessorConfiguration.forSingleThreadedProcessing();
         TrackingEventProcessor processor = TrackingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(own.eventHandlerInvoker())
+                .eventHandlerInvoker(FixedResetInvoker.of(own.eventHandlerInvoker()))
                 .messageSource(eventStore)
                 .tokenStore(tokenStore)
                 .transactionManager(transactions)

@@ -37,6 +37,12 @@ final class Api {
         return send(request(path, token).GET());
     }
 
+    Response get(String path, String token, Map<String, String> headers) {
+        var builder = request(path, token).GET();
+        headers.forEach(builder::header);
+        return send(builder);
+    }
+
     Response delete(String path, String token) {
         return send(request(path, token).DELETE());
     }

@@ -7,6 +7,7 @@ import io.depot.file.StoredFile;
 import io.depot.reconcile.ReconcileRun;
 import io.depot.upload.UploadAllowance;
 import io.depot.upload.UploadSession;
+import io.opentelemetry.context.Context;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -77,11 +78,12 @@ public class AggregateConfiguration {
 
     /**
      * Commands that lose an optimistic-concurrency race (another instance or thread appended to the same
-     * aggregate first) are retried on fresh state; refusals from the domain are not.
+     * aggregate first) are retried on fresh state; refusals from the domain are not. A retry runs in the trace
+     * context of the dispatch that failed, so the retried command stays in its request's trace.
      */
     @Bean(destroyMethod = "shutdown")
     ScheduledExecutorService commandRetryExecutor() {
-        return Executors.newScheduledThreadPool(2);
+        return Context.taskWrapping(Executors.newScheduledThreadPool(2));
     }
 
     @Bean

@@ -295,9 +295,14 @@ abstract class EndToEndTest {
 
     /** Waits until the query side shows the file's {@code version} available, and returns its metadata. */
     JsonNode awaitFile(String token, String fileId, long version) {
+        return awaitFile(token, fileId, version, Map.of());
+    }
+
+    /** The file once {@code version} is available, read with {@code headers} on every request. */
+    JsonNode awaitFile(String token, String fileId, long version, Map<String, String> headers) {
         List<JsonNode> found = new ArrayList<>(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Api.Response r = api.get("/v1/files/" + fileId, token);
+            Api.Response r = api.get("/v1/files/" + fileId, token, headers);
             if (r.status() == 200 && r.json().get("version").asLong() == version
                     && r.json().get("upload_status").asText().equals("available")) {
                 found.add(r.json());

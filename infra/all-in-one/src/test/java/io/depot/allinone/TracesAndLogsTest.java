@@ -139,14 +139,9 @@ class TracesAndLogsTest extends EndToEndTest {
         Api.Response completed = api.post("/v1/uploads/" + uploadId + "/complete", token, null, traced);
         assertThat(completed.status()).as(completed.body()).isEqualTo(200);
         String fileId = completed.json().get("file_id").asText();
-        long version = completed.json().get("version").asLong();
         // Read within the upload's trace too: a read of the file is about it, and an untraced one would start a trace
         // of its own whenever it misses the metadata cache.
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Api.Response file = api.get("/v1/files/" + fileId, token, traced);
-            return file.status() == 200 && file.json().get("version").asLong() == version
-                    && file.json().get("upload_status").asText().equals("available");
-        });
+        awaitFile(token, fileId, completed.json().get("version").asLong(), traced);
         awaitProjectionsCaughtUp();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(spansOf(traceId))

@@ -92,8 +92,8 @@ public class DownloadHistoryProjection {
     /**
      * The document of one download, byte for byte as the driver writes the same {@link Document} with these fields, in
      * this order (a string that is not well-formed UTF-16 has its lone surrogates written as {@code ?}, where the
-     * driver writes bytes that are not UTF-8). Written straight into an array: the driver's writer encodes each string a character at a time, the
-     * largest single cost of a replay's thread after decoding the events.
+     * driver writes bytes that are not UTF-8). Written straight into an array: the driver's writer encodes each string
+     * a character at a time, the largest single cost of a replay's thread after decoding the events.
      */
     static RawBsonDocument document(FileDownloadedEvent event, String eventId) {
         DownloadLink link = event.link();
@@ -154,13 +154,14 @@ public class DownloadHistoryProjection {
             element(0x0A, name, 0);
         }
 
+        /** The document, its length written into the four bytes kept for it at the start. */
         RawBsonDocument document() {
             ensure(1);
             bytes[size++] = 0;
-            int length = size;
-            size = 0;
-            int32(length);
-            return new RawBsonDocument(bytes, 0, length);
+            for (int i = 0; i < 4; i++) {
+                bytes[i] = (byte) (size >>> (8 * i));
+            }
+            return new RawBsonDocument(bytes, 0, size);
         }
 
         private void element(int type, byte[] name, int valueLength) {

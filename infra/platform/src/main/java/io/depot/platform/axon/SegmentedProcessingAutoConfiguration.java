@@ -34,7 +34,8 @@ public class SegmentedProcessingAutoConfiguration {
 
     /**
      * Axon's event processing, with each tracking processor's plain handler components answering whether they support
-     * a reset from their first answer ({@link FixedResetInvoker}): every processor asks it of them for every event.
+     * a reset from their first answer ({@link FixedResetInvoker}): every processor asks it of them for every event. A
+     * read model's rebuild runs the live processor's invoker, so it has the same.
      */
     @Bean
     EventProcessingModule eventProcessingModule() {

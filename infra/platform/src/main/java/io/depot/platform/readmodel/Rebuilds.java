@@ -4,7 +4,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import io.depot.error.DepotException;
 import io.depot.error.ErrorCode;
-import io.depot.platform.axon.FixedResetInvoker;
 import io.depot.platform.processing.ProcessingProperties;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.EventProcessingConfiguration;
@@ -275,7 +274,7 @@ public final class Rebuilds implements SmartLifecycle {
                 : TrackingEventProcessorConfiguration.forSingleThreadedProcessing();
         TrackingEventProcessor processor = TrackingEventProcessor.builder()
                 .name(name)
-                .eventHandlerInvoker(FixedResetInvoker.of(own.eventHandlerInvoker()))
+                .eventHandlerInvoker(own.eventHandlerInvoker())
                 .messageSource(eventStore)
                 .tokenStore(tokenStore)
                 .transactionManager(transactions)

@@ -8,12 +8,17 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.depot.platform.storage.StorageEndpoint;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.modelling.saga.SagaScopeDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +79,12 @@ class TracesAndLogsTest extends EndToEndTest {
 
     @Autowired
     StorageEndpoint storageEndpoint;
+
+    @Autowired
+    DeadlineManager deadlines;
+
+    @Autowired
+    OpenTelemetry openTelemetry;
 
     private final LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
 
@@ -144,8 +155,15 @@ class TracesAndLogsTest extends EndToEndTest {
         awaitFile(token, fileId, completed.json().get("version").asLong(), traced);
         awaitProjectionsCaughtUp();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(spansOf(traceId))
-                .anyMatch(s -> s.getName().contains("FileVersionAvailableEvent")));
+        // Awaited in any trace, so that a span about the file outside its trace is named below.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SPANS.getFinishedSpanItems())
+                .anyMatch(s -> s.getName().contains("FileVersionAvailableEvent")
+                        && fileId.equals(s.getAttributes().get(FILE_ID))));
+        assertThat(SPANS.getFinishedSpanItems()).as("every span about this upload or file is in its trace")
+                .filteredOn(span -> uploadId.equals(span.getAttributes().get(UPLOAD_ID))
+                        || fileId.equals(span.getAttributes().get(FILE_ID)))
+                .isNotEmpty()
+                .allSatisfy(span -> assertThat(span.getTraceId()).as(span.getName()).isEqualTo(traceId));
         List<SpanData> trace = spansOf(traceId);
         Set<String> ids = trace.stream().map(SpanData::getSpanId).collect(Collectors.toCollection(HashSet::new));
         ids.add(clientSpanId);
@@ -169,11 +187,33 @@ class TracesAndLogsTest extends EndToEndTest {
                     assertThat(ids).contains(span.getParentSpanId());
                 });
         assertThat(trace).anyMatch(span -> uploadId.equals(span.getAttributes().get(UPLOAD_ID)));
-        assertThat(SPANS.getFinishedSpanItems()).as("every span about this upload or file is in its trace")
-                .filteredOn(span -> uploadId.equals(span.getAttributes().get(UPLOAD_ID))
-                        || fileId.equals(span.getAttributes().get(FILE_ID)))
+    }
+
+    /**
+     * A deadline, as a saga schedules one to retry a failed step, goes through the persistent deadline manager's
+     * table and runs in the trace of the handler that scheduled it.
+     */
+    @Test
+    void aDeadlineRunsInTheTraceThatScheduledIt() {
+        Span scheduling = openTelemetry.getTracer("test").spanBuilder("saga step failed").startSpan();
+        try (Scope ignored = scheduling.makeCurrent()) {
+            deadlines.schedule(Duration.ZERO, "trace-check", "attempt 2",
+                    new SagaScopeDescriptor("NoSuchSaga", java.util.UUID.randomUUID().toString()));
+        } finally {
+            scheduling.end();
+        }
+        String traceId = scheduling.getSpanContext().getTraceId();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SPANS.getFinishedSpanItems())
+                .anyMatch(span -> span.getName().startsWith("DeadlineManager.executeDeadline(trace-check)")));
+        List<SpanData> trace = spansOf(traceId);
+        assertThat(trace).extracting(SpanData::getName).as("the deadline's spans")
+                .anyMatch(name -> name.startsWith("DeadlineManager.scheduleDeadline(trace-check)"))
+                .anyMatch(name -> name.startsWith("DeadlineManager.executeDeadline(trace-check)"));
+        Set<String> ids = trace.stream().map(SpanData::getSpanId).collect(Collectors.toSet());
+        assertThat(trace).as("the spans below the one that scheduled it")
+                .filteredOn(span -> !span.getSpanId().equals(scheduling.getSpanContext().getSpanId()))
                 .isNotEmpty()
-                .allSatisfy(span -> assertThat(span.getTraceId()).as(span.getName()).isEqualTo(traceId));
+                .allSatisfy(span -> assertThat(ids).as(span.getName()).contains(span.getParentSpanId()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.lifecycle.Phase;
 import org.axonframework.springboot.autoconfig.AxonTracingAutoConfiguration;
 import org.axonframework.springboot.autoconfig.OpenTelemetryAutoConfiguration;
@@ -11,12 +12,16 @@ import org.axonframework.tracing.NoOpSpanFactory;
 import org.axonframework.tracing.SpanAttributesProvider;
 import org.axonframework.tracing.SpanFactory;
 import org.axonframework.tracing.opentelemetry.OpenTelemetrySpanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -51,6 +56,25 @@ public class TracingAutoConfiguration {
                 .build();
     }
 
+    /**
+     * Deadline executions in the trace that scheduled them, up to {@code depot.tracing.same-trace-limit} after
+     * scheduling (see {@link DeadlineTraces}).
+     */
+    @Bean
+    DeadlineTraces deadlineManagerSpanFactory(
+            SpanFactory spanFactory, @Value("${depot.tracing.same-trace-limit:10m}") Duration sameTraceLimit) {
+        return new DeadlineTraces(spanFactory, W3CTraceContextPropagator.getInstance(), sameTraceLimit,
+                Clock.systemUTC());
+    }
+
+    /** The trace context and time of scheduling go into every deadline this process schedules. */
+    @Bean
+    SmartInitializingSingleton deadlineTraceContext(ObjectProvider<DeadlineManager> deadlineManagers,
+                                                   DeadlineTraces deadlineTraces) {
+        return () -> deadlineManagers.orderedStream()
+                .forEach(deadlines -> deadlines.registerDispatchInterceptor(deadlineTraces));
+    }
+
     /** The upload and file ids of every command, event and saga span. */
     @Bean
     SpanAttributesProvider depotIdsSpanAttributes() {
@@ -73,8 +97,14 @@ public class TracingAutoConfiguration {
     }
 
     @Bean
-    ConfigurerModule handlerLogContext() {
+    ConfigurerModule handlerLogContext(SpanFactory spanFactory,
+                                       @Value("${depot.tracing.same-trace-limit:10m}") Duration sameTraceLimit) {
         return configurer -> {
+            if (!(spanFactory instanceof NoOpSpanFactory)) {
+                // Outermost, so that the ids below go on the span a dead letter's retry runs in.
+                RetriedEventTraces retried = new RetriedEventTraces(spanFactory, sameTraceLimit, Clock.systemUTC());
+                configurer.eventProcessing().registerDefaultHandlerInterceptor((config, name) -> retried);
+            }
             configurer.eventProcessing().registerDefaultHandlerInterceptor((config, name) -> new HandlerLogContext<>());
             configurer.onInitialize(config -> config.onStart(Phase.LOCAL_MESSAGE_HANDLER_REGISTRATIONS,
                     () -> config.commandBus().registerHandlerInterceptor(new HandlerLogContext<>())));

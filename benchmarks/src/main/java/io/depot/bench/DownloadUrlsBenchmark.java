@@ -30,15 +30,20 @@ final class DownloadUrlsBenchmark extends ServiceBenchmark {
         String bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         Duration duration = Duration.ofSeconds(options.smoke() ? 2 : 10);
         Duration warmUp = options.warmUp();
+        long warmUpStart = System.nanoTime();
+        long warmedWith = LoadDriver.warmUp(depotUrl, user, 64, options.warmUpRequests(), warmUp,
+                options.warmUpLimit(), service.pid());
+        Duration warmedFor = Duration.ofNanos(System.nanoTime() - warmUpStart);
+        LoadDriver.run(bareUrl, null, 64, warmUp.dividedBy(3), bare.pid());
         lines.add("Closed loop: N client threads each send the next request when the last is answered, for "
-                + duration.toSeconds() + " s after 2 s of warm-up, all runs after " + warmUp.toSeconds() + " s of "
-                + "Depot's download URLs and a third of that of bare requests at 64 clients, not measured; the client "
-                + "runs on the same 2 cores as the servers.");
+                + duration.toSeconds() + " s after 2 s of warm-up, all runs after a warm-up at 64 clients, not "
+                + "measured: Depot's download URLs until " + options.warmUpRequests() + " were answered (at least "
+                + warmUp.toSeconds() + " s, at most " + options.warmUpLimit().toSeconds() + " s; this time "
+                + warmedWith + " in " + warmedFor.toSeconds() + " s) and " + warmUp.dividedBy(3).toSeconds()
+                + " s of bare requests; the client runs on the same 2 cores as the servers.");
         lines.add("");
         lines.add("| endpoint | clients | req/s | p50 ms | p99 ms | server CPU ms per request | machine CPU busy |");
         lines.add("|---|---|---|---|---|---|---|");
-        LoadDriver.run(depotUrl, user, 64, warmUp, service.pid());
-        LoadDriver.run(bareUrl, null, 64, warmUp.dividedBy(3), bare.pid());
         List<String> profile = List.of();
         for (int clients : new int[]{16, 64}) {
             List<Load> depotRuns = new ArrayList<>();

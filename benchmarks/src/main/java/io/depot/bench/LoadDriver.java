@@ -37,6 +37,26 @@ final class LoadDriver {
         return run(url, token, clients, duration, List.of(serverPid));
     }
 
+    /**
+     * Unmeasured load until the server has answered at least {@code requests} (in runs of 10 s, each after its 2 s
+     * ramp), for at least {@code least} and at most {@code most}: a JIT warms up with the requests it compiles for,
+     * so a warm-up in seconds leaves a slow machine's server colder than a fast one's. Returns the requests answered
+     * in the runs.
+     */
+    static long warmUp(String url, String token, int clients, long requests, Duration least, Duration most,
+                       long serverPid) throws Exception {
+        long answered = 0;
+        long start = System.nanoTime();
+        Duration slice = Duration.ofSeconds(Math.min(10, Math.max(1, least.toSeconds())));
+        while (true) {
+            Duration spent = Duration.ofNanos(System.nanoTime() - start);
+            if (spent.compareTo(most) >= 0 || (answered >= requests && spent.compareTo(least) >= 0)) {
+                return answered;
+            }
+            answered += Math.round(run(url, token, clients, slice, serverPid).perSecond() * slice.toSeconds());
+        }
+    }
+
     /** The same, served by the processes {@code serverPids} together: their CPU is summed. */
     static Load run(String url, String token, int clients, Duration duration, List<Long> serverPids) throws Exception {
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, r -> {

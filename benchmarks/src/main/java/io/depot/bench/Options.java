@@ -39,6 +39,20 @@ record Options(boolean smoke, String only, Path root, int measuredRuns) {
         return Duration.ofSeconds(smoke ? 1 : 30);
     }
 
+    /**
+     * The requests a warm-up of the download-URL endpoint serves before its runs are measured, within
+     * {@link #warmUp()} at least and {@link #warmUpLimit()} at most: round three's machine served some 60,000 in its
+     * 30 s, a slower one 7,000, and the last runs cost a third of the first ones there.
+     */
+    long warmUpRequests() {
+        return smoke ? 100 : 60_000;
+    }
+
+    /** The longest a warm-up counted in requests goes on for. */
+    Duration warmUpLimit() {
+        return Duration.ofSeconds(smoke ? 2 : 300);
+    }
+
     /** Whether any of these benchmarks is to run. */
     boolean wanted(String letters) {
         return only == null || letters.chars().anyMatch(c -> only.indexOf(c) >= 0);

@@ -50,6 +50,7 @@ class SettingsDefaultsTest {
         assertThat(security).isEqualTo(new SecurityProperties(null, "depot", Duration.ofSeconds(30),
                 List.of("RS256", "ES256"), "roles", List.of()));
         assertThat(security.jwkSetRefresh()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(security.jwkSetMinRefetch()).isEqualTo(Duration.ofSeconds(10));
         assertThat(security.tokenCache()).isEqualTo(new SecurityProperties.TokenCache(true, 10_000,
                 Duration.ofMinutes(10)));
     }

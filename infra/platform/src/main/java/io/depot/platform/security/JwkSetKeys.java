@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The keys an identity provider publishes at its JWK set URI, as last fetched. The set is fetched again once it is
- * older than {@code depot.security.jwk-set-refresh}, and at once when a token names a key the set lacks, so a key
- * the provider removes is accepted for at most that interval after the provider stops publishing it. One fetch runs
- * at a time; callers that need the set meanwhile wait for it. When a fetch fails, the last set fetched stays in use,
- * with another attempt every {@link #RETRY}, until it is twice the interval old: then keys are refused until the
- * provider answers. So a provider's short outage is not Depot's, and a removed key is accepted for at most twice the
- * interval when the provider cannot be reached.
+ * older than {@code depot.security.jwk-set-refresh}, so a key the provider removes is accepted for at most that
+ * interval after the provider stops publishing it, and when a token names a key the set lacks, unless a fetch started
+ * less than {@code depot.security.jwk-set-min-refetch} ago: tokens with made-up key ids cannot make Depot fetch the
+ * set more often than that, and a key the provider signs with before publishing it waits that long at most. One
+ * fetch runs at a time; callers that need the set meanwhile wait for it. When a fetch fails, the last set fetched
+ * stays in use, with another attempt every {@link #RETRY}, until it is twice the interval old: then keys are refused
+ * until the provider answers. So a provider's short outage is not Depot's, and a removed key is accepted for at most
+ * twice the interval when the provider cannot be reached.
  */
 final class JwkSetKeys {
 
@@ -43,18 +45,23 @@ final class JwkSetKeys {
     private final String uri;
     private final Set<JWSAlgorithm> algorithms;
     private final Duration refresh;
+    private final Duration minRefetch;
     private final WebClient web;
     private final Clock clock;
     private final AtomicReference<Fetched> fetched = new AtomicReference<>();
     private final AtomicReference<CompletableFuture<JWKSet>> fetching = new AtomicReference<>();
+    /** When the last fetch started. */
+    private final AtomicReference<Instant> started = new AtomicReference<>();
 
     private record Fetched(JWKSet keys, Instant at, Instant due) {
     }
 
-    JwkSetKeys(String uri, Set<JWSAlgorithm> algorithms, Duration refresh, WebClient web, Clock clock) {
+    JwkSetKeys(String uri, Set<JWSAlgorithm> algorithms, Duration refresh, Duration minRefetch, WebClient web,
+               Clock clock) {
         this.uri = uri;
         this.algorithms = Set.copyOf(algorithms);
         this.refresh = refresh;
+        this.minRefetch = minRefetch;
         this.web = web;
         this.clock = clock;
     }
@@ -73,7 +80,8 @@ final class JwkSetKeys {
 
     /**
      * The keys that may have signed {@code jwt}: those of the current set its header matches, or of a set fetched
-     * again when none does. They are also added to the list under {@link #OFFERED} in the subscriber's context.
+     * again when none does (and no fetch started within {@code minRefetch}). They are also added to the list under
+     * {@link #OFFERED} in the subscriber's context.
      */
     Flux<JWK> keysFor(SignedJWT jwt) {
         JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
@@ -85,7 +93,7 @@ final class JwkSetKeys {
         return current()
                 .flatMap(keys -> {
                     List<JWK> matching = selector.select(keys);
-                    return matching.isEmpty() ? fetch().map(selector::select) : Mono.just(matching);
+                    return matching.isEmpty() ? refetched(keys).map(selector::select) : Mono.just(matching);
                 })
                 .flatMapMany(matching -> Flux.deferContextual(context -> {
                     context.<List<JWK>>getOrEmpty(OFFERED).ifPresent(offered -> offered.addAll(matching));
@@ -98,6 +106,12 @@ final class JwkSetKeys {
         return current().map(set -> set.getKeys().containsAll(keys));
     }
 
+    /** The set fetched again for a key it lacks, or {@code current} when a fetch started within minRefetch. */
+    private Mono<JWKSet> refetched(JWKSet current) {
+        Instant last = started.get();
+        return last != null && clock.instant().isBefore(last.plus(minRefetch)) ? Mono.just(current) : fetch();
+    }
+
     private Mono<JWKSet> fetch() {
         return Mono.defer(() -> {
             CompletableFuture<JWKSet> mine = new CompletableFuture<>();
@@ -105,6 +119,7 @@ final class JwkSetKeys {
             if (running != null) {
                 return Mono.fromFuture(running, true);
             }
+            started.set(clock.instant());
             web.get().uri(uri).accept(MediaType.APPLICATION_JSON).retrieve().bodyToMono(String.class)
                     .timeout(FETCH_TIMEOUT)
                     .switchIfEmpty(Mono.error(() -> new IllegalStateException("an empty JWK set response")))

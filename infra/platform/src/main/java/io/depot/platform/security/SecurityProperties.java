@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * How Depot checks tokens ({@code depot.security.*}). Keys come from
  * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} (fetched again every {@code jwk-set-refresh}, and
- * at once when a token names a key the fetched set lacks, so an identity provider can rotate keys without a restart)
- * or from a launcher's own key.
+ * when a token names a key the fetched set lacks, at most once every {@code jwk-set-min-refetch}, so an identity
+ * provider can rotate keys without a restart) or from a launcher's own key.
  *
  * @param issuer        the only accepted {@code iss}; required with a JWK set URI
  * @param audience      a value {@code aud} must contain
@@ -21,6 +21,9 @@ import java.util.List;
  * @param corsOrigins   browser origins allowed to call the API; none by default
  * @param jwkSetRefresh how long a fetched JWK set is used before it is fetched again: a key the identity provider
  *                      removes is accepted for at most this long after its removal, with or without the token cache
+ * @param jwkSetMinRefetch the least time between the fetches a token naming a key the set lacks makes: tokens with
+ *                      made-up key ids make at most one fetch of the set per this interval, whatever their number, and
+ *                      a key the provider signs with before it publishes it is refused for at most this long
  * @param tokenCache    tokens whose signature was verified, kept so that a repeated token is not verified again
  */
 @ConfigurationProperties("depot.security")
@@ -32,6 +35,7 @@ public record SecurityProperties(
         @DefaultValue("roles") String rolesClaim,
         @DefaultValue("") List<String> corsOrigins,
         @DefaultValue("5m") Duration jwkSetRefresh,
+        @DefaultValue("10s") Duration jwkSetMinRefetch,
         @DefaultValue TokenCache tokenCache) {
 
     @ConstructorBinding
@@ -40,13 +44,16 @@ public record SecurityProperties(
         if (jwkSetRefresh == null || jwkSetRefresh.isNegative() || jwkSetRefresh.isZero()) {
             throw new IllegalArgumentException("depot.security.jwk-set-refresh must be positive");
         }
+        if (jwkSetMinRefetch == null || jwkSetMinRefetch.isNegative()) {
+            throw new IllegalArgumentException("depot.security.jwk-set-min-refetch must not be negative");
+        }
     }
 
     /** The settings that do not concern an identity provider's keys, with the defaults for the rest. */
     public SecurityProperties(String issuer, String audience, Duration clockSkew, List<String> algorithms,
                               String rolesClaim, List<String> corsOrigins) {
         this(issuer, audience, clockSkew, algorithms, rolesClaim, corsOrigins, Duration.ofMinutes(5),
-                new TokenCache(true, 10_000, Duration.ofMinutes(10)));
+                Duration.ofSeconds(10), new TokenCache(true, 10_000, Duration.ofMinutes(10)));
     }
 
     /**

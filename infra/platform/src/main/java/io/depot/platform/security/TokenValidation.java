@@ -65,7 +65,8 @@ public final class TokenValidation {
         Clock clock = Clock.systemUTC();
         Set<JWSAlgorithm> algorithms = properties.algorithms().stream()
                 .map(a -> JWSAlgorithm.parse(algorithm(a).getName())).collect(Collectors.toSet());
-        JwkSetKeys keys = new JwkSetKeys(jwkSetUri, algorithms, properties.jwkSetRefresh(), WebClient.create(), clock);
+        JwkSetKeys keys = new JwkSetKeys(jwkSetUri, algorithms, properties.jwkSetRefresh(),
+                properties.jwkSetMinRefetch(), WebClient.create(), clock);
         OAuth2TokenValidator<Jwt> validator = validator(properties, properties.issuer(), clock);
         return cached(jwkSetVerifier(keys, validator), validator, keys, properties, clock);
     }

@@ -51,6 +51,7 @@ class TokenCacheTest {
 
     private static final String ISSUER = "https://idp.depot.test";
     private static final Duration REFRESH = Duration.ofMinutes(5);
+    private static final Duration MIN_REFETCH = Duration.ofSeconds(10);
 
     private final AtomicReference<JWKSet> published = new AtomicReference<>();
     private final AtomicInteger jwksStatus = new AtomicInteger(200);
@@ -144,10 +145,11 @@ class TokenCacheTest {
     void aKeptTokenPastItsExpiryIsRefusedAsAnUnkeptOneIs() throws Exception {
         publish(first);
         SecurityProperties settings = new SecurityProperties(ISSUER, "depot", Duration.ZERO, List.of("RS256"),
-                "roles", List.of(), REFRESH, cache(100));
+                "roles", List.of(), REFRESH, MIN_REFETCH, cache(100));
         ReactiveJwtDecoder cached = jwkSetDecoder(settings);
         ReactiveJwtDecoder uncached = jwkSetDecoder(new SecurityProperties(ISSUER, "depot", Duration.ZERO,
-                List.of("RS256"), "roles", List.of(), REFRESH, new SecurityProperties.TokenCache(false, 0, Duration.ZERO)));
+                List.of("RS256"), "roles", List.of(), REFRESH, MIN_REFETCH,
+                new SecurityProperties.TokenCache(false, 0, Duration.ZERO)));
         String token = sign(first, claims("ida").expirationTime(Date.from(clock.instant().plusSeconds(60))).build());
         cached.decode(token).block();
 
@@ -213,6 +215,35 @@ class TokenCacheTest {
 
         assertThatThrownBy(() -> decoder.decode(kept).block()).isInstanceOf(JwtException.class);
         assertThat(decoder.decode(sign(replacement, claims("ida").build())).block().getSubject()).isEqualTo("ida");
+    }
+
+    @Test
+    void tokensNamingUnknownKeysFetchTheSetAtMostOncePerMinimumInterval() throws Exception {
+        publish(first);
+        ReactiveJwtDecoder decoder = jwkSetDecoder(settings(cache(100)));
+        assertThat(decoder.decode(sign(first, claims("ida").build())).block().getSubject()).isEqualTo("ida");
+        assertThat(fetches).hasValue(1);
+
+        for (int i = 0; i < 20; i++) {
+            RSAKey madeUp = new RSAKeyGenerator(2048).keyID("made-up-" + i).generate();
+            assertThatThrownBy(() -> decoder.decode(sign(madeUp, claims("mallory").build())).block())
+                    .isInstanceOf(JwtException.class);
+        }
+        assertThat(fetches).as("no fetch within the minimum interval of the last").hasValue(1);
+
+        clock.move(MIN_REFETCH);
+        assertThatThrownBy(() -> decoder.decode(sign(second, claims("ida").build())).block())
+                .isInstanceOf(JwtException.class);
+        assertThat(fetches).as("one fetch once the interval passed").hasValue(2);
+
+        publish(first, second);
+        assertThatThrownBy(() -> decoder.decode(sign(second, claims("ida").build())).block())
+                .as("a key published after the last fetch waits for the interval").isInstanceOf(JwtException.class);
+        assertThat(fetches).hasValue(2);
+        clock.move(MIN_REFETCH);
+        assertThat(decoder.decode(sign(second, claims("ida").build())).block().getSubject()).isEqualTo("ida");
+        assertThat(fetches).hasValue(3);
+        assertThat(decoder.decode(sign(first, claims("ida").build())).block().getSubject()).isEqualTo("ida");
     }
 
     @Test
@@ -284,7 +315,8 @@ class TokenCacheTest {
 
     private ReactiveJwtDecoder jwkSetDecoder(SecurityProperties settings) {
         JwkSetKeys keys = new JwkSetKeys("http://127.0.0.1:" + idp.getAddress().getPort() + "/jwks.json",
-                Set.of(JWSAlgorithm.RS256), settings.jwkSetRefresh(), WebClient.create(), clock);
+                Set.of(JWSAlgorithm.RS256), settings.jwkSetRefresh(), settings.jwkSetMinRefetch(), WebClient.create(),
+                clock);
         OAuth2TokenValidator<Jwt> validator = TokenValidation.validator(settings, ISSUER, clock);
         return TokenValidation.cached(counted(TokenValidation.jwkSetVerifier(keys, validator)), validator, keys,
                 settings, clock);
@@ -300,7 +332,7 @@ class TokenCacheTest {
 
     private static SecurityProperties settings(SecurityProperties.TokenCache cache) {
         return new SecurityProperties(ISSUER, "depot", Duration.ofSeconds(30), List.of("RS256"), "roles", List.of(),
-                REFRESH, cache);
+                REFRESH, MIN_REFETCH, cache);
     }
 
     private static SecurityProperties.TokenCache cache(int entries) {

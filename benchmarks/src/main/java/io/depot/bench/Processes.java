@@ -178,6 +178,27 @@ final class Processes {
         }
     }
 
+    /**
+     * Heap in use in MiB right after a full collection the process is asked for ({@code jcmd GC.run}): what it
+     * holds, without the garbage it has not collected yet.
+     */
+    static double heapLiveMiB(long pid) {
+        try {
+            Process jcmd = new ProcessBuilder(javaTool("jcmd"), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .start();
+            jcmd.getInputStream().readAllBytes();
+            if (jcmd.waitFor() != 0) {
+                throw new IllegalStateException("jcmd GC.run failed for " + pid);
+            }
+            return heapUsedMiB(pid);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Heap in use (young and old generations) in MiB, as {@code jstat -gc} reports it. */
     static double heapUsedMiB(long pid) {
         try {

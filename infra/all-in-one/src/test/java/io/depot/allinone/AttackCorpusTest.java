@@ -58,7 +58,7 @@ class AttackCorpusTest extends EndToEndTest {
     Stream<DynamicTest> everyAttackFailsCleanly() {
         String bob = api.token("bob");
         String mallory = api.token("mallory");
-        KeyPair depotKey = DevTokens.loadOrCreate(DATA_DIR.resolve("dev-jwt"));
+        KeyPair depotKey = DevTokens.loadOrCreate(dataDir.resolve("dev-jwt"));
 
         String bobFile = uploadSmall(bob, uniqueName("bob-private"), randomBytes(2048, 301));
         JsonNode bobUpload = initiate(bob, uniqueName("bob-open"), 12L * MIB, 5L * MIB, null);

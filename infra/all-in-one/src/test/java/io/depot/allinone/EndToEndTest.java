@@ -41,10 +41,13 @@ import static org.awaitility.Awaitility.await;
 abstract class EndToEndTest {
 
     static final int MIB = 1024 * 1024;
-    static final Path DATA_DIR = tempDir();
 
     @LocalServerPort
     int port;
+
+    /** The application's data directory (its development signing key, its embedded object store). */
+    @org.springframework.beans.factory.annotation.Value("${depot.embedded.data-dir}")
+    Path dataDir;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -57,13 +60,20 @@ abstract class EndToEndTest {
 
     Api api;
 
+    /**
+     * Called once for each application these tests start: the one every subclass shares (Spring caches it), and one
+     * for each subclass that adds configuration of its own. Each gets a schema and a data directory of its own: two
+     * applications running on one event store would each handle the other's events with their own sagas, workers
+     * and deadlines, racing each other.
+     */
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
-        // One schema for the one application every subclass shares (Spring caches the context).
-        registry.add("spring.datasource.url", EndToEndTest::sharedSchemaUrl);
+        String schemaUrl = TestPostgres.schemaUrl();
+        Path dataDir = tempDir();
+        registry.add("spring.datasource.url", () -> schemaUrl);
         registry.add("spring.datasource.username", TestPostgres::user);
         registry.add("spring.datasource.password", TestPostgres::password);
-        registry.add("depot.embedded.data-dir", DATA_DIR::toString);
+        registry.add("depot.embedded.data-dir", dataDir::toString);
         registry.add("depot.embedded.mongo-in-memory", () -> "true");
         // Reconcile runs only when a test asks, and looks at everything however young.
         registry.add("depot.reconcile.schedule", () -> "off");
@@ -93,15 +103,6 @@ abstract class EndToEndTest {
             property.accept("depot.limits." + operation + "-per-address", () -> "1000000/1m");
         }
         property.accept("depot.limits.max-open-uploads-per-user", () -> "100000");
-    }
-
-    private static String sharedSchemaUrl;
-
-    private static synchronized String sharedSchemaUrl() {
-        if (sharedSchemaUrl == null) {
-            sharedSchemaUrl = TestPostgres.schemaUrl();
-        }
-        return sharedSchemaUrl;
     }
 
     @org.junit.jupiter.api.BeforeEach

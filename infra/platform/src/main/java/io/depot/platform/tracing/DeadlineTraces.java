@@ -1,8 +1,5 @@
 package io.depot.platform.tracing;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.axonframework.deadline.DeadlineManagerSpanFactory;
 import org.axonframework.deadline.DeadlineMessage;
 import org.axonframework.deadline.DefaultDeadlineManagerSpanFactory;
@@ -14,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -34,29 +30,22 @@ final class DeadlineTraces implements DeadlineManagerSpanFactory, MessageDispatc
 
     private final SpanFactory spanFactory;
     private final DeadlineManagerSpanFactory defaults;
-    private final TextMapPropagator propagator;
     private final Duration sameTraceLimit;
     private final Clock clock;
 
-    DeadlineTraces(SpanFactory spanFactory, TextMapPropagator propagator, Duration sameTraceLimit, Clock clock) {
+    DeadlineTraces(SpanFactory spanFactory, Duration sameTraceLimit, Clock clock) {
         this.spanFactory = spanFactory;
         this.defaults = DefaultDeadlineManagerSpanFactory.builder().spanFactory(spanFactory).build();
-        this.propagator = propagator;
         this.sameTraceLimit = sameTraceLimit;
         this.clock = clock;
     }
 
+    /** The current trace context, as the span factory puts it into every message it sends, and the time. */
     @Override
     public BiFunction<Integer, DeadlineMessage<?>, DeadlineMessage<?>> handle(
             List<? extends DeadlineMessage<?>> messages) {
-        return (index, message) -> {
-            Map<String, Object> added = new HashMap<>();
-            added.put(SCHEDULED_AT, clock.instant().toString());
-            if (Span.current().getSpanContext().isValid()) {
-                propagator.inject(Context.current(), added, Map::put);
-            }
-            return message.andMetaData(added);
-        };
+        return (index, message) -> spanFactory.propagateContext(message)
+                .andMetaData(Map.of(SCHEDULED_AT, clock.instant().toString()));
     }
 
     @Override

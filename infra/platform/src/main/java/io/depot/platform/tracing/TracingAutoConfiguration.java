@@ -63,8 +63,7 @@ public class TracingAutoConfiguration {
     @Bean
     DeadlineTraces deadlineManagerSpanFactory(
             SpanFactory spanFactory, @Value("${depot.tracing.same-trace-limit:10m}") Duration sameTraceLimit) {
-        return new DeadlineTraces(spanFactory, W3CTraceContextPropagator.getInstance(), sameTraceLimit,
-                Clock.systemUTC());
+        return new DeadlineTraces(spanFactory, sameTraceLimit, Clock.systemUTC());
     }
 
     /** The trace context and time of scheduling go into every deadline this process schedules. */

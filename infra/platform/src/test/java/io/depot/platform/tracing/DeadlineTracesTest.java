@@ -3,7 +3,6 @@ package io.depot.platform.tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -32,8 +31,7 @@ class DeadlineTracesTest {
     private final SpanFactory spanFactory = tracing.spanFactory;
 
     private DeadlineTraces at(Instant now) {
-        return new DeadlineTraces(spanFactory, W3CTraceContextPropagator.getInstance(), LIMIT,
-                Clock.fixed(now, ZoneOffset.UTC));
+        return new DeadlineTraces(spanFactory, LIMIT, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     /** A deadline scheduled inside {@code scheduling}, as the deadline manager stores it. */

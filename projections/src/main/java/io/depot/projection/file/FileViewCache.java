@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Hot file metadata, so that reading a file or handing out its download URL does not query the read model each
  * time. In the shared Redis when one is configured ({@link SharedRedis}), shared by every query instance; else in
  * this process, which is right only where the {@code files} projection runs in the same process (the all-in-one
- * launcher), in a cache of at most {@code depot.cache.local-entries} entries.
+ * launcher), in a cache of at most {@code depot.cache.local-entries} entries. With Redis, each process also keeps
+ * up to {@code depot.cache.near-entries} decoded views in a {@link NearCache} that Redis keeps current, so a hot file's
+ * reads neither cross the network nor decode JSON.
  *
  * <p>The projection writes each file's new view (or a tombstone for a deleted file) after every change; readers
  * fill a missing entry only if it is still missing, so a reader holding an older view never overwrites the
@@ -52,7 +54,8 @@ public class FileViewCache {
     private final String prefix;
     private final Counter errors;
     private final SharedRedis redis;
-    private final Cache<String, String> local;
+    private final Cache<String, Optional<FileView>> local;
+    private final NearCache near;
     private final ReadModelCollections generations;
 
     public FileViewCache(FileViewCacheProperties properties, SharedRedis redis, Clock clock, MeterRegistry meters,
@@ -69,6 +72,12 @@ public class FileViewCache {
                 .expireAfterWrite(ttl)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();
+        this.near = redis.configured() && properties.nearEntries() > 0
+                ? new NearCache(redis, prefix, properties.nearEntries(), ttl, clock,
+                        Counter.builder("depot.cache.near.invalidations")
+                                .description("File metadata entries dropped from this process because Redis said they changed")
+                                .register(meters))
+                : null;
     }
 
     /**
@@ -76,28 +85,46 @@ public class FileViewCache {
      * the cache does not know the file.
      */
     public Mono<Optional<FileView>> get(String fileId) {
+        String key = key(fileId);
         if (local != null) {
-            return Mono.justOrEmpty(local.getIfPresent(key(fileId))).map(this::read);
+            Optional<FileView> held = local.getIfPresent(key);
+            return held == null ? Mono.empty() : Mono.just(held);
         }
         StatefulRedisConnection<String, byte[]> connection = connection();
         if (connection == null) {
             return Mono.empty();
         }
-        return Mono.fromCompletionStage(connection.async().get(key(fileId)))
-                .map(value -> read(new String(value, StandardCharsets.UTF_8)))
+        Optional<FileView> held = near == null ? null : near.get(key);
+        if (held != null) {
+            return Mono.just(held);
+        }
+        long stamp = near == null ? -1 : near.stamp();
+        return Mono.fromCompletionStage(connection.async().get(key))
+                .map(value -> {
+                    Optional<FileView> view = read(new String(value, StandardCharsets.UTF_8));
+                    if (near != null) {
+                        near.fill(key, view, stamp);
+                    }
+                    return view;
+                })
                 .onErrorResume(e -> {
                     errors.increment();
                     return Mono.empty();
                 });
     }
 
+    /** Whether this process keeps decoded views in front of Redis right now (tracking is on). */
+    boolean nearTracking() {
+        return near != null && near.stamp() >= 0;
+    }
+
     /** A reader's fill: stored only if the projection has not written the file meanwhile. */
     public void offer(FileView view) {
-        String value = write(view);
         if (local != null) {
-            local.asMap().putIfAbsent(key(view.fileId()), value);
+            local.asMap().putIfAbsent(key(view.fileId()), Optional.of(view));
             return;
         }
+        String value = write(view);
         StatefulRedisConnection<String, byte[]> connection = connection();
         if (connection != null) {
             connection.async().set(key(view.fileId()), bytes(value), SetArgs.Builder.nx().px(ttl.toMillis()))
@@ -110,11 +137,11 @@ public class FileViewCache {
 
     /** The projection's write: the file's current view, or null once it is deleted. */
     void put(String fileId, FileView view) {
-        String value = view == null ? TOMBSTONE : write(view);
         if (local != null) {
-            local.put(key(fileId), value);
+            local.put(key(fileId), Optional.ofNullable(view));
             return;
         }
+        String value = view == null ? TOMBSTONE : write(view);
         StatefulRedisConnection<String, byte[]> connection = connection();
         if (connection == null) {
             return;
@@ -124,6 +151,10 @@ public class FileViewCache {
         } catch (RuntimeException e) {
             // The entry expires within the TTL; the projection does not stop for its cache.
             errors.increment();
+        } finally {
+            if (near != null) {
+                near.drop(key(fileId));
+            }
         }
     }
 

@@ -16,11 +16,14 @@ import java.time.Duration;
  * @param ttl          how long an entry lives; also how stale an entry can get when a write to Redis failed
  * @param keyPrefix    prefix of every entry's Redis key
  * @param localEntries the most entries the in-process cache keeps; beyond it, the least useful are evicted
+ * @param nearEntries  with Redis: the most decoded entries each process keeps in front of it, kept current by Redis'
+ *                     client-side caching; 0 reads Redis every time
  */
 @ConfigurationProperties("depot.cache")
 @Validated
 public record FileViewCacheProperties(
         @DefaultValue("60s") @DurationMin(millis = 1) Duration ttl,
         @DefaultValue("depot:file:") @NotBlank String keyPrefix,
-        @DefaultValue("100000") @Min(1) long localEntries) {
+        @DefaultValue("100000") @Min(1) long localEntries,
+        @DefaultValue("10000") @Min(0) long nearEntries) {
 }

@@ -1,7 +1,9 @@
 package io.depot.platform.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -14,8 +16,12 @@ import io.lettuce.core.resource.Delay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The one connection to Redis that every Redis user of a service shares: one client, one set of client resources,
@@ -36,6 +42,7 @@ public class SharedRedis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile boolean closed;
 
@@ -59,7 +66,43 @@ public class SharedRedis implements AutoCloseable {
                 .socketOptions(SocketOptions.builder().connectTimeout(properties.connectTimeout()).build())
                 .timeoutOptions(TimeoutOptions.enabled())
                 .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                StatefulRedisConnection<String, byte[]> open = connection;
+                if (open == handler) { // a reconnect; the first connect is announced once connectAsync completes
+                    watchers.forEach(w -> w.opened().accept(open));
+                }
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (connection == handler) {
+                    watchers.forEach(w -> w.closed().run());
+                }
+            }
+        });
         connect(1);
+    }
+
+    /**
+     * Calls {@code opened} with the shared connection each time it opens, the first time and after every reconnect
+     * (at once if it is open already), and {@code closed} each time it drops: what a user that keeps per-connection
+     * state in Redis (such as client-side caching) needs to set that state up again. {@code opened} may be called
+     * twice for one opening, so it must be idempotent. Both run on Lettuce's threads and must not block.
+     */
+    public void watch(Consumer<StatefulRedisConnection<String, byte[]>> opened, Runnable closed) {
+        if (client == null) {
+            return;
+        }
+        watchers.add(new Watcher(opened, closed));
+        StatefulRedisConnection<String, byte[]> open = connection();
+        if (open != null) {
+            opened.accept(open);
+        }
+    }
+
+    private record Watcher(Consumer<StatefulRedisConnection<String, byte[]>> opened, Runnable closed) {
     }
 
     /** Whether a Redis is configured at all: without one, every user keeps its state in this process. */
@@ -84,6 +127,7 @@ public class SharedRedis implements AutoCloseable {
             } else if (failure == null) {
                 connection = opened;
                 log.info("Connected to Redis at {}:{}", uri.getHost(), uri.getPort());
+                watchers.forEach(w -> w.opened().accept(opened));
             } else if (!closed) {
                 if (attempt == 1) {
                     log.warn("Redis at {}:{} unreachable, trying again in the background: {}", uri.getHost(),

@@ -1,0 +1,143 @@
+package io.depot.projection.file;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.depot.file.FileView;
+import io.depot.platform.redis.SharedRedis;
+import io.lettuce.core.TrackingArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.push.PushListener;
+import io.lettuce.core.api.push.PushMessage;
+import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decoded file views held in this process in front of the shared Redis, kept current by Redis itself: the shared
+ * connection asks for client-side caching in broadcast mode ({@code CLIENT TRACKING ON BCAST PREFIX <key prefix>}),
+ * and Redis then pushes the name of every cache key any instance changes, or that expires, on that connection. A
+ * pushed key is dropped here, so an entry is never older than the last change Redis told this process about.
+ *
+ * <p>An entry is kept only while tracking is on for the connection it was read from: the cache is emptied and stops
+ * taking entries when the connection drops (invalidations may have been lost), and starts again once tracking is on
+ * for the reopened connection. A fill races with invalidations by a stamp: a value read from Redis is kept only if
+ * no invalidation arrived between sending the read and storing its answer. A Redis without tracking (before 6.0)
+ * leaves the cache unused, so every read goes to Redis as before. Entries also expire after {@code depot.cache.ttl},
+ * the bound that holds when the projection's write to Redis failed and Redis had nothing to announce.
+ */
+final class NearCache {
+
+    private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+
+    private final Cache<String, Optional<FileView>> entries;
+    private final String prefix;
+    private final Counter invalidations;
+    private final AtomicLong epoch = new AtomicLong();
+    private volatile StatefulRedisConnection<String, byte[]> listening;
+    private volatile boolean tracking;
+
+    NearCache(SharedRedis redis, String prefix, long maxEntries, Duration ttl, Clock clock, Counter invalidations) {
+        this.prefix = prefix;
+        this.invalidations = invalidations;
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfterWrite(ttl)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
+        redis.watch(this::opened, this::closed);
+    }
+
+    /** A stamp to pass to {@link #fill} with what a read sent now answers, or -1 when nothing can be kept. */
+    long stamp() {
+        return tracking ? epoch.get() : -1;
+    }
+
+    /** The entry for a key, or null when this process holds none. */
+    Optional<FileView> get(String key) {
+        return tracking ? entries.getIfPresent(key) : null;
+    }
+
+    /** Keeps what Redis answered to a read stamped {@code stamp}, unless an invalidation may have overtaken it. */
+    void fill(String key, Optional<FileView> value, long stamp) {
+        if (stamp < 0 || epoch.get() != stamp) {
+            return;
+        }
+        entries.put(key, value);
+        if (epoch.get() != stamp || !tracking) { // an invalidation ran between the check and the put
+            entries.invalidate(key);
+        }
+    }
+
+    /** Drops an entry this process itself changed in Redis (Redis announces it too). */
+    void drop(String key) {
+        epoch.incrementAndGet();
+        entries.invalidate(key);
+    }
+
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    private void opened(StatefulRedisConnection<String, byte[]> connection) {
+        forget();
+        if (listening != connection) {
+            listening = connection;
+            connection.addListener((PushListener) this::pushed);
+        }
+        connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast()
+                        .prefixes(StandardCharsets.UTF_8, prefix))
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        log.warn("Redis refused client-side caching, file metadata is read from Redis each time: {}",
+                                failure.toString());
+                        return;
+                    }
+                    if (connection.isOpen()) {
+                        epoch.incrementAndGet();
+                        entries.invalidateAll();
+                        tracking = true;
+                    }
+                });
+    }
+
+    private void closed() {
+        forget();
+    }
+
+    private void forget() {
+        tracking = false;
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+    }
+
+    private void pushed(PushMessage message) {
+        if (!"invalidate".equals(message.getType())) {
+            return;
+        }
+        epoch.incrementAndGet();
+        List<Object> content = message.getContent();
+        Object keys = content.size() > 1 ? content.get(1) : null;
+        if (keys instanceof Collection<?> changed) {
+            for (Object key : changed) {
+                if (key instanceof ByteBuffer buffer) {
+                    entries.invalidate(StandardCharsets.UTF_8.decode(buffer.duplicate()).toString());
+                    invalidations.increment();
+                }
+            }
+        } else { // null: Redis flushed its keys, or cannot say which changed
+            entries.invalidateAll();
+            invalidations.increment();
+        }
+    }
+}

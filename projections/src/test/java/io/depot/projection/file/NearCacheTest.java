@@ -1,0 +1,114 @@
+package io.depot.projection.file;
+
+import io.depot.file.FileView;
+import io.depot.platform.readmodel.ReadModelCollections;
+import io.depot.platform.redis.RedisConnectionProperties;
+import io.depot.platform.redis.SharedRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.depot.projection.file.FileViewCacheTest.settings;
+import static io.depot.projection.file.FileViewCacheTest.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two query instances on one real Redis, each with its decoded views in process: a hot file is read from Redis once,
+ * a change any instance makes reaches the other within moments (not after the hour-long TTL these caches get), and
+ * nothing held before Redis went away is served after it is back.
+ */
+class NearCacheTest {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    @Test
+    void aHotFileIsReadFromRedisOnceAndAChangeByAnotherInstanceReachesThisOne() {
+        try (RedisProcess server = RedisProcess.launch();
+             SharedRedis redisA = sharedRedis(server); SharedRedis redisB = sharedRedis(server)) {
+            FileViewCache a = cache(redisA);
+            FileViewCache b = cache(redisB);
+            awaitTracking(a, b);
+
+            b.put("f1", view("f1", 1));
+            assertThat(a.get("f1").block()).hasValue(view("f1", 1));
+            long gets = getsServed(server);
+            for (int i = 0; i < 100; i++) {
+                assertThat(a.get("f1").block()).hasValue(view("f1", 1));
+            }
+            assertThat(getsServed(server) - gets).as("100 reads of a held file, from this process").isZero();
+
+            b.put("f1", view("f1", 2));
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(a.get("f1").block()).hasValue(view("f1", 2)));
+            b.put("f1", null);
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(a.get("f1").block()).as("deleted on the other instance").isEqualTo(Optional.empty()));
+            assertThat(a.get("f1").block()).isEqualTo(Optional.empty());
+        }
+    }
+
+    @Test
+    void whatWasHeldBeforeRedisWentAwayIsNotServedAfterItIsBack() {
+        try (RedisProcess server = RedisProcess.launch();
+             SharedRedis redisA = sharedRedis(server); SharedRedis redisB = sharedRedis(server)) {
+            FileViewCache a = cache(redisA);
+            FileViewCache b = cache(redisB);
+            awaitTracking(a, b);
+            b.put("f1", view("f1", 1));
+            assertThat(a.get("f1").block()).hasValue(view("f1", 1));
+
+            server.stop();
+            await().atMost(Duration.ofSeconds(5)).until(() -> redisA.connection() == null && redisB.connection() == null);
+            server.start(); // empty: it kept nothing, and no instance heard of changes meanwhile
+            await().atMost(Duration.ofSeconds(10)).until(() -> redisA.connection() != null && redisB.connection() != null);
+            assertThat(a.get("f1").block()).as("Redis lost the entry: a miss, not the view held before").isNull();
+
+            awaitTracking(a, b);
+            b.put("f1", view("f1", 3));
+            assertThat(a.get("f1").block()).hasValue(view("f1", 3));
+            b.put("f1", view("f1", 4));
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(a.get("f1").block()).as("tracking is on again on the reopened connection")
+                            .hasValue(view("f1", 4)));
+        }
+    }
+
+    /** Both caches take entries: a fill made now stays. */
+    private static void awaitTracking(FileViewCache... caches) {
+        for (FileViewCache cache : caches) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> cache.nearTracking());
+        }
+    }
+
+    private static SharedRedis sharedRedis(RedisProcess server) {
+        return new SharedRedis(settings("depot.redis", RedisConnectionProperties.class,
+                Map.of("depot.redis.uri", server.uri(), "depot.redis.max-reconnect-delay", "500ms")));
+    }
+
+    private static FileViewCache cache(SharedRedis redis) {
+        return new FileViewCache(settings("depot.cache", FileViewCacheProperties.class,
+                Map.of("depot.cache.key-prefix", "file:", "depot.cache.ttl", HOUR.toSeconds() + "s")), redis,
+                Clock.systemUTC(), new SimpleMeterRegistry(), ReadModelCollections.of(null));
+    }
+
+    /** GET commands the server has answered, from its own statistics. */
+    private static long getsServed(RedisProcess server) {
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            String stats = connection.sync().info("commandstats");
+            return stats.lines().filter(l -> l.startsWith("cmdstat_get:")).findFirst()
+                    .map(l -> Long.parseLong(l.substring(l.indexOf("calls=") + 6, l.indexOf(','))))
+                    .orElse(0L);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+}

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -161,6 +163,21 @@ class BadInputTest extends EndToEndTest {
         refused(() -> api.get(path + "?not_before=2030-01-01T00:00:00Z", alice), 400, "validation-failed");
         refused(() -> api.get(path + "?ip_range=203.0.113.0", alice), 400, "validation-failed");
         assertThat(api.get(path, alice).json().get("url").asText()).contains("X-Amz-Signature=");
+    }
+
+    @Test
+    void downloadUrlExpiries() {
+        String fileId = uploadSmall(alice, uniqueName("expiry"), randomBytes(10, 62));
+        String path = "/v1/files/" + fileId + "/download";
+        assertThat(refused(() -> api.get(path + "?expiry=0", alice), 400, "validation-failed").get("detail").asText())
+                .isEqualTo("expiry must be at least 1 second");
+        assertThat(refused(() -> api.get(path + "?expiry=soon", alice), 400, "validation-failed").get("detail").asText())
+                .isEqualTo("expiry must be a whole number of seconds");
+        refused(() -> api.get(path + "?expiry=99999999999999999999", alice), 400, "validation-failed");
+        assertThat(downloadEvents(fileId)).as("a refused download is not recorded").isEmpty();
+        JsonNode granted = api.get(path + "?expiry=60", alice).json();
+        assertThat(Duration.between(Instant.now(), Instant.parse(granted.get("expires_at").asText())))
+                .isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
     }
 
     private Api.Response initiateRaw(String json) {

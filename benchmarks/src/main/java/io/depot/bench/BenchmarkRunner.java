@@ -67,7 +67,7 @@ public final class BenchmarkRunner {
                     new LifecyclesBenchmark(setup, bare),
                     new RetriesBenchmark(setup),
                     new PeerBenchmark(setup, processes, work),
-                    new MemoryBenchmark(setup, idleRssMiB),
+                    new MemoryBenchmark(setup, idleRssMiB, processes, work),
                     new RenditionBenchmark(setup, eventStore),
                     new DedupeBenchmark(setup, eventStore),
                     new ReplayBenchmark(setup, eventStore)));

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.depot.file.FileView;
 import io.depot.platform.redis.SharedRedis;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,9 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and Redis then pushes the name of every cache key any instance changes, or that expires, on that connection. A
  * pushed key is dropped here, so an entry is never older than the last change Redis told this process about.
  *
- * <p>An entry is kept only while tracking is on for the connection it was read from: the cache is emptied and stops
- * taking entries when the connection drops (invalidations may have been lost), and starts again once tracking is on
- * for the reopened connection. A fill races with invalidations by a stamp: a value read from Redis is kept only if
+ * <p>An entry is kept only while tracking is on for the connection it was read from, and tracking counts as on only once
+ * Redis announced a probe key this process wrote after asking for it: the cache is emptied and stops taking entries
+ * when the connection drops (invalidations may have been lost), and starts again once the reopened connection's probe
+ * is announced. A fill races with invalidations by a stamp: a value read from Redis is kept only if
  * no invalidation arrived between sending the read and storing its answer. A Redis without tracking (before 6.0)
  * leaves the cache unused, so every read goes to Redis as before. Entries also expire after {@code depot.cache.ttl},
  * the bound that holds when the projection's write to Redis failed and Redis had nothing to announce.
@@ -38,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class NearCache {
 
     private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+    private static final long PROBE_TTL_MS = 10_000;
 
     private final Cache<String, Optional<FileView>> entries;
     private final String prefix;
@@ -45,6 +49,7 @@ final class NearCache {
     private final AtomicLong epoch = new AtomicLong();
     private volatile StatefulRedisConnection<String, byte[]> listening;
     private volatile boolean tracking;
+    private volatile String probe;
 
     NearCache(SharedRedis redis, String prefix, long maxEntries, Duration ttl, Clock clock, Counter invalidations) {
         this.prefix = prefix;
@@ -103,12 +108,26 @@ final class NearCache {
                                 failure.toString());
                         return;
                     }
-                    if (connection.isOpen()) {
-                        epoch.incrementAndGet();
-                        entries.invalidateAll();
-                        tracking = true;
-                    }
+                    // Taken at its word only once an announcement arrives: a proxy in front of Redis, or a
+                    // connection without RESP3's pushes, may accept tracking and never announce anything.
+                    String probe = prefix + "near-probe:" + UUID.randomUUID();
+                    this.probe = probe;
+                    connection.async().set(probe, "1".getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(PROBE_TTL_MS))
+                            .exceptionally(e -> null);
                 });
+    }
+
+    /** Tracking proved to work on this connection: entries may be kept from now on. */
+    private void arm() {
+        String proved = probe;
+        probe = null;
+        StatefulRedisConnection<String, byte[]> connection = listening;
+        if (proved != null && connection != null) {
+            connection.async().del(proved).exceptionally(e -> null);
+        }
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+        tracking = true;
     }
 
     private void closed() {
@@ -117,6 +136,7 @@ final class NearCache {
 
     private void forget() {
         tracking = false;
+        probe = null;
         epoch.incrementAndGet();
         entries.invalidateAll();
     }
@@ -131,7 +151,12 @@ final class NearCache {
         if (keys instanceof Collection<?> changed) {
             for (Object key : changed) {
                 if (key instanceof ByteBuffer buffer) {
-                    entries.invalidate(StandardCharsets.UTF_8.decode(buffer.duplicate()).toString());
+                    String name = StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
+                    if (name.equals(probe)) {
+                        arm();
+                        continue;
+                    }
+                    entries.invalidate(name);
                     invalidations.increment();
                 }
             }

@@ -30,7 +30,7 @@ final class DefaultLaunches {
     private final Processes processes;
     private final Path work;
     private final Path jar;
-    private int starts;
+    private int started;
 
     DefaultLaunches(Processes processes, Path work, Path jar) {
         this.processes = processes;
@@ -51,37 +51,38 @@ final class DefaultLaunches {
         List<String> plain = List.of("-jar", jar.toString());
         List<String> archived = List.of("-XX:SharedArchiveFile=" + archive, "-jar",
                 extracted.resolve("depot.jar").toString());
-        List<List<Double>> figures = new ArrayList<>(); // seconds and RSS of each way's starts, in turn
-        for (int i = 0; i < 4; i++) {
-            figures.add(new ArrayList<>());
-        }
+        Starts jarStarts = new Starts(new ArrayList<>(), new ArrayList<>());
+        Starts archivedStarts = new Starts(new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i <= runs; i++) { // alternated, so that a slower minute of the machine falls on both
-            start(plain, work.resolve("data-jar"), figures.get(0), figures.get(1));
-            start(archived, work.resolve("data-archived"), figures.get(2), figures.get(3));
+            start(plain, work.resolve("data-jar"), jarStarts);
+            start(archived, work.resolve("data-archived"), archivedStarts);
         }
-        return new Result(launch(figures.get(0), figures.get(1)), launch(figures.get(2), figures.get(3)),
-                trainingSeconds, Files.size(archive) / (1024 * 1024));
+        return new Result(jarStarts.launch(), archivedStarts.launch(), trainingSeconds,
+                Files.size(archive) / (1024 * 1024));
     }
 
-    private static Launch launch(List<Double> seconds, List<Double> rss) {
-        return new Launch(seconds.get(0), Stats.of(seconds.subList(1, seconds.size())),
-                Stats.of(rss.subList(1, rss.size())));
+    /** Seconds to healthy and idle RSS of one way's starts, the first on the empty data directory. */
+    private record Starts(List<Double> seconds, List<Double> rss) {
+
+        Launch launch() {
+            return new Launch(seconds.get(0), Stats.of(seconds.subList(1, seconds.size())),
+                    Stats.of(rss.subList(1, rss.size())));
+        }
     }
 
-    private void start(List<String> launch, Path data, List<Double> seconds, List<Double> rss)
-            throws IOException, InterruptedException {
+    private void start(List<String> launch, Path data, Starts starts) throws IOException, InterruptedException {
         int port = Processes.freePort();
         List<String> command = new ArrayList<>(List.of(Processes.javaTool("java"), "-Xmx1g"));
         command.addAll(launch);
-        long started = System.nanoTime();
-        Path log = work.resolve("start-" + ++starts + ".log");
+        long begun = System.nanoTime();
+        Path log = work.resolve("start-" + ++started + ".log");
         Process process = processes.start(command, Map.of("PORT", Integer.toString(port), "DEPOT_DATA_DIR",
                 data.toString()), log);
         try {
             Processes.awaitHealth("http://127.0.0.1:" + port + "/health", Duration.ofMinutes(2), process, log);
-            seconds.add((System.nanoTime() - started) / 1e9);
+            starts.seconds().add((System.nanoTime() - begun) / 1e9);
             Thread.sleep(IDLE.toMillis());
-            rss.add(Processes.rssMiB(process.pid()));
+            starts.rss().add(Processes.rssMiB(process.pid()));
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -137,8 +137,9 @@ public class FileViewCache {
 
     /** The projection's write: the file's current view, or null once it is deleted. */
     void put(String fileId, FileView view) {
+        String key = key(fileId);
         if (local != null) {
-            local.put(key(fileId), Optional.ofNullable(view));
+            local.put(key, Optional.ofNullable(view));
             return;
         }
         String value = view == null ? TOMBSTONE : write(view);
@@ -147,13 +148,13 @@ public class FileViewCache {
             return;
         }
         try {
-            connection.sync().set(key(fileId), bytes(value), SetArgs.Builder.px(ttl.toMillis()));
+            connection.sync().set(key, bytes(value), SetArgs.Builder.px(ttl.toMillis()));
         } catch (RuntimeException e) {
             // The entry expires within the TTL; the projection does not stop for its cache.
             errors.increment();
         } finally {
             if (near != null) {
-                near.drop(key(fileId));
+                near.drop(key);
             }
         }
     }

@@ -113,7 +113,11 @@ final class NearCache {
                     String probe = prefix + "near-probe:" + UUID.randomUUID();
                     this.probe = probe;
                     connection.async().set(probe, "1".getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(PROBE_TTL_MS))
-                            .exceptionally(e -> null);
+                            .exceptionally(e -> {
+                                log.warn("Could not write the near cache's probe key, file metadata is read from Redis "
+                                        + "each time until the connection is opened again: {}", e.toString());
+                                return null;
+                            });
                 });
     }
 

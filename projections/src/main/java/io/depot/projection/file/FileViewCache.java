@@ -69,6 +69,9 @@ public class FileViewCache {
                 .register(meters);
         this.local = redis.configured() ? null : Caffeine.newBuilder()
                 .maximumSize(properties.localEntries())
+                // Upkeep on the caller's thread: handed to the common pool, reads of a file read all the time
+                // were lost often enough that it lost its place to files read once.
+                .executor(Runnable::run)
                 .expireAfterWrite(ttl)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .build();

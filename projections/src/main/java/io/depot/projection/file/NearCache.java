@@ -7,6 +7,7 @@ import io.depot.platform.redis.SharedRedis;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.api.push.PushMessage;
 import io.micrometer.core.instrument.Counter;
@@ -45,14 +46,17 @@ final class NearCache {
 
     private final Cache<String, Optional<FileView>> entries;
     private final String prefix;
+    private final String probes;
     private final Counter invalidations;
     private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLong openings = new AtomicLong();
     private volatile StatefulRedisConnection<String, byte[]> listening;
     private volatile boolean tracking;
     private volatile String probe;
 
     NearCache(SharedRedis redis, String prefix, long maxEntries, Duration ttl, Clock clock, Counter invalidations) {
         this.prefix = prefix;
+        this.probes = prefix + "near-probe:";
         this.invalidations = invalidations;
         this.entries = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
@@ -94,25 +98,36 @@ final class NearCache {
         return entries.estimatedSize();
     }
 
-    private void opened(StatefulRedisConnection<String, byte[]> connection) {
+    /**
+     * Sets tracking up on a connection that opened. The shared connection may announce one opening twice, and Redis
+     * refuses a second {@code CLIENT TRACKING ON} with the same prefix, so tracking is turned off and on again, both
+     * sent under the lock so that two openings' commands cannot interleave; only the latest opening's probe arms.
+     */
+    synchronized void opened(StatefulRedisConnection<String, byte[]> connection) {
+        long opening = openings.incrementAndGet();
         forget();
         if (listening != connection) {
             listening = connection;
             connection.addListener((PushListener) this::pushed);
         }
-        connection.async().clientTracking(TrackingArgs.Builder.enabled().bcast()
-                        .prefixes(StandardCharsets.UTF_8, prefix))
+        RedisAsyncCommands<String, byte[]> commands = connection.async();
+        commands.clientTracking(TrackingArgs.Builder.enabled(false)).exceptionally(e -> null);
+        commands.clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(StandardCharsets.UTF_8, prefix))
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {
-                        log.warn("Redis refused client-side caching, file metadata is read from Redis each time: {}",
-                                failure.toString());
+                        if (opening == openings.get()) {
+                            log.warn("Redis refused client-side caching, file metadata is read from Redis each time: {}",
+                                    failure.toString());
+                        }
                         return;
                     }
                     // Taken at its word only once an announcement arrives: a proxy in front of Redis, or a
                     // connection without RESP3's pushes, may accept tracking and never announce anything.
-                    String probe = prefix + "near-probe:" + UUID.randomUUID();
-                    this.probe = probe;
-                    connection.async().set(probe, "1".getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(PROBE_TTL_MS))
+                    String probe = probes + UUID.randomUUID();
+                    if (!awaitProbe(opening, probe)) {
+                        return; // a later opening set tracking up again and sends its own probe
+                    }
+                    commands.set(probe, "1".getBytes(StandardCharsets.UTF_8), SetArgs.Builder.px(PROBE_TTL_MS))
                             .exceptionally(e -> {
                                 log.warn("Could not write the near cache's probe key, file metadata is read from Redis "
                                         + "each time until the connection is opened again: {}", e.toString());
@@ -121,12 +136,23 @@ final class NearCache {
                 });
     }
 
-    /** Tracking proved to work on this connection: entries may be kept from now on. */
-    private void arm() {
+    private synchronized boolean awaitProbe(long opening, String probe) {
+        if (opening != openings.get()) {
+            return false;
+        }
+        this.probe = probe;
+        return true;
+    }
+
+    /** Tracking proved to work on this connection, if {@code announced} is the latest opening's probe. */
+    private synchronized void arm(String announced) {
         String proved = probe;
+        if (!announced.equals(proved)) {
+            return; // an earlier opening's probe, or another instance's
+        }
         probe = null;
         StatefulRedisConnection<String, byte[]> connection = listening;
-        if (proved != null && connection != null) {
+        if (connection != null) {
             connection.async().del(proved).exceptionally(e -> null);
         }
         epoch.incrementAndGet();
@@ -134,7 +160,8 @@ final class NearCache {
         tracking = true;
     }
 
-    private void closed() {
+    private synchronized void closed() {
+        openings.incrementAndGet();
         forget();
     }
 
@@ -156,8 +183,8 @@ final class NearCache {
             for (Object key : changed) {
                 if (key instanceof ByteBuffer buffer) {
                     String name = StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
-                    if (name.equals(probe)) {
-                        arm();
+                    if (name.startsWith(probes)) {
+                        arm(name);
                         continue;
                     }
                     entries.invalidate(name);

@@ -85,6 +85,38 @@ class NearCacheTest {
         }
     }
 
+    @Test
+    void anOpeningAnnouncedTwiceLeavesTrackingOn() throws Exception {
+        try (RedisProcess server = RedisProcess.launch(); SharedRedis redis = sharedRedis(server)) {
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            NearCache near = new NearCache(redis, "file:", 100, HOUR, Clock.systemUTC(),
+                    meters.counter("depot.cache.near.invalidations"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> near.stamp() >= 0);
+
+            // The shared connection may announce one opening twice, here from two threads at once; Redis refuses
+            // to turn tracking on twice with one prefix.
+            StatefulRedisConnection<String, byte[]> connection = redis.connection();
+            Thread other = new Thread(() -> near.opened(connection));
+            other.start();
+            near.opened(connection);
+            other.join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> near.stamp() >= 0);
+
+            near.fill("file:f9", Optional.of(view("f9", 1)), near.stamp());
+            assertThat(near.get("file:f9")).hasValue(view("f9", 1));
+            RedisClient client = RedisClient.create(server.uri());
+            try (StatefulRedisConnection<String, String> writer = client.connect()) {
+                writer.sync().set("file:f9", "changed elsewhere");
+            } finally {
+                client.shutdown();
+            }
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(near.get("file:f9")).as("Redis still announces changes").isNull());
+            assertThat(meters.counter("depot.cache.near.invalidations").count())
+                    .as("the probes of the two openings are not counted as changes").isEqualTo(1);
+        }
+    }
+
     /** Both caches take entries: a fill made now stays. */
     private static void awaitTracking(FileViewCache... caches) {
         for (FileViewCache cache : caches) {

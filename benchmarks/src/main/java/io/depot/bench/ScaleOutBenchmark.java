@@ -84,7 +84,12 @@ final class ScaleOutBenchmark implements Benchmark {
             String fileId = session.smallFile("scale-out.bin");
             // Warm-up: every instance's first requests load classes and feed its JIT. Long enough for each of two
             // instances, which see half the requests, to compile its hot paths: the single instance measured after
-            // them has served the two instances' runs too, and a short warm-up measured the two half-compiled.
+            // them has served the two instances' runs too, and a short warm-up measured the two half-compiled. So
+            // the download URLs are counted as in d, twice d's count for two query instances: a warm-up in seconds
+            // left a slow day's instances colder than a fast day's.
+            String downloadUrl = session.client.base + "/v1/files/" + fileId + "/download";
+            long warmedWith = LoadDriver.warmUp(downloadUrl, session.user, 64, 2 * options.warmUpRequests(),
+                    options.warmUp(), options.warmUpLimit().multipliedBy(2), pids(dir, List.of("query-api-1")).get(0));
             measure(session, fileId, pids(dir, SERVICES), options.warmUp(), 2);
 
             double twoIdle = idleCores(pids(dir, SERVICES));
@@ -101,9 +106,10 @@ final class ScaleOutBenchmark implements Benchmark {
                     + "then the same after `depot-topology drain` of command-api-2 and query-api-2. Download URLs: "
                     + "64 clients for %d s through the balancer; lifecycles: 8 clients as in e (initiate, presigned PUT, "
                     + "complete, then `GET /v1/files/{id}` until it answers). CPU: the services' together "
-                    + "(JIT compiler threads apart), median of %d runs after two warm-up runs of %d s each; idle: the "
+                    + "(JIT compiler threads apart), median of %d runs after a warm-up of download URLs until %d "
+                    + "were answered (this time %d) and two warm-up runs of %d s each; idle: the "
                     + "services' CPU over 10 s without requests, before the runs, in cores.", duration().toSeconds(),
-                    options.runs(), options.warmUp().toSeconds()));
+                    options.runs(), 2 * options.warmUpRequests(), warmedWith, options.warmUp().toSeconds()));
             lines.add("");
             lines.add("| instances of each service | download URLs req/s | p99 ms | CPU ms per download URL | "
                     + "lifecycles per s | CPU ms per lifecycle | idle CPU, cores |");

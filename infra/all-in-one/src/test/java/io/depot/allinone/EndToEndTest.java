@@ -81,6 +81,9 @@ abstract class EndToEndTest {
         registry.add("depot.reconcile.sample-size", () -> "1000");
         // Lifecycle rules run only when a test asks (StorageTiersTest), with a "now" of its choosing.
         registry.add("depot.lifecycle.max-per-run", () -> "100000");
+        // So do retrieval polls: the scheduled one (every 15 minutes by default) would otherwise record a retrieval
+        // StorageTiersTest left asked for in the middle of whichever test runs then, as an event that test did not make.
+        registry.add("depot.lifecycle.retrieval-poll-interval", () -> "3650d");
         String[][] rules = {{"cool-after-30d", "all", "30d", "STANDARD_IA"},
                 {"archive-superseded", "superseded", "90d", "GLACIER"}};
         String[] fields = {"name", "applies-to", "older-than", "storage-class"};
@@ -113,18 +116,47 @@ abstract class EndToEndTest {
     // ---- what the stores hold -------------------------------------------------------------------------
 
     /** Everything Depot has stored, to show that a refused request left nothing behind. */
-    record Stored(long events, Set<String> objects, Set<String> multipartUploads, long files) {
+    record Stored(long events, long lastEvent, Set<String> objects, Set<String> multipartUploads, long files) {
     }
 
     Stored stored() {
         awaitProjectionsCaughtUp();
         Long events = jdbc.queryForObject("SELECT COUNT(*) FROM DomainEventEntry", Long.class);
+        Long lastEvent = jdbc.queryForObject("SELECT COALESCE(MAX(globalIndex), -1) FROM DomainEventEntry", Long.class);
         // S3Proxy's filesystem store also lists folders (keys ending in '/'); they are not objects.
         Set<String> objects = new TreeSet<>(storage.listKeys("").filter(key -> !key.endsWith("/")).collectList()
                 .block(Duration.ofSeconds(30)));
         Set<String> uploads = new TreeSet<>(storage.listMultipartUploads().collectList().block(Duration.ofSeconds(30)));
         long files = readModel("files", "files").countDocuments();
-        return new Stored(events, objects, uploads, files);
+        return new Stored(events, lastEvent, objects, uploads, files);
+    }
+
+    /** Checks that Depot stored nothing since {@code before}, and names what it stored if it did. */
+    void assertNothingStoredSince(Stored before) {
+        Stored after = stored();
+        assertThat(after).as(() -> changes(before, after)).isEqualTo(before);
+    }
+
+    private String changes(Stored before, Stored after) {
+        StringBuilder changes = new StringBuilder("stored since:");
+        org.springframework.jdbc.core.RowCallbackHandler event = row -> changes.append("\n  event ")
+                .append(row.getLong(1)).append(' ').append(row.getString(4)).append(" of ").append(row.getString(3))
+                .append(' ').append(row.getString(2)).append(" at ").append(row.getString(5));
+        jdbc.query("SELECT globalIndex, aggregateIdentifier, type, payloadType, timeStamp FROM DomainEventEntry "
+                + "WHERE globalIndex > ? ORDER BY globalIndex LIMIT 20", event, before.lastEvent());
+        describe(changes, "object", before.objects(), after.objects());
+        describe(changes, "multipart upload", before.multipartUploads(), after.multipartUploads());
+        if (before.files() != after.files()) {
+            changes.append("\n  files in the read model: ").append(before.files()).append(" -> ").append(after.files());
+        }
+        return changes.toString();
+    }
+
+    private static void describe(StringBuilder changes, String what, Set<String> before, Set<String> after) {
+        after.stream().filter(key -> !before.contains(key)).forEach(key -> changes.append("\n  ").append(what)
+                .append(" added: ").append(key));
+        before.stream().filter(key -> !after.contains(key)).forEach(key -> changes.append("\n  ").append(what)
+                .append(" removed: ").append(key));
     }
 
     /** A collection of a read model, in the copy reads use now: a rebuild moves it to {@code <name>__g<generation>}. */

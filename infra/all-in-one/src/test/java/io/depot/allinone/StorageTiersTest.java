@@ -221,7 +221,7 @@ class StorageTiersTest extends EndToEndTest {
         FileVersionsTest.expectProblem(api.post(path + "/retrieval", token, Map.of("days", 1)), 409,
                 "version-not-archived");
 
-        assertThat(stored()).isEqualTo(before);
+        assertNothingStoredSince(before);
 
         JsonNode paths = io.depot.platform.testing.ApiDocs.fetch(port).path("paths");
         for (String operation : List.of("/~1v1~1files~1{fileId}~1versions~1{version}~1storage-class/put",

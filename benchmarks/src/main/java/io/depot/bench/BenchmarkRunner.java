@@ -48,7 +48,7 @@ public final class BenchmarkRunner {
         List<Benchmark> benchmarks = new ArrayList<>();
         if (options.wantsService()) {
             long dataSize = options.smoke() ? 32 * MIB : 1024 * MIB;
-            long partSize = options.smoke() ? 8 * MIB : 16 * MIB;
+            long partSize = options.partSize();
             DepotService service = DepotService.start(processes, work, options.root(), s3, eventStore, partSize);
             Processes.Server bare = processes.startMain(BareServer.class, "256m", work.resolve("bare.log"));
             Processes.awaitHealth("http://127.0.0.1:" + bare.port() + "/bare", Duration.ofSeconds(60), bare.process(),

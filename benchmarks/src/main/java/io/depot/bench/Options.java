@@ -6,10 +6,11 @@ import java.util.Arrays;
 
 /**
  * How a run was asked for: {@code --smoke} (small sizes, one run each), {@code --only=<letters>} (those benchmarks
- * alone), {@code --runs=<n>} (with {@code --only}: n measured runs instead of 5, to compare changes quickly), and the
- * checkout it runs in.
+ * alone), {@code --runs=<n>} (with {@code --only}: n measured runs instead of 5, to compare changes quickly),
+ * {@code --part-size=<MiB>} (with {@code --only}: the parts uploads send, instead of 16 MiB), and the checkout it runs
+ * in.
  */
-record Options(boolean smoke, String only, Path root, int measuredRuns) {
+record Options(boolean smoke, String only, Path root, int measuredRuns, Integer partSizeMiB) {
 
     static Options of(String[] args) {
         boolean smoke = Arrays.asList(args).contains("--smoke");
@@ -23,7 +24,18 @@ record Options(boolean smoke, String only, Path root, int measuredRuns) {
         if (runs != 5 && only == null) {
             throw new IllegalArgumentException("--runs goes with --only: the record is always the median of 5");
         }
-        return new Options(smoke, only, root, Math.max(1, runs));
+        Integer partSizeMiB = Arrays.stream(args).filter(a -> a.startsWith("--part-size="))
+                .map(a -> Integer.valueOf(a.substring(12))).findFirst().orElse(null);
+        if (partSizeMiB != null && (only == null || partSizeMiB < 5)) {
+            throw new IllegalArgumentException("--part-size goes with --only and is at least 5 (MiB, S3's smallest "
+                    + "part): the record is always in 16 MiB parts");
+        }
+        return new Options(smoke, only, root, Math.max(1, runs), partSizeMiB);
+    }
+
+    /** The size of the parts uploads send: S3's 5 MiB minimum and above, 16 MiB in the record. */
+    long partSize() {
+        return (partSizeMiB != null ? partSizeMiB : smoke ? 8 : 16) * 1024L * 1024;
     }
 
     /** How many measured runs each figure is the median of. */
@@ -65,7 +77,8 @@ record Options(boolean smoke, String only, Path root, int measuredRuns) {
 
     /** Where the report goes: a partial or smoke run is a working copy, never the record. */
     Path reportFile() {
-        return root.resolve(only != null ? "benchmarks/target/benchmarks-" + only + ".md"
+        String parts = partSizeMiB == null ? "" : "-" + partSizeMiB + "mib";
+        return root.resolve(only != null ? "benchmarks/target/benchmarks-" + only + parts + ".md"
                 : smoke ? "benchmarks/target/benchmarks-smoke.md" : "docs/benchmarks.md");
     }
 }

@@ -72,11 +72,11 @@ final class Progress implements AutoCloseable {
      * A body read anew for each attempt to send it: what an attempt that failed had counted is taken back, so a
      * retried part is not counted twice.
      */
-    java.util.function.Supplier<InputStream> resending(byte[] data) {
+    java.util.function.Supplier<InputStream> resending(java.util.function.Supplier<InputStream> source) {
         AtomicLong counted = new AtomicLong();
         return () -> {
             add(-counted.getAndSet(0));
-            return counting(new java.io.ByteArrayInputStream(data), counted);
+            return counting(source.get(), counted);
         };
     }
 

@@ -90,6 +90,28 @@ class CliTest extends EndToEndTest {
         }
     }
 
+    /**
+     * Through Depot, a file larger than one part goes in 64 MiB parts unless a size is asked for: each part costs the
+     * service a command, an event and a read-model write. The parts are read from the file as they are sent: under a
+     * heap smaller than one part, the CLI that held each part in memory failed.
+     */
+    @Test
+    void throughDepotPartsAre64MiBAndReadFromTheFileAsTheyAreSent() throws Exception {
+        byte[] data = randomBytes(70 * MIB, 48);
+        Path file = Files.write(dir.resolve(uniqueName("large")), data);
+
+        Result result = runCommand(javaCommand(List.of("upload", file.toString(), "--through-service", "--json"),
+                "-Xmx48m"), environment());
+        assertThat(result.exit()).as(result.stderr()).isZero();
+        JsonNode uploaded = Api.JSON.readTree(result.stdout());
+        assertThat(uploaded.get("parts_sent").asInt()).isEqualTo(2);
+        assertThat(uploaded.get("bytes_sent").asLong()).isEqualTo(data.length);
+        JsonNode upload = api.get("/v1/uploads/" + uploaded.get("upload_id").asText(), token).json();
+        assertThat(upload.get("part_size").asLong()).isEqualTo(64L * MIB);
+        assertThat(upload.get("part_count").asInt()).isEqualTo(2);
+        assertThat(sha256(download(token, uploaded.get("file_id").asText()))).isEqualTo(sha256(data));
+    }
+
     @Test
     void showsAProgressBarOnATerminal() throws Exception {
         byte[] data = randomBytes(6 * MIB, 42);
@@ -221,8 +243,12 @@ class CliTest extends EndToEndTest {
     }
 
     private static List<String> javaCommand(List<String> arguments) {
+        return javaCommand(arguments, "-Xmx256m");
+    }
+
+    private static List<String> javaCommand(List<String> arguments, String heap) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", cliJar().toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", heap, "-jar", cliJar().toString()));
         command.addAll(arguments);
         return command;
     }

@@ -165,15 +165,20 @@ class BadInputTest extends EndToEndTest {
         assertThat(api.get(path, alice).json().get("url").asText()).contains("X-Amz-Signature=");
     }
 
+    /** Every download route refuses a bad expiry alike: the newest version's, a version's and a rendition's. */
     @Test
     void downloadUrlExpiries() {
         String fileId = uploadSmall(alice, uniqueName("expiry"), randomBytes(10, 62));
         String path = "/v1/files/" + fileId + "/download";
-        assertThat(refused(() -> api.get(path + "?expiry=0", alice), 400, "validation-failed").get("detail").asText())
-                .isEqualTo("expiry must be at least 1 second");
-        assertThat(refused(() -> api.get(path + "?expiry=soon", alice), 400, "validation-failed").get("detail").asText())
-                .isEqualTo("expiry must be a whole number of seconds");
-        refused(() -> api.get(path + "?expiry=99999999999999999999", alice), 400, "validation-failed");
+        for (String route : List.of(path, "/v1/files/" + fileId + "/versions/1/download",
+                "/v1/files/" + fileId + "/renditions/thumbnail/download")) {
+            assertThat(refused(() -> api.get(route + "?expiry=0", alice), 400, "validation-failed").get("detail")
+                    .asText()).as(route).isEqualTo("expiry must be at least 1 second");
+            assertThat(refused(() -> api.get(route + "?expiry=soon", alice), 400, "validation-failed").get("detail")
+                    .asText()).as(route).isEqualTo("expiry must be a whole number of seconds");
+            assertThat(refused(() -> api.get(route + "?expiry=99999999999999999999", alice), 400, "validation-failed")
+                    .get("detail").asText()).as(route).isEqualTo("expiry must be a whole number of seconds");
+        }
         assertThat(downloadEvents(fileId)).as("a refused download is not recorded").isEmpty();
         JsonNode granted = api.get(path + "?expiry=60", alice).json();
         assertThat(Duration.between(Instant.now(), Instant.parse(granted.get("expires_at").asText())))

@@ -54,7 +54,6 @@ import java.util.Optional;
 class DownloadUrlRoute {
 
     static final String PATH = "/v1/files/{fileId}/download";
-    private static final long DEFAULT_EXPIRY_SECONDS = 300;
 
     private final ReadableFiles files;
     private final DownloadTrail downloads;
@@ -97,10 +96,9 @@ class DownloadUrlRoute {
 
     private Mono<ServerResponse> answer(ServerRequest request) {
         String fileId = request.pathVariable("fileId");
-        long expiry = expiry(request.queryParam("expiry"));
         UrlConditions conditions = UrlConditions.parse(request.queryParam("ip_range").orElse(null),
                 request.queryParam("not_before").orElse(null));
-        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
+        Duration validity = DownloadExpiry.of(request.queryParam("expiry").orElse(null), maxExpiry);
         String client = clientAddress.of(request.exchange().getRequest());
         return request.exchange().getPrincipal()
                 .map(DownloadUrlRoute::subject)
@@ -136,21 +134,5 @@ class DownloadUrlRoute {
     private static Optional<String> subject(Principal principal) {
         return principal instanceof JwtAuthenticationToken token ? Optional.of(token.getToken().getSubject())
                 : Optional.empty();
-    }
-
-    private static long expiry(Optional<String> value) {
-        if (value.isEmpty()) {
-            return DEFAULT_EXPIRY_SECONDS;
-        }
-        long seconds;
-        try {
-            seconds = Long.parseLong(value.get());
-        } catch (NumberFormatException e) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be a whole number of seconds");
-        }
-        if (seconds < 1) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
-        }
-        return seconds;
     }
 }

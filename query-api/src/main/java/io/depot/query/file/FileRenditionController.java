@@ -15,6 +15,8 @@ import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.trail.DownloadTrail;
 import io.depot.platform.web.ClientAddress;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -95,11 +97,11 @@ class FileRenditionController {
     Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
                                     @PathVariable String name,
                                     @RequestParam(required = false) Long version,
-                                    @RequestParam(defaultValue = "300") long expiry, ServerWebExchange exchange) {
-        if (expiry < 1) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
-        }
-        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
+                                    @Parameter(description = "seconds the URL is valid, capped by configuration", schema = @Schema(
+                                            type = "integer", format = "int64", defaultValue = "300", minimum = "1"))
+                                    @RequestParam(required = false) String expiry,
+                                    ServerWebExchange exchange) {
+        Duration validity = DownloadExpiry.of(expiry, maxExpiry);
         String userId = user.getSubject();
         String client = clientAddress.of(exchange.getRequest());
         return files.readable(fileId, userId).flatMap(file -> find(new FindRenditionQuery(fileId, name, version))

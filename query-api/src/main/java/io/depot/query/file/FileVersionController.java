@@ -20,6 +20,8 @@ import io.depot.platform.storage.UrlConditions;
 import io.depot.platform.storage.StorageProperties;
 import io.depot.platform.web.ClientAddress;
 import io.depot.platform.web.Paging;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -90,15 +92,14 @@ class FileVersionController {
      */
     @GetMapping("/v1/files/{fileId}/versions/{version}/download")
     Mono<DownloadResponse> download(@AuthenticationPrincipal Jwt user, @PathVariable String fileId,
-                                    @PathVariable long version, @RequestParam(defaultValue = "300") long expiry,
+                                    @PathVariable long version, @Parameter(description = "seconds the URL is valid, capped by configuration", schema = @Schema(
+                                            type = "integer", format = "int64", defaultValue = "300", minimum = "1"))
+                                    @RequestParam(required = false) String expiry,
                                     @RequestParam(name = "ip_range", required = false) String ipRange,
                                     @RequestParam(name = "not_before", required = false) String notBefore,
                                     ServerWebExchange exchange) {
-        if (expiry < 1) {
-            throw new DepotException(ErrorCode.VALIDATION_FAILED, "expiry must be at least 1 second");
-        }
+        Duration validity = DownloadExpiry.of(expiry, maxExpiry);
         UrlConditions conditions = UrlConditions.parse(ipRange, notBefore);
-        Duration validity = Duration.ofSeconds(Math.min(expiry, maxExpiry.toSeconds()));
         String userId = user == null ? null : user.getSubject();
         String client = clientAddress.of(exchange.getRequest());
         return files.readable(fileId, userId).flatMap(file -> find(fileId, version).flatMap(v -> {

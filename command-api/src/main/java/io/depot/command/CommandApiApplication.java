@@ -1,7 +1,7 @@
 package io.depot.command;
 
+import io.depot.platform.Launch;
 import io.depot.projection.ReadModelConfiguration;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 
@@ -18,6 +18,6 @@ import org.springframework.context.annotation.Import;
 public class CommandApiApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(CommandApiApplication.class, args);
+        Launch.run(CommandApiApplication.class, args);
     }
 }

@@ -1,6 +1,6 @@
 package io.depot.query;
 
-import org.springframework.boot.SpringApplication;
+import io.depot.platform.Launch;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,6 +21,6 @@ import org.springframework.context.annotation.FilterType;
 public class QueryApiApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(QueryApiApplication.class, args);
+        Launch.run(QueryApiApplication.class, args);
     }
 }

@@ -9,7 +9,7 @@ import io.depot.platform.security.SecurityAutoConfiguration;
 import io.depot.platform.web.Problem;
 import io.depot.platform.web.ProblemWriter;
 import io.depot.projection.ReadModelConfiguration;
-import org.springframework.boot.SpringApplication;
+import io.depot.platform.Launch;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -37,7 +37,7 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 public class WorkersApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(WorkersApplication.class, args);
+        Launch.run(WorkersApplication.class, args);
     }
 
     /** Health for the orchestrator; every other path is not found. Takes the place of the services' token checks. */

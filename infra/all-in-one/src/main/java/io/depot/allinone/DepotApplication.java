@@ -1,6 +1,6 @@
 package io.depot.allinone;
 
-import org.springframework.boot.SpringApplication;
+import io.depot.platform.Launch;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -21,6 +21,6 @@ import org.springframework.context.annotation.FilterType;
 public class DepotApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(DepotApplication.class, args);
+        Launch.run(DepotApplication.class, args);
     }
 }

@@ -2,7 +2,6 @@ package io.depot.allinone;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,19 +31,15 @@ final class DepotProcess implements AutoCloseable {
      * file in {@code logDir}, and waits until it is ready.
      */
     static DepotProcess start(Path logDir, List<String> javaOptions, List<String> arguments) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), DepotApplication.class.getName(),
-                "--server.port=" + port));
+                "--server.port=0"));
         command.addAll(arguments);
         File log = logDir.resolve("depot-" + System.nanoTime() + ".log").toFile();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        DepotProcess depot = new DepotProcess(process, port, log);
+        DepotProcess depot = new DepotProcess(process, awaitPort(process, log, Duration.ofSeconds(120)), log);
         Api api = depot.api();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
             assertThat(process.isAlive()).as("Depot exited; see " + log).isTrue();
@@ -55,6 +50,26 @@ final class DepotProcess implements AutoCloseable {
             }
         });
         return depot;
+    }
+
+    private static final java.util.regex.Pattern STARTED_ON = java.util.regex.Pattern.compile(
+            "Netty started on port (\\d+)");
+
+    /**
+     * The port a Depot started with {@code --server.port=0} listens on, from its log. A port picked by the test and
+     * freed for the process to bind could be taken in between, by the process' own embedded stores among others.
+     */
+    static int awaitPort(Process process, File log, Duration within) {
+        int[] port = {-1};
+        await().atMost(within).pollInterval(Duration.ofMillis(25)).until(() -> {
+            assertThat(process.isAlive()).as("Depot exited; see " + log).isTrue();
+            java.util.regex.Matcher started = STARTED_ON.matcher(java.nio.file.Files.readString(log.toPath()));
+            if (started.find()) {
+                port[0] = Integer.parseInt(started.group(1));
+            }
+            return port[0] > 0;
+        });
+        return port[0];
     }
 
     Api api() {

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -244,27 +243,51 @@ class KillAfterAcknowledgeTest {
 
     /** Starts the all-in-one on its embedded default under {@code data}; returns once it is healthy. */
     private Api start(List<String> classPath, Path data, List<Long> startMillis, String share) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // C1 only, serial GC and no perf data: this process lives a few seconds and starting it is what costs.
         List<String> command = List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", share, "-cp", String.join(File.pathSeparator, classPath),
                 DepotApplication.class.getName(),
-                "--server.port=" + port,
+                "--server.port=0",
                 "--depot.embedded.data-dir=" + data);
         log = work.resolve("depot-" + startMillis.size() + ".log").toFile();
         long launched = System.nanoTime();
         depot = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        Api api = new Api(port);
         Process process = depot;
         File output = log;
-        await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
-                .until(() -> healthy(api, process, output));
+        Api api = new Api(DepotProcess.awaitPort(process, output, Duration.ofSeconds(90)));
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(25))
+                    .until(() -> healthy(api, process, output));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String health;
+            try {
+                Api.Response answer = api.get("/health", null);
+                health = answer.status() + " " + answer.body();
+            } catch (RuntimeException unreachable) {
+                health = unreachable.toString();
+            }
+            throw new AssertionError("life " + (startMillis.size() + 1) + " did not answer /health within 90 s ("
+                    + health + ")\n" + unhealthy(process, output), e);
+        }
         startMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched));
         return api;
+    }
+
+    /** What a start that never became healthy was doing: its threads, and the end of its log. */
+    private static String unhealthy(Process process, File output) {
+        StringBuilder found = new StringBuilder();
+        try {
+            Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true).start();
+            found.append(new String(dump.getInputStream().readAllBytes())).append('\n');
+            List<String> lines = Files.readAllLines(output.toPath());
+            found.append("the last lines of ").append(output).append(":\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 120), lines.size())));
+        } catch (IOException e) {
+            found.append("(could not read it: ").append(e).append(')');
+        }
+        return found.toString();
     }
 
     private static boolean healthy(Api api, Process process, File output) {
